@@ -1,0 +1,194 @@
+"""Account writes: register, log in/out, change password and display name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import unicodedata
+from collections.abc import Awaitable, Callable
+
+from tortoise.transactions import in_transaction
+
+from forum.errors import ActionError, RateLimited
+from forum.models import AuthSession, User
+from forum.policy import Viewer
+from forum.security.passwords import (
+    MAX_PASSWORD_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    dummy_hash,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from forum.services import get_services
+from forum.settings import get_settings
+
+USERNAME_RE = re.compile(r"^[\w\u3400-\u9fff.\-]{2,32}$")
+RESERVED_USERNAMES = frozenset({"admin", "root", "system", "api", "static", "null", "anonymous"})
+
+# Checks that may refuse a login after the password matched (e.g. a suspension);
+# each raises a DomainError with the reason. Registered by other parts (moderation).
+LoginGuard = Callable[[User], Awaitable[None]]
+login_guards: list[LoginGuard] = []
+
+# Checks on display names and other public text (e.g. the sensitive-word filter).
+NameCheck = Callable[[str, str], Awaitable[str]]
+display_name_checks: list[NameCheck] = []
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def clean_username(raw: str) -> str:
+    username = unicodedata.normalize("NFKC", raw.strip())
+    if not username:
+        raise ActionError("请填写用户名", field="username")
+    if len(username) > 32:
+        raise ActionError("用户名不能超过 32 个字符", field="username")
+    if not USERNAME_RE.match(username):
+        raise ActionError(
+            "用户名需为 2-32 个字符，只能包含中文、字母、数字、下划线、点或连字符", field="username"
+        )
+    if username.lower() in RESERVED_USERNAMES:
+        raise ActionError("该用户名为系统保留，请换一个", field="username")
+    return username
+
+
+async def clean_display_name(raw: str) -> str:
+    name = unicodedata.normalize("NFKC", raw).strip()
+    if not name:
+        raise ActionError("请填写显示名称", field="display_name")
+    if len(name) > 32:
+        raise ActionError("显示名称不能超过 32 个字符", field="display_name")
+    if any(unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cs"} for ch in name):
+        raise ActionError("显示名称包含不可见或控制字符", field="display_name")
+    for check in display_name_checks:
+        name = await check(name, "display_name")
+    return name
+
+
+def check_new_password(password: str, confirm: str, username: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ActionError(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符", field="password")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ActionError(f"密码不能超过 {MAX_PASSWORD_LENGTH} 个字符", field="password")
+    if password != confirm:
+        raise ActionError("两次输入的密码不一致", field="password_confirm")
+    if password.lower() == username.lower():
+        raise ActionError("密码不能与用户名相同", field="password")
+
+
+async def register_user(username: str, display_name: str, password: str, confirm: str) -> User:
+    username = clean_username(username)
+    display_name = await clean_display_name(display_name)
+    check_new_password(password, confirm, username)
+    if await User.filter(username__iexact=username).exists():
+        raise ActionError("该用户名已被注册", field="username")
+    password_hash = await hash_password(password)
+    return await do_create_user(username, display_name, password_hash)
+
+
+async def do_create_user(username: str, display_name: str, password_hash: str) -> User:
+    """Unchecked insert used by registration, `forum createadmin` and demo data."""
+    return await User.create(
+        username=username,
+        display_name=display_name,
+        password_hash=password_hash,
+        password_changed_at=utcnow(),
+    )
+
+
+def _throttle_keys(username: str, ip: str) -> tuple[str, str]:
+    return f"login:user:{username.strip().lower()[:64]}", f"login:ip:{ip}"
+
+
+async def _check_throttle(username: str, ip: str) -> None:
+    settings = get_settings()
+    counter = get_services().counter
+    for key in _throttle_keys(username, ip):
+        failures, retry_after = await counter.peek(key, settings.login_window_seconds)
+        if failures >= settings.login_max_failures:
+            minutes = max(1, (retry_after + 59) // 60)
+            raise RateLimited(
+                f"登录失败次数过多，请 {minutes} 分钟后再试", retry_after=retry_after
+            )
+
+
+async def authenticate(username: str, password: str, ip: str) -> User:
+    """Verify credentials with per-account and per-IP throttling of failures."""
+    await _check_throttle(username, ip)
+    user = await User.filter(username__iexact=username.strip()).first() if username else None
+    valid = await verify_password(user.password_hash if user else dummy_hash(), password)
+    if user is None or not valid or not user.is_active:
+        settings = get_settings()
+        for key in _throttle_keys(username, ip):
+            await get_services().counter.hit(key, settings.login_window_seconds)
+        raise ActionError("用户名或密码错误")
+    for guard in login_guards:
+        await guard(user)
+    await get_services().counter.reset(_throttle_keys(username, ip)[0])
+    if needs_rehash(user.password_hash):
+        user.password_hash = await hash_password(password)
+        await user.save(update_fields=["password_hash"])
+    return user
+
+
+async def start_session(user: User, *, ip: str, user_agent: str) -> AuthSession:
+    now = utcnow()
+    async with in_transaction():
+        session = await AuthSession.create(
+            id=secrets.token_urlsafe(32),
+            user=user,
+            expires_at=now + dt.timedelta(seconds=get_settings().session_max_age),
+            ip=ip[:64],
+            user_agent=user_agent[:255],
+        )
+        await User.filter(id=user.id).update(last_login_at=now)
+    return session
+
+
+async def end_session(viewer: Viewer) -> None:
+    """Log out: revoke the server-side session and close its live connections."""
+    if viewer.session_id is None:
+        return
+    await AuthSession.filter(id=viewer.session_id, revoked_at__isnull=True).update(
+        revoked_at=utcnow()
+    )
+    await get_services().broker.publish(
+        f"user:{viewer.user_id}", {"type": "session.revoked", "session_id": viewer.session_id}
+    )
+
+
+async def revoke_user_sessions(user_id: int, *, keep: str | None = None) -> list[str]:
+    """Revoke every live session of a user (password change, suspension); publish after."""
+    query = AuthSession.filter(user_id=user_id, revoked_at__isnull=True)
+    if keep is not None:
+        query = query.exclude(id=keep)
+    ids = [s for s in await query.values_list("id", flat=True) if isinstance(s, str)]
+    if ids:
+        await AuthSession.filter(id__in=ids).update(revoked_at=utcnow())
+    return ids
+
+
+async def change_password(viewer: Viewer, current: str, new: str, confirm: str) -> None:
+    assert viewer.user_id is not None
+    user = await User.get(id=viewer.user_id)
+    if not await verify_password(user.password_hash, current):
+        raise ActionError("当前密码不正确", field="current_password")
+    check_new_password(new, confirm, user.username)
+    password_hash = await hash_password(new)
+    async with in_transaction():
+        await User.filter(id=user.id).update(password_hash=password_hash, password_changed_at=utcnow())
+        revoked = await revoke_user_sessions(user.id, keep=viewer.session_id)
+    for session_id in revoked:
+        await get_services().broker.publish(
+            f"user:{user.id}", {"type": "session.revoked", "session_id": session_id}
+        )
+
+
+async def update_profile(viewer: Viewer, display_name: str) -> None:
+    assert viewer.user_id is not None
+    name = await clean_display_name(display_name)
+    await User.filter(id=viewer.user_id).update(display_name=name)

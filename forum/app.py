@@ -1,0 +1,125 @@
+"""Application assembly: routes of every package, middleware, error handlers, lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import HTTPConnection
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+from tortoise.contrib.starlette import RegisterTortoise
+
+from forum.errors import DomainError, RateLimited
+from forum.security.middleware import CsrfMiddleware, SecurityHeadersMiddleware, ViewerMiddleware
+from forum.services import close_services, open_services
+from forum.settings import get_settings, secret_key, tortoise_config
+from forum.templating import STATIC_DIR, error_response
+
+logger = logging.getLogger("grassroots")
+
+SESSION_COOKIE = "grassroots_session"
+
+
+def collect_routes() -> list[BaseRoute]:
+    """Every package exposes `routes` (HTML + API + websocket) in its `routes` module."""
+    from forum.accounts.routes import routes as account_routes
+    from forum.api import routes as api_routes
+    from forum.boards.routes import routes as board_routes
+    from forum.home import routes as home_routes
+    from forum.members.routes import routes as member_routes
+    from forum.orgs.routes import routes as org_routes
+    from moderation.routes import routes as moderation_routes
+    from realtime.routes import routes as realtime_routes
+    from transparency.routes import routes as transparency_routes
+
+    return [
+        *home_routes,
+        *account_routes,
+        *org_routes,
+        *board_routes,
+        *member_routes,
+        *realtime_routes,
+        *moderation_routes,
+        *transparency_routes,
+        *api_routes,
+        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+
+
+async def _domain_error(conn: HTTPConnection, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    return await error_response(conn, exc.status_code, exc.message, headers=headers)
+
+
+async def _http_error(conn: HTTPConnection, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    messages = {
+        404: "页面不存在或您无权查看",
+        405: "不支持该请求方式",
+        413: "提交的内容过大，请精简后重试",
+    }
+    message = messages.get(exc.status_code) or str(exc.detail)
+    return await error_response(conn, exc.status_code, message, headers=exc.headers)
+
+
+async def _server_error(conn: HTTPConnection, exc: Exception) -> Response:
+    logger.exception("unhandled error on %s", conn.url.path, exc_info=exc)
+    return await error_response(conn, 500, "服务器内部错误，我们已记录此问题，请稍后重试")
+
+
+@contextlib.asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+    settings = get_settings()
+    async with RegisterTortoise(app, config=tortoise_config(), generate_schemas=False):
+        services = await open_services(settings)
+        from realtime import hub
+
+        await hub.start(services)
+        try:
+            yield {"services": services}
+        finally:
+            await hub.stop()
+            await close_services(services)
+
+
+def create_app(*, with_lifespan: bool = True) -> Starlette:
+    settings = get_settings()
+    middleware = [
+        Middleware(SecurityHeadersMiddleware, hsts=settings.production),
+        Middleware(
+            SessionMiddleware,
+            secret_key=secret_key(),
+            session_cookie=SESSION_COOKIE,
+            max_age=settings.session_max_age,
+            same_site="lax",
+            https_only=settings.secure_cookies,
+        ),
+        Middleware(CsrfMiddleware, on_error=_csrf_error),
+        Middleware(ViewerMiddleware),
+    ]
+    return Starlette(
+        debug=False,
+        routes=collect_routes(),
+        middleware=middleware,
+        exception_handlers={
+            DomainError: _domain_error,
+            HTTPException: _http_error,
+            Exception: _server_error,
+        },
+        lifespan=lifespan if with_lifespan else None,
+        max_body_size=settings.max_body_bytes,
+    )
+
+
+async def _csrf_error(conn: HTTPConnection, status: int, message: str) -> Response:
+    return await error_response(conn, status, message)
+

@@ -1,0 +1,5 @@
+"""The ASGI entry point for uvicorn: `uvicorn forum.asgi:app`."""
+
+from forum.app import create_app
+
+app = create_app()

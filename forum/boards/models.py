@@ -1,0 +1,3 @@
+"""Models of this part (filled in by its issue)."""
+
+from __future__ import annotations

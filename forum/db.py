@@ -1,0 +1,83 @@
+"""Database lifecycle: migrations (the only way the schema changes) and health checks."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.connection import get_connection
+from tortoise.context import TortoiseContext
+from tortoise.migrations.api.migrate import migrate as migrate_api
+from tortoise.migrations.executor import MigrationExecutor
+
+from forum.settings import get_settings, tortoise_config
+
+
+def _prepare_sqlite(url: str) -> None:
+    if url.startswith("sqlite://") and ":memory:" not in url:
+        from pathlib import Path
+
+        Path(url.removeprefix("sqlite://").split("?", 1)[0]).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+
+
+async def migrate(
+    database_url: str | None = None, *, progress: Callable[[str], Any] | None = None
+) -> list[str]:
+    """Apply every pending migration of every app; return the names applied."""
+    config = tortoise_config(database_url)
+    _prepare_sqlite(config["connections"]["default"])
+    applied: list[str] = []
+
+    def on_progress(event: str, app_label: str, name: str) -> None:
+        if event == "apply_done":
+            applied.append(f"{app_label}.{name}")
+            if progress is not None:
+                progress(f"  已应用迁移 {app_label}.{name}")
+
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=config, _create_db=not config["connections"]["default"].startswith("sqlite"))
+        await migrate_api(config=config, progress=on_progress)
+    return applied
+
+
+async def pending_migrations() -> list[str]:
+    """Names of migrations not yet applied (requires an initialised Tortoise)."""
+    config = tortoise_config()
+    executor = MigrationExecutor(get_connection("default"), config["apps"])
+    plan = await executor.plan(None)
+    return [f"{step.migration.app_label}.{step.migration.name}" for step in plan if not step.backward]
+
+
+async def database_ok(timeout: float = 2.0) -> bool:
+    try:
+        conn = get_connection("default")
+        await asyncio.wait_for(conn.execute_query("SELECT 1"), timeout)
+    except Exception:
+        return False
+    return True
+
+
+async def close() -> None:
+    await Tortoise.close_connections()
+
+
+def database_label() -> str:
+    url = get_settings().database_url
+    if url.startswith("sqlite"):
+        return "sqlite"
+    return url.split("://", 1)[0]
+
+
+async def migration_drift() -> list[str]:
+    """Apps whose models differ from their migrations (CI fails on any)."""
+    from tortoise.migrations.autodetector import MigrationAutodetector
+
+    config = tortoise_config("sqlite://:memory:")
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=config)
+        writers = await MigrationAutodetector(ctx.apps, config["apps"]).changes()
+    return [f"{w.app_label}: {w.name}" for w in writers]

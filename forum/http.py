@@ -1,0 +1,81 @@
+"""Small helpers shared by HTML, JSON and websocket handlers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import HTTPConnection, Request
+
+from forum.errors import ActionError, NotFound
+from forum.policy import ANONYMOUS, Viewer
+
+MAX_FORM_FIELDS = 200
+
+
+def viewer_of(conn: HTTPConnection) -> Viewer:
+    viewer = conn.scope.get("state", {}).get("viewer")
+    return viewer if isinstance(viewer, Viewer) else ANONYMOUS
+
+
+def client_ip(conn: HTTPConnection) -> str:
+    # Behind the documented proxy, uvicorn's --proxy-headers sets client from X-Forwarded-For.
+    return conn.client.host if conn.client else "unknown"
+
+
+def wants_json(conn: HTTPConnection) -> bool:
+    return conn.url.path.startswith("/api/")
+
+
+async def read_form(request: Request) -> FormData:
+    try:
+        return await request.form(max_fields=MAX_FORM_FIELDS, max_files=10)
+    except Exception as exc:  # malformed multipart and limits all surface as one clear 400
+        raise ActionError("表单格式有误，请刷新页面后重试") from exc
+
+
+async def read_json(request: Request) -> dict[str, Any]:
+    try:
+        data = await request.json()
+    except ValueError as exc:
+        raise ActionError("请求体不是有效的 JSON") from exc
+    if not isinstance(data, dict):
+        raise ActionError("请求体必须是 JSON 对象")
+    return data
+
+
+def text_field(
+    data: FormData | dict[str, Any],
+    name: str,
+    label: str,
+    *,
+    max_length: int,
+    required: bool = True,
+    min_length: int = 0,
+) -> str:
+    """A trimmed single-line string with a clear Chinese error naming the field."""
+    raw = data.get(name)
+    if raw is None:
+        raw = ""
+    if not isinstance(raw, str):
+        raise ActionError(f"{label}格式有误", field=name)
+    value = raw.strip()
+    if "\x00" in value:
+        raise ActionError(f"{label}包含无效字符", field=name)
+    if required and not value:
+        raise ActionError(f"请填写{label}", field=name)
+    if len(value) > max_length:
+        raise ActionError(f"{label}不能超过 {max_length} 个字符", field=name)
+    if value and len(value) < min_length:
+        raise ActionError(f"{label}至少需要 {min_length} 个字符", field=name)
+    return value
+
+
+def int_param(value: Any, label: str = "编号") -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    if number <= 0 or number > 2**31 - 1:
+        raise NotFound()
+    return number

@@ -1,0 +1,94 @@
+"""Markdown to sanitized HTML: the only module that knows Markdown or the sanitizer.
+
+Rendered once, at write time; models store the raw text, the HTML and `VERSION`, and
+`forum rebake` re-renders rows whose version is older. nh3 (the maintained Rust ammonia
+binding) sanitizes; bleach, named in the original plan, is end of life.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import markdown
+import nh3
+
+VERSION = 1
+
+EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
+        "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup",
+        "table", "tbody", "td", "th", "thead", "tr", "ul", "span",
+    }
+)
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "code": {"class"},
+    "th": {"align"},
+    "td": {"align"},
+    "span": {"class"},
+    "ol": {"start"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+# Images only from our own server (relative URLs) or these hosts; others become links.
+IMAGE_HOSTS: frozenset[str] = frozenset()
+
+_MENTION_RE = re.compile(r"(?<![\w@])@([\w\u3400-\u9fff.\-]{2,32})")
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if tag == "img" and attr == "src":
+        parts = urlsplit(value)
+        if parts.scheme in {"http", "https"} and parts.hostname not in IMAGE_HOSTS:
+            return None
+        if parts.scheme not in {"", "http", "https"} or value.startswith("//"):
+            return None
+    if tag in {"code", "span"} and attr == "class":
+        # Only syntax-highlighting and mention classes survive.
+        classes = [c for c in value.split() if c.startswith("language-") or c == "mention"]
+        return " ".join(classes) or None
+    return value
+
+
+def sanitize(html: str) -> str:
+    """Allow-list sanitizer for HTML that came from Markdown (or anywhere else)."""
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=set(URL_SCHEMES),
+        link_rel=LINK_REL,
+        attribute_filter=_attribute_filter,
+        strip_comments=True,
+    )
+
+
+def render(raw: str) -> str:
+    """Markdown source to safe HTML. Pure and deterministic for a given VERSION."""
+    html = markdown.markdown(raw, extensions=EXTENSIONS, output_format="html")
+    return sanitize(html)
+
+
+def render_inline(raw: str) -> str:
+    """Plain text (titles, names) escaped for HTML contexts that are not autoescaped."""
+    return nh3.clean_text(raw)
+
+
+def mentions(raw: str) -> list[str]:
+    """Usernames @mentioned in a Markdown source, in order, without duplicates."""
+    seen: dict[str, None] = {}
+    for match in _MENTION_RE.finditer(raw):
+        seen.setdefault(match.group(1).rstrip(".-"), None)
+    return list(seen)
+
+
+def excerpt(html_or_text: str, length: int = 140) -> str:
+    """Plain-text excerpt (tags stripped) for lists, notifications and feeds."""
+    text = nh3.clean(html_or_text, tags=set())
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= length else text[: length - 1] + "…"

@@ -1,0 +1,181 @@
+"""Writes on the organization tree and org roles. Every one is audited in its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tortoise.transactions import in_transaction
+
+from forum.errors import ActionError
+from forum.models import ORG_CHILD_KINDS, ORG_KIND_LABELS, SITE_ROLES, Member, Org, OrgRole, User
+from forum.policy import (
+    Viewer,
+    can_assign_role,
+    can_create_child_org,
+    can_manage_org,
+    can_move_org,
+    ensure,
+    in_subtree,
+)
+from moderation import audit
+
+MAX_ORG_NAME = 64
+MEMBER_ONLY_ROLES = frozenset(
+    {
+        "secretary",
+        "deputy_secretary",
+        "organization_member",
+        "publicity_member",
+        "discipline_member",
+        "group_leader",
+    }
+)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def clean_org_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not name:
+        raise ActionError("请填写组织名称", field="name")
+    if len(name) > MAX_ORG_NAME:
+        raise ActionError(f"组织名称不能超过 {MAX_ORG_NAME} 个字符", field="name")
+    return name
+
+
+def check_kind(parent: Org | None, kind: str) -> None:
+    if kind not in ORG_KIND_LABELS:
+        raise ActionError("未知的组织类型", field="kind")
+    allowed = ORG_CHILD_KINDS[str(parent.kind) if parent else None]
+    if kind not in allowed:
+        where = f"{parent.kind_label}「{parent.name}」下" if parent else "最顶层"
+        raise ActionError(f"{where}不能设立{ORG_KIND_LABELS[kind]}", field="kind")
+
+
+async def create_org(actor: Viewer, parent: Org | None, name: str, kind: str) -> Org:
+    ensure(can_create_child_org(actor, parent))
+    name = clean_org_name(name)
+    check_kind(parent, kind)
+    async with in_transaction():
+        org = await do_create_org(parent, name, kind)
+        await audit.record(
+            actor, "org.created", "org", org.id, org_path=org.path,
+            after={"name": name, "kind": kind, "parent_id": parent.id if parent else None},
+        )
+    return org
+
+
+async def do_create_org(parent: Org | None, name: str, kind: str) -> Org:
+    """Unchecked insert (demo data, imports). Caller holds a transaction."""
+    if parent is not None and await Org.filter(parent_id=parent.id, name=name).exists():
+        raise ActionError(f"「{parent.name}」下已有同名组织", field="name")
+    org = await Org.create(
+        name=name, kind=kind, parent=parent, path="/pending/", depth=parent.depth + 1 if parent else 0
+    )
+    org.path = f"{parent.path if parent else '/'}{org.id}/"
+    await org.save(update_fields=["path"])
+    return org
+
+
+async def rename_org(actor: Viewer, org: Org, name: str) -> Org:
+    ensure(can_manage_org(actor, org))
+    name = clean_org_name(name)
+    if name == org.name:
+        return org
+    if org.parent_id and await Org.filter(parent_id=org.parent_id, name=name).exclude(id=org.id).exists():
+        raise ActionError("同一上级组织下已有同名组织", field="name")
+    async with in_transaction():
+        before = org.name
+        await Org.filter(id=org.id).update(name=name)
+        await audit.record(
+            actor, "org.renamed", "org", org.id, org_path=org.path,
+            before={"name": before}, after={"name": name},
+        )
+    org.name = name
+    return org
+
+
+async def move_org(actor: Viewer, org: Org, new_parent: Org) -> Org:
+    """Re-parent `org`; the paths of its whole subtree change in one transaction."""
+    ensure(can_move_org(actor, org, new_parent))
+    if in_subtree(new_parent.path, org.path):
+        raise ActionError("不能把组织移动到它自己或它的下级组织之下", field="parent")
+    if new_parent.id == org.parent_id:
+        raise ActionError("该组织已在所选上级组织之下", field="parent")
+    check_kind(new_parent, str(org.kind))
+    if await Org.filter(parent_id=new_parent.id, name=org.name).exists():
+        raise ActionError(f"「{new_parent.name}」下已有同名组织", field="parent")
+    old_prefix, new_prefix = org.path, f"{new_parent.path}{org.id}/"
+    depth_delta = new_parent.depth + 1 - org.depth
+    async with in_transaction():
+        subtree = await Org.filter(path__startswith=old_prefix).select_for_update()
+        for node in subtree:
+            node.path = new_prefix + node.path[len(old_prefix) :]
+            node.depth += depth_delta
+        await Org.bulk_update(subtree, fields=["path", "depth"], batch_size=500)
+        await Org.filter(id=org.id).update(parent_id=new_parent.id)
+        await audit.record(
+            actor, "org.moved", "org", org.id, org_path=new_prefix,
+            before={"parent_id": org.parent_id, "path": old_prefix},
+            after={"parent_id": new_parent.id, "path": new_prefix},
+        )
+    return await Org.get(id=org.id)
+
+
+async def deactivate_org(actor: Viewer, org: Org, reason: str) -> Org:
+    ensure(can_manage_org(actor, org))
+    if not org.is_active:
+        raise ActionError("该组织已撤销")
+    if await Org.filter(parent_id=org.id, is_active=True).exists():
+        raise ActionError("请先撤销或移走其下级组织")
+    if await Member.filter(org_id=org.id).exists() or await Member.filter(group_id=org.id).exists():
+        raise ActionError("该组织仍有党员，请先办理组织关系转接")
+    async with in_transaction():
+        await Org.filter(id=org.id).update(is_active=False)
+        await OrgRole.filter(org_id=org.id, ended_at__isnull=True).update(ended_at=utcnow())
+        await audit.record(
+            actor, "org.deactivated", "org", org.id, org_path=org.path, reason=reason[:500]
+        )
+    org.is_active = False
+    return org
+
+
+async def assign_role(actor: Viewer, org: Org | None, user: User, role: str) -> OrgRole:
+    ensure(can_assign_role(actor, org, role))
+    if role not in {"site_admin", "moderator"} and org is None:
+        raise ActionError("该职务必须属于某个组织", field="role")
+    if role == "site_admin" and org is not None:
+        raise ActionError("站点管理员是全站职务，不属于某个组织", field="role")
+    if role in MEMBER_ONLY_ROLES:
+        assert org is not None
+        member = await Member.filter(user_id=user.id).select_related("org").first()
+        if member is None or not in_subtree(member.org.path, org.path):
+            raise ActionError("组织职务只能由本组织的党员担任", field="username")
+    if await OrgRole.filter(
+        user_id=user.id, org_id=org.id if org else None, role=role, ended_at__isnull=True
+    ).exists():
+        raise ActionError("该用户已担任此职务", field="role")
+    async with in_transaction():
+        grant = await OrgRole.create(user=user, org=org, role=role, granted_by_id=actor.user_id)
+        await audit.record(
+            actor, "role.granted", "user", user.id, org_path=org.path if org else "",
+            after={"role": role, "org_id": org.id if org else None},
+        )
+    return grant
+
+
+async def end_role(actor: Viewer, grant: OrgRole, reason: str = "") -> None:
+    org = await Org.get_or_none(id=grant.org_id) if grant.org_id else None
+    ensure(can_assign_role(actor, org, str(grant.role)))
+    if grant.ended_at is not None:
+        raise ActionError("该职务已经结束")
+    if grant.user_id == actor.user_id and str(grant.role) in SITE_ROLES | {"org_admin"}:
+        raise ActionError("不能解除自己的管理职务，请由其他管理员操作")
+    async with in_transaction():
+        await OrgRole.filter(id=grant.id).update(ended_at=utcnow())
+        await audit.record(
+            actor, "role.ended", "user", grant.user_id, org_path=org.path if org else "",
+            before={"role": str(grant.role), "org_id": grant.org_id}, reason=reason[:500],
+        )

@@ -1,0 +1,13 @@
+"""The one permission policy: every "can X do Y" decision lives in this package.
+
+`core` holds the Viewer and the organization/membership rules; each domain adds its
+predicates in its own submodule, re-exported here so callers import from `forum.policy` only.
+Predicates are synchronous and pure: they never query and never await.
+"""
+
+from forum.policy.boards import *  # noqa: F403
+from forum.policy.core import *  # noqa: F403
+from forum.policy.directory import *  # noqa: F403
+from forum.policy.disclosures import *  # noqa: F403
+from forum.policy.meetings import *  # noqa: F403
+from forum.policy.moderation import *  # noqa: F403

@@ -1,0 +1,205 @@
+"""Settings: the only module that reads the environment.
+
+Every key is documented in `.env.example`. Values are read once, into a frozen `Settings`
+object; code asks `get_settings()` for it. Secrets that dev mode may generate (the session
+secret and the ID-number encryption key) are resolved lazily by `secret_key()` and
+`id_number_key()` so that importing this module never writes files.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "FORUM_"
+
+# Tortoise apps: each package owns its models and its own migration folder, so the
+# parts evolve their schema independently (cross-app FKs point toward `forum`).
+MODEL_APPS: dict[str, tuple[str, str]] = {
+    "forum": ("forum.models", "forum.migrations"),
+    "boards": ("forum.boards.models", "forum.boards.migrations"),
+    "directory": ("forum.members.models", "forum.members.migrations"),
+    "moderation": ("moderation.models", "moderation.migrations"),
+    "realtime": ("realtime.models", "realtime.migrations"),
+    "transparency": ("transparency.models", "transparency.migrations"),
+}
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message says which and why."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(ENV_PREFIX + name)
+    return default if value is None or value == "" else value
+
+
+def _int(name: str, default: int) -> int:
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{ENV_PREFIX}{name} must be an integer, got {raw!r}") from exc
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = _env(name)
+    if raw is None:
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{ENV_PREFIX}{name} must be a boolean, got {raw!r}")
+
+
+def _csv(name: str, default: str) -> tuple[str, ...]:
+    raw = _env(name, default) or ""
+    return tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    redis_prefix: str
+    allowed_origins: tuple[str, ...]
+    timezone: str
+    max_body_bytes: int
+    ws_max_frame_bytes: int
+    login_max_failures: int
+    login_window_seconds: int
+    password_profile: str
+    secure_cookies: bool
+    session_max_age: int
+    log_level: str
+    flag_hide_threshold: int
+    new_account_days: int
+    new_account_min_posts: int
+    post_cooldown_seconds: int
+    new_account_post_cooldown_seconds: int
+    transfer_letter_days: int
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings() -> Settings:
+    env = (_env("ENV", "development") or "development").lower()
+    if env not in {"development", "production", "test"}:
+        raise ConfigError(f"{ENV_PREFIX}ENV must be development, production or test, got {env!r}")
+    data_dir = Path(_env("DATA_DIR", "data") or "data").resolve()
+    database_url = _env("DATABASE_URL") or f"sqlite://{data_dir / 'forum.sqlite3'}"
+    profile = _env("PASSWORD_PROFILE", "default") or "default"
+    if profile not in {"default", "fast"}:
+        raise ConfigError(f"{ENV_PREFIX}PASSWORD_PROFILE must be default or fast")
+    if profile == "fast" and env == "production":
+        raise ConfigError("the fast password profile is for tests only; unset it in production")
+    return Settings(
+        env=env,
+        data_dir=data_dir,
+        database_url=database_url,
+        redis_url=_env("REDIS_URL"),
+        redis_prefix=_env("REDIS_PREFIX", "grassroots") or "grassroots",
+        allowed_origins=_csv("ALLOWED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000"),
+        timezone=_env("TIMEZONE", "Asia/Shanghai") or "Asia/Shanghai",
+        max_body_bytes=_int("MAX_BODY_BYTES", 2 * 1024 * 1024),
+        ws_max_frame_bytes=_int("WS_MAX_FRAME_BYTES", 64 * 1024),
+        login_max_failures=_int("LOGIN_MAX_FAILURES", 5),
+        login_window_seconds=_int("LOGIN_WINDOW_SECONDS", 15 * 60),
+        password_profile=profile,
+        secure_cookies=_bool("SECURE_COOKIES", env == "production"),
+        session_max_age=_int("SESSION_MAX_AGE", 14 * 24 * 3600),
+        log_level=(_env("LOG_LEVEL", "info") or "info").lower(),
+        flag_hide_threshold=_int("FLAG_HIDE_THRESHOLD", 3),
+        new_account_days=_int("NEW_ACCOUNT_DAYS", 3),
+        new_account_min_posts=_int("NEW_ACCOUNT_MIN_POSTS", 3),
+        post_cooldown_seconds=_int("POST_COOLDOWN_SECONDS", 10),
+        new_account_post_cooldown_seconds=_int("NEW_ACCOUNT_POST_COOLDOWN_SECONDS", 120),
+        transfer_letter_days=_int("TRANSFER_LETTER_DAYS", 90),
+    )
+
+
+@functools.cache
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def _dev_secret(filename: str, nbytes: int, *, urlsafe: bool) -> str:
+    """Read or create a dev-only secret file in the data folder (mode 0600)."""
+    settings = get_settings()
+    path = settings.data_dir / filename
+    if path.exists():
+        return path.read_text().strip()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    value = (
+        secrets.token_urlsafe(nbytes)
+        if urlsafe
+        else base64.urlsafe_b64encode(secrets.token_bytes(nbytes)).decode()
+    )
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+@functools.cache
+def secret_key() -> str:
+    """The session/CSRF signing key. Production refuses to run without one."""
+    value = _env("SECRET_KEY")
+    if value:
+        if len(value) < 32:
+            raise ConfigError(f"{ENV_PREFIX}SECRET_KEY must be at least 32 characters")
+        return value
+    if get_settings().production:
+        raise ConfigError(f"{ENV_PREFIX}SECRET_KEY is required in production mode")
+    return _dev_secret("secret_key", 48, urlsafe=True)
+
+
+@functools.cache
+def id_number_key() -> bytes:
+    """32-byte key for ID-number encryption (AES-GCM) and the keyed lookup hash."""
+    value = _env("ID_NUMBER_KEY")
+    if not value:
+        if get_settings().production:
+            raise ConfigError(f"{ENV_PREFIX}ID_NUMBER_KEY is required in production mode")
+        value = _dev_secret("id_number_key", 32, urlsafe=False)
+    try:
+        key = base64.urlsafe_b64decode(value)
+    except ValueError as exc:
+        raise ConfigError(f"{ENV_PREFIX}ID_NUMBER_KEY must be urlsafe base64") from exc
+    if len(key) != 32:
+        raise ConfigError(f"{ENV_PREFIX}ID_NUMBER_KEY must decode to 32 bytes")
+    return key
+
+
+def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
+    url = database_url or get_settings().database_url
+    return {
+        "connections": {"default": url},
+        "apps": {
+            label: {"models": [models], "default_connection": "default", "migrations": migrations}
+            for label, (models, migrations) in MODEL_APPS.items()
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+# Read by the `tortoise` CLI (see [tool.tortoise] in pyproject.toml).
+TORTOISE_ORM = tortoise_config()

@@ -1,0 +1,167 @@
+"""Jinja2 environment shared by every package, with Chinese date filters and policy access."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.templating import Jinja2Templates
+
+from forum import policy
+from forum.http import viewer_of, wants_json
+from forum.models import ORG_KIND_LABELS, ROLE_LABELS, STATUS_LABELS
+from forum.security.middleware import csrf_token
+from forum.settings import get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_DIRS = [
+    ROOT / "forum" / "templates",
+    ROOT / "forum" / "boards" / "templates",
+    ROOT / "forum" / "members" / "templates",
+    ROOT / "realtime" / "templates",
+    ROOT / "moderation" / "templates",
+    ROOT / "transparency" / "templates",
+]
+STATIC_DIR = ROOT / "static"
+
+
+@functools.cache
+def _tz() -> ZoneInfo:
+    return ZoneInfo(get_settings().timezone)
+
+
+def local(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(_tz())
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """2026年11月26日 14:30 in the configured zone (Asia/Shanghai by default)."""
+    if value is None:
+        return ""
+    return local(value).strftime("%Y年%m月%d日 %H:%M")
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = local(value).date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def relative_time(value: dt.datetime | None, now: dt.datetime | None = None) -> str:
+    """3分钟前 for recent activity; the full date beyond a week."""
+    if value is None:
+        return ""
+    now = now or dt.datetime.now(dt.UTC)
+    seconds = int((now - value).total_seconds())
+    if seconds < 60:
+        return "刚刚"
+    if seconds < 3600:
+        return f"{seconds // 60}分钟前"
+    if seconds < 86400:
+        return f"{seconds // 3600}小时前"
+    if seconds < 7 * 86400:
+        return f"{seconds // 86400}天前"
+    return format_date(value)
+
+
+@functools.cache
+def static_version(path: str) -> str:
+    """Content hash for cache-busting /static URLs."""
+    file = STATIC_DIR / path
+    try:
+        return hashlib.sha256(file.read_bytes()).hexdigest()[:10]
+    except OSError:
+        return "0"
+
+
+def static_url(path: str) -> str:
+    return f"/static/{path}?v={static_version(path)}"
+
+
+class _PolicyProxy:
+    """`can.manage_org(org)` in templates: policy predicates bound to the viewer.
+
+    Templates only ask; they never restate a rule.
+    """
+
+    def __init__(self, viewer: policy.Viewer) -> None:
+        self._viewer = viewer
+
+    def __getattr__(self, name: str) -> Any:
+        predicate = getattr(policy, "can_" + name)
+        return functools.partial(predicate, self._viewer)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in TEMPLATE_DIRS]),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["datetime"] = format_datetime
+    env.filters["date"] = format_date
+    env.filters["ago"] = relative_time
+    env.globals["static"] = static_url
+    env.globals["ROLE_LABELS"] = ROLE_LABELS
+    env.globals["STATUS_LABELS"] = STATUS_LABELS
+    env.globals["ORG_KIND_LABELS"] = ORG_KIND_LABELS
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
+    viewer = viewer_of(request)
+    ctx: dict[str, Any] = {
+        "viewer": viewer,
+        "can": _PolicyProxy(viewer),
+        "csrf_token": csrf_token(request.session),
+        "nav": request.scope.get("nav", ""),
+    }
+    ctx.update(context or {})
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+ERROR_TITLES = {
+    400: "请求有误",
+    403: "没有权限",
+    404: "页面不存在",
+    405: "不支持的请求方式",
+    409: "操作冲突",
+    413: "内容过大",
+    429: "操作过于频繁",
+    500: "服务器出错了",
+    503: "服务暂不可用",
+}
+
+
+async def error_response(
+    conn: HTTPConnection, status: int, message: str, *, headers: dict[str, str] | None = None
+) -> Response:
+    """The one error page: JSON under /api/, a Chinese HTML page elsewhere."""
+    if wants_json(conn) or "session" not in conn.scope:
+        return JSONResponse({"error": message, "status": status}, status, headers=headers)
+    request = conn if isinstance(conn, Request) else Request(conn.scope)
+    response = render(
+        request,
+        "forum/error.html",
+        {"status": status, "title": ERROR_TITLES.get(status, "出错了"), "message": message},
+        status_code=status,
+    )
+    if headers:
+        response.headers.update(headers)
+    return response

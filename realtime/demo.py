@@ -1,0 +1,9 @@
+"""Demo data for this part (filled in by its issue)."""
+
+from __future__ import annotations
+
+from forum.demo_context import DemoContext
+
+
+async def seed(ctx: DemoContext) -> None:
+    return None

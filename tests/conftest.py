@@ -1,0 +1,107 @@
+"""Test environment: settings from the environment first, then one migrated DB per session.
+
+`TEST_DB=sqlite` (default) or `TEST_DB=postgres` chooses the backend for the whole pytest
+process (Tortoise caches SQL per connection name, so backends never share a process).
+The schema comes from the real migrations, exactly as `forum migrate` builds it.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+
+# Settings are read once; set every test value before anything imports `forum`.
+_TMP = tempfile.mkdtemp(prefix="grassroots-test-")
+BACKEND = os.environ.get("TEST_DB", "sqlite")
+PG_DSN = os.environ.get("TEST_PG_DSN", "postgres://postgres@127.0.0.1:55432")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6390/0")
+if BACKEND == "sqlite":
+    DATABASE_URL = f"sqlite://{_TMP}/test.sqlite3"
+elif BACKEND == "postgres":
+    DATABASE_URL = f"{PG_DSN}/test_{uuid.uuid4().hex[:12]}"
+else:  # pragma: no cover - misconfiguration
+    raise RuntimeError(f"TEST_DB must be sqlite or postgres, not {BACKEND!r}")
+
+os.environ.update(
+    {
+        "FORUM_ENV": "test",
+        "FORUM_DATA_DIR": _TMP,
+        "FORUM_DATABASE_URL": DATABASE_URL,
+        "FORUM_SECRET_KEY": "test-secret-key-" + "x" * 32,
+        "FORUM_ID_NUMBER_KEY": base64.urlsafe_b64encode(b"k" * 32).decode(),
+        "FORUM_PASSWORD_PROFILE": "fast",
+        "FORUM_ALLOWED_ORIGINS": "http://testserver,http://127.0.0.1",
+        "FORUM_REDIS_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
+    }
+)
+os.environ.pop("FORUM_REDIS_URL", None)
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+import pytest_asyncio  # noqa: E402
+from tortoise import Tortoise  # noqa: E402
+from tortoise.context import TortoiseContext  # noqa: E402
+from tortoise.contrib.test import truncate_all_models  # noqa: E402
+
+from forum import db  # noqa: E402
+from forum.ratelimit import MemoryCounter  # noqa: E402
+from forum.services import Services, set_services  # noqa: E402
+from forum.settings import tortoise_config  # noqa: E402
+from realtime.broker import MemoryBroker  # noqa: E402
+from tests.helpers import Client  # noqa: E402
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def db_session() -> AsyncIterator[TortoiseContext]:
+    await db.migrate(DATABASE_URL)
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(DATABASE_URL), _enable_global_fallback=True)
+        yield ctx
+        if BACKEND == "postgres":
+            await Tortoise._drop_databases()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def database(db_session: TortoiseContext) -> AsyncIterator[TortoiseContext]:
+    yield db_session
+    await truncate_all_models()
+
+
+@pytest.fixture
+def services() -> Services:
+    """Fresh in-process broker and counters for each test (no state leaks between tests)."""
+    svc = Services(broker=MemoryBroker(), counter=MemoryCounter())
+    set_services(svc)
+    return svc
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def app(database: TortoiseContext, services: Services):  # type: ignore[no-untyped-def]
+    from forum.app import create_app
+
+    return create_app(with_lifespan=False)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def client(app) -> AsyncIterator[Client]:  # type: ignore[no-untyped-def]
+    async with Client(app) as c:
+        yield c
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def other_client(app) -> AsyncIterator[Client]:  # type: ignore[no-untyped-def]
+    async with Client(app) as c:
+        yield c
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every async test shares the session loop (the DB context lives on it).
+    for item in items:
+        if item.get_closest_marker("asyncio") is None and "async" in str(getattr(item, "obj", "")):
+            item.add_marker(pytest.mark.asyncio(loop_scope="session"))
+
+
+__all__ = ["BACKEND", "DATABASE_URL", "REDIS_URL", "httpx"]
