@@ -75,7 +75,9 @@ def serialize_org(viewer: Viewer, org: Org) -> dict[str, Any]:
     }
 
 
-@apispec.operation("/api/v1/me", "GET", summary="The current viewer", tag="accounts", response=ME_SCHEMA)
+@apispec.operation(
+    "/api/v1/me", "GET", summary="The current viewer", tag="accounts", response=ME_SCHEMA
+)
 async def me(request: Request) -> Response:
     v = viewer_of(request)
     return JSONResponse(
@@ -92,16 +94,25 @@ async def me(request: Request) -> Response:
 
 
 @apispec.operation(
-    "/api/v1/csrf", "GET", summary="CSRF token for unsafe API calls (send as X-CSRF-Token)",
+    "/api/v1/csrf",
+    "GET",
+    summary="CSRF token for unsafe API calls (send as X-CSRF-Token)",
     tag="accounts",
-    response={"type": "object", "required": ["csrf_token"], "properties": {"csrf_token": {"type": "string"}}},
+    response={
+        "type": "object",
+        "required": ["csrf_token"],
+        "properties": {"csrf_token": {"type": "string"}},
+    },
 )
 async def csrf(request: Request) -> Response:
     return JSONResponse({"csrf_token": csrf_token(request.session)})
 
 
 @apispec.operation(
-    "/api/v1/orgs", "GET", summary="Visible organizations, in tree order", tag="orgs",
+    "/api/v1/orgs",
+    "GET",
+    summary="Visible organizations, in tree order",
+    tag="orgs",
     response={"type": "array", "items": ORG_SCHEMA},
 )
 async def list_orgs(request: Request) -> Response:
@@ -118,8 +129,12 @@ async def list_orgs(request: Request) -> Response:
 
 
 @apispec.operation(
-    "/api/v1/orgs/{org_id}", "GET", summary="One organization", tag="orgs",
-    response=ORG_SCHEMA, path_params=("org_id",),
+    "/api/v1/orgs/{org_id}",
+    "GET",
+    summary="One organization",
+    tag="orgs",
+    response=ORG_SCHEMA,
+    path_params=("org_id",),
 )
 async def get_org(request: Request) -> Response:
     viewer = viewer_of(request)
@@ -157,8 +172,13 @@ async def _parent(viewer: Viewer, value: Any) -> Org | None:
 
 
 @apispec.operation(
-    "/api/v1/orgs", "POST", summary="Create an organization", tag="orgs",
-    body=CREATE_ORG_BODY, response=ORG_SCHEMA, status=201,
+    "/api/v1/orgs",
+    "POST",
+    summary="Create an organization",
+    tag="orgs",
+    body=CREATE_ORG_BODY,
+    response=ORG_SCHEMA,
+    status=201,
 )
 async def create_org(request: Request) -> Response:
     viewer = viewer_of(request)
@@ -181,8 +201,13 @@ MOVE_BODY = {
 
 
 @apispec.operation(
-    "/api/v1/orgs/{org_id}/move", "POST", summary="Re-parent an organization (subtree moves with it)",
-    tag="orgs", body=MOVE_BODY, response=ORG_SCHEMA, path_params=("org_id",),
+    "/api/v1/orgs/{org_id}/move",
+    "POST",
+    summary="Re-parent an organization (subtree moves with it)",
+    tag="orgs",
+    body=MOVE_BODY,
+    response=ORG_SCHEMA,
+    path_params=("org_id",),
 )
 async def move_org(request: Request) -> Response:
     viewer = viewer_of(request)

@@ -55,20 +55,23 @@ def collect_routes() -> list[BaseRoute]:
 
 
 async def _domain_error(conn: HTTPConnection, exc: Exception) -> Response:
-    assert isinstance(exc, DomainError)
+    if not isinstance(exc, DomainError):  # pragma: no cover - registered for DomainError only
+        raise exc
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
     return await error_response(conn, exc.status_code, exc.message, headers=headers)
 
 
 async def _http_error(conn: HTTPConnection, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
+    if not isinstance(exc, HTTPException):  # pragma: no cover
+        raise exc
     messages = {
         404: "页面不存在或您无权查看",
         405: "不支持该请求方式",
         413: "提交的内容过大，请精简后重试",
     }
     message = messages.get(exc.status_code) or str(exc.detail)
-    return await error_response(conn, exc.status_code, message, headers=exc.headers)
+    headers = dict(exc.headers) if exc.headers else None
+    return await error_response(conn, exc.status_code, message, headers=headers)
 
 
 async def _server_error(conn: HTTPConnection, exc: Exception) -> Response:
@@ -122,4 +125,3 @@ def create_app(*, with_lifespan: bool = True) -> Starlette:
 
 async def _csrf_error(conn: HTTPConnection, status: int, message: str) -> Response:
     return await error_response(conn, status, message)
-

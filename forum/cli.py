@@ -49,7 +49,7 @@ def cmd_makemigrations(args: argparse.Namespace) -> int:
         return 1 if drift else 0
     import subprocess
 
-    return subprocess.call([sys.executable, "-m", "tortoise", "makemigrations"])  # noqa: S603
+    return subprocess.call([sys.executable, "-m", "tortoise", "makemigrations"])
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -66,8 +66,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_createadmin(args: argparse.Namespace) -> int:
-    from forum.accounts.actions import check_new_password, clean_display_name, clean_username
-    from forum.accounts.actions import do_create_user
+    from forum.accounts.actions import (
+        check_new_password,
+        clean_display_name,
+        clean_username,
+        do_create_user,
+    )
     from forum.errors import ActionError
     from forum.models import OrgRole, User
     from forum.security.passwords import hash_password
@@ -101,7 +105,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"环境: {settings.env}")
     print(f"数据目录: {settings.data_dir}")
     print(f"数据库: {_redact(settings.database_url)}")
-    print(f"Redis: {_redact(settings.redis_url) if settings.redis_url else '未配置（使用进程内消息代理）'}")
+    redis = _redact(settings.redis_url) if settings.redis_url else "未配置（使用进程内消息代理）"
+    print(f"Redis: {redis}")
     print(f"允许的来源: {', '.join(settings.allowed_origins)}")
     print(f"时区: {settings.timezone}")
     secret_key()
@@ -170,7 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--demo", action="store_true", help="seed demo data (once) before serving")
-    serve.add_argument("--proxy-headers", action="store_true", help="trust X-Forwarded-* (behind nginx)")
+    serve.add_argument(
+        "--proxy-headers", action="store_true", help="trust X-Forwarded-* (behind nginx)"
+    )
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("migrate", help="apply pending migrations").set_defaults(func=cmd_migrate)
     sub.add_parser("demo", help="seed demo data (idempotent)").set_defaults(func=cmd_demo)

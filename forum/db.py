@@ -39,7 +39,9 @@ async def migrate(
                 progress(f"  已应用迁移 {app_label}.{name}")
 
     async with TortoiseContext() as ctx:
-        await ctx.init(config=config, _create_db=not config["connections"]["default"].startswith("sqlite"))
+        await ctx.init(
+            config=config, _create_db=not config["connections"]["default"].startswith("sqlite")
+        )
         await migrate_api(config=config, progress=on_progress)
     return applied
 
@@ -49,7 +51,9 @@ async def pending_migrations() -> list[str]:
     config = tortoise_config()
     executor = MigrationExecutor(get_connection("default"), config["apps"])
     plan = await executor.plan(None)
-    return [f"{step.migration.app_label}.{step.migration.name}" for step in plan if not step.backward]
+    return [
+        f"{step.migration.app_label}.{step.migration.name}" for step in plan if not step.backward
+    ]
 
 
 async def database_ok(timeout: float = 2.0) -> bool:
@@ -79,5 +83,7 @@ async def migration_drift() -> list[str]:
     config = tortoise_config("sqlite://:memory:")
     async with TortoiseContext() as ctx:
         await ctx.init(config=config)
+        if ctx.apps is None:  # pragma: no cover - init always loads apps
+            raise RuntimeError("Tortoise apps are not loaded")
         writers = await MigrationAutodetector(ctx.apps, config["apps"]).changes()
     return [f"{w.app_label}: {w.name}" for w in writers]

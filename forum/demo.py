@@ -29,8 +29,15 @@ PART_SEEDERS = (
     "moderation.demo",
 )
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华建国志红梅文斌辉鹏宇浩然欣怡晨阳子涵雨轩思远佳琪婷晓东海燕春生玉兰凤琴德荣金凤淑珍秀兰桂芳"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华建国志红梅文斌辉鹏宇浩然欣怡"
+    "晨阳子涵雨轩思远佳琪婷晓东海燕春生玉兰凤琴德荣金凤淑珍秀兰桂芳"
+)
 ETHNICITIES = ["汉族"] * 18 + ["回族", "满族", "壮族", "蒙古族"]
 EDUCATION = ["研究生", "大学本科", "大学本科", "大学专科", "高中", "初中"]
 STATUS_PLAN = [
@@ -73,31 +80,60 @@ def _name(rng: random.Random) -> str:
 
 
 async def _member(
-    rng: random.Random, org: Org, group: Org | None, status: str, *, name: str | None = None,
+    rng: random.Random,
+    org: Org,
+    group: Org | None,
+    status: str,
+    *,
+    name: str | None = None,
     user: User | None = None,
 ) -> Member:
     today = dt.date(2026, 11, 1)
     age = rng.randint(19, 75) if status == "full" else rng.randint(19, 40)
     birth = dt.date(today.year - age, rng.randint(1, 12), rng.randint(1, 28))
     sex = "M" if rng.random() < 0.55 else "F"
-    number = idcard.generate(rng, birth, sex, region=rng.choice(["110101", "310104", "340524", "440305"]))
+    number = idcard.generate(
+        rng, birth, sex, region=rng.choice(["110101", "310104", "340524", "440305"])
+    )
     applied = birth + dt.timedelta(days=365 * 18 + rng.randint(30, 3000))
     applied = min(applied, today - dt.timedelta(days=60))
     dates: dict[str, dt.date | None] = {"applied_at": applied}
     steps = ["activist_at", "development_target_at", "probation_at", "full_at"]
-    reached = {"applicant": 0, "activist": 1, "development_target": 2, "probationary": 3, "full": 4}[status]
+    reached = {
+        "applicant": 0,
+        "activist": 1,
+        "development_target": 2,
+        "probationary": 3,
+        "full": 4,
+    }[status]
     current = applied
     for step in steps[:reached]:
-        gap = {"activist_at": 120, "development_target_at": 400, "probation_at": 200, "full_at": 366}[step]
+        gap = {
+            "activist_at": 120,
+            "development_target_at": 400,
+            "probation_at": 200,
+            "full_at": 366,
+        }[step]
         current = min(current + dt.timedelta(days=gap + rng.randint(0, 200)), today)
         dates[step] = current
     return await Member.create(
-        user=user, name=name or _name(rng), sex=sex, birth_date=birth,
-        ethnicity=rng.choice(ETHNICITIES), native_place=rng.choice(["北京", "上海", "安徽", "广东", "山东", "四川"]),
-        id_number_encrypted=crypto.encrypt(number), id_number_hash=crypto.lookup_hash(number),
-        id_number_hint=idcard.mask(number), phone=f"139{rng.randint(10_000_000, 99_999_999)}",
-        education=rng.choice(EDUCATION), workplace=org.name.replace("党支部", ""), status=status,
-        org=org, group=group, archive_location="街道党委组织办", **dates,
+        user=user,
+        name=name or _name(rng),
+        sex=sex,
+        birth_date=birth,
+        ethnicity=rng.choice(ETHNICITIES),
+        native_place=rng.choice(["北京", "上海", "安徽", "广东", "山东", "四川"]),
+        id_number_encrypted=crypto.encrypt(number),
+        id_number_hash=crypto.lookup_hash(number),
+        id_number_hint=idcard.mask(number),
+        phone=f"139{rng.randint(10_000_000, 99_999_999)}",
+        education=rng.choice(EDUCATION),
+        workplace=org.name.replace("党支部", ""),
+        status=status,
+        org=org,
+        group=group,
+        archive_location="街道党委组织办",
+        **dates,  # type: ignore[arg-type]
     )
 
 
@@ -109,19 +145,27 @@ async def seed_demo(progress: Callable[[str], object] = print) -> DemoContext | 
     password_hash = await hash_password(DEMO_PASSWORD)
     async with in_transaction():
         committee = await do_create_org(None, COMMITTEE_NAME, "committee")
-        gbs = [await do_create_org(committee, f"第{n}党总支", "general_branch") for n in ("一", "二")]
+        gbs = [
+            await do_create_org(committee, f"第{n}党总支", "general_branch") for n in ("一", "二")
+        ]
         branch_parents = [gbs[0], gbs[0], gbs[1], gbs[1], committee, committee]
         names = ["第一党支部", "第二党支部", "第三党支部", "第四党支部", "机关党支部", "社区党支部"]
-        branches = [await do_create_org(p, n, "branch") for p, n in zip(branch_parents, names, strict=True)]
+        branches = [
+            await do_create_org(p, n, "branch") for p, n in zip(branch_parents, names, strict=True)
+        ]
         groups = [
             await do_create_org(b, f"{b.name.removesuffix('党支部')}第{k}党小组", "group")
-            for b in branches for k in ("一", "二")
+            for b in branches
+            for k in ("一", "二")
         ]
         ctx = DemoContext(rng, committee, gbs, branches, groups)
         where = {
-            "committee": (committee, None), "general_branch": (gbs[0], None),
-            "branch": (branches[0], groups[0]), "group": (branches[0], groups[0]),
-            "sibling_branch": (branches[1], groups[2]), "site": (branches[0], groups[1]),
+            "committee": (committee, None),
+            "general_branch": (gbs[0], None),
+            "branch": (branches[0], groups[0]),
+            "group": (branches[0], groups[0]),
+            "sibling_branch": (branches[1], groups[2]),
+            "site": (branches[0], groups[1]),
         }
         for key, label, role, place, status in DEMO_ACCOUNTS:
             user = await do_create_user(key, label[:32], password_hash)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from forum.models import Member, Org, User
 
-DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo, by design
 
 
 @dataclass

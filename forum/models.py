@@ -116,6 +116,7 @@ class AuthSession(models.Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "forum.User", related_name="sessions"
     )
+    user_id: int
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
@@ -136,6 +137,7 @@ class Org(models.Model):
     parent: fields.ForeignKeyNullableRelation[Org] = fields.ForeignKeyField(
         "forum.Org", related_name="children", null=True, on_delete=fields.RESTRICT
     )
+    parent_id: int | None
     path = fields.CharField(max_length=255, db_index=True)
     depth = fields.SmallIntField(default=0)
     is_active = fields.BooleanField(default=True, db_default=True)
@@ -165,9 +167,11 @@ class OrgRole(models.Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "forum.User", related_name="roles"
     )
+    user_id: int
     org: fields.ForeignKeyNullableRelation[Org] = fields.ForeignKeyField(
         "forum.Org", related_name="roles", null=True, on_delete=fields.RESTRICT
     )
+    org_id: int | None
     role = fields.CharEnumField(RoleName, max_length=32)
     started_at = fields.DatetimeField(auto_now_add=True)
     ended_at = fields.DatetimeField(null=True)
@@ -191,6 +195,7 @@ class Member(models.Model):
     user: fields.OneToOneNullableRelation[User] = fields.OneToOneField(
         "forum.User", related_name="member", null=True, on_delete=fields.SET_NULL
     )
+    user_id: int | None
     name = fields.CharField(max_length=32, db_index=True)
     sex = fields.CharField(max_length=1, default="")  # "M" / "F" / "" unknown
     birth_date = fields.DateField(null=True)
@@ -209,9 +214,11 @@ class Member(models.Model):
     org: fields.ForeignKeyRelation[Org] = fields.ForeignKeyField(
         "forum.Org", related_name="members", on_delete=fields.RESTRICT
     )
+    org_id: int
     group: fields.ForeignKeyNullableRelation[Org] = fields.ForeignKeyField(
         "forum.Org", related_name="group_members", null=True, on_delete=fields.SET_NULL
     )
+    group_id: int | None
     # Discipline flags that remove voting and election rights.
     on_probation_sanction = fields.BooleanField(default=False, db_default=False)  # 留党察看
     membership_suspended = fields.BooleanField(default=False, db_default=False)  # 停止党籍
@@ -219,6 +226,7 @@ class Member(models.Model):
     host_org: fields.ForeignKeyNullableRelation[Org] = fields.ForeignKeyField(
         "forum.Org", related_name="floating_guests", null=True, on_delete=fields.SET_NULL
     )
+    host_org_id: int | None
     applied_at = fields.DateField(null=True)
     activist_at = fields.DateField(null=True)
     development_target_at = fields.DateField(null=True)

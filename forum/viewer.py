@@ -41,9 +41,7 @@ async def load_viewer(session_id: str | None) -> Viewer:
 
 
 async def viewer_for_user(user_id: int, *, session_id: str | None = None) -> Viewer:
-    member = (
-        await Member.filter(user_id=user_id).select_related("user", "org", "host_org").first()
-    )
+    member = await Member.filter(user_id=user_id).select_related("user", "org", "host_org").first()
     roles = await OrgRole.filter(user_id=user_id, ended_at__isnull=True).select_related("org")
     user = member.user if member is not None else None
     if user is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields, models
 
 
@@ -13,14 +15,15 @@ class AuditEntry(models.Model):
     actor: fields.ForeignKeyNullableRelation[models.Model] = fields.ForeignKeyField(
         "forum.User", related_name="audit_entries", null=True, on_delete=fields.RESTRICT
     )
+    actor_id: int | None
     actor_name = fields.CharField(max_length=32, default="")
     action = fields.CharField(max_length=64, db_index=True)
     target_type = fields.CharField(max_length=32)
     target_id = fields.CharField(max_length=64, default="")
     # Path of the org the target belongs to, so auditors can filter by their scope.
     org_path = fields.CharField(max_length=255, default="", db_index=True)
-    before = fields.JSONField(null=True)
-    after = fields.JSONField(null=True)
+    before: dict[str, Any] | None = fields.JSONField(null=True)  # type: ignore[assignment]
+    after: dict[str, Any] | None = fields.JSONField(null=True)  # type: ignore[assignment]
     reason = fields.TextField(default="")
     ip = fields.CharField(max_length=64, default="")
 

@@ -165,7 +165,7 @@ class RedisBroker(_LocalFanout):
                 delay = min(delay * 2, 2.0)
             finally:
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
 
 
 def _text(value: str | bytes) -> str:

@@ -12,9 +12,9 @@ from forum import crypto, idcard
 from forum.demo_context import DEMO_PASSWORD
 from forum.models import Member, Org, OrgRole, User
 from forum.orgs.actions import do_create_org
+from forum.policy import Viewer
 from forum.security.passwords import hash_password
 from forum.viewer import viewer_for_user
-from forum.policy import Viewer
 
 _seq = itertools.count(1)
 _rng = random.Random(7)
@@ -24,9 +24,9 @@ _hash: str | None = None
 @dataclass
 class Tree:
     """committee ─┬─ gb1 ─┬─ branch_a ── group_a1
-                  │       └─ branch_b ── group_b1   (branch_b is branch_a's sibling)
-                  └─ gb2 ─── branch_c
-       other_committee ── branch_x                  (an unrelated tree)
+               │       └─ branch_b ── group_b1   (branch_b is branch_a's sibling)
+               └─ gb2 ─── branch_c
+    other_committee ── branch_x                  (an unrelated tree)
     """
 
     committee: Org
@@ -52,7 +52,9 @@ async def make_tree() -> Tree:
     group_b1 = await do_create_org(branch_b, "乙一小组", "group")
     other = await do_create_org(None, f"外单位党委{next(_seq)}", "committee")
     branch_x = await do_create_org(other, "外单位支部", "branch")
-    return Tree(committee, gb1, gb2, branch_a, branch_b, branch_c, group_a1, group_b1, other, branch_x)
+    return Tree(
+        committee, gb1, gb2, branch_a, branch_b, branch_c, group_a1, group_b1, other, branch_x
+    )
 
 
 async def make_user(username: str | None = None, *, display_name: str | None = None) -> User:
@@ -77,10 +79,17 @@ async def make_member(
     number = id_number or idcard.generate(_rng, birth, "M")
     parsed = idcard.parse(number)
     return await Member.create(
-        user=user, name=name or f"党员{next(_seq)}", status=status, org=org, group=group,
-        sex=parsed.sex, birth_date=parsed.birth_date,
-        id_number_encrypted=crypto.encrypt(parsed.value), id_number_hash=crypto.lookup_hash(parsed.value),
-        id_number_hint=idcard.mask(parsed.value), **fields,
+        user=user,
+        name=name or f"党员{next(_seq)}",
+        status=status,
+        org=org,
+        group=group,
+        sex=parsed.sex,
+        birth_date=parsed.birth_date,
+        id_number_encrypted=crypto.encrypt(parsed.value),
+        id_number_hash=crypto.lookup_hash(parsed.value),
+        id_number_hint=idcard.mask(parsed.value),
+        **fields,
     )
 
 

@@ -29,7 +29,10 @@ class Client:
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.http.aclose()
 
@@ -45,7 +48,9 @@ class Client:
     async def get(self, url: str, **kwargs: Any) -> httpx.Response:
         return await self.http.get(url, **kwargs)
 
-    async def post_form(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> httpx.Response:
+    async def post_form(
+        self, url: str, data: dict[str, Any] | None = None, **kwargs: Any
+    ) -> httpx.Response:
         payload = {"csrf_token": await self.csrf(), **(data or {})}
         return await self.http.post(url, data=payload, **kwargs)
 
@@ -54,7 +59,9 @@ class Client:
         return await self.http.post(url, json=json, headers=headers, **kwargs)
 
     async def request_json(self, method: str, url: str, json: Any = None) -> httpx.Response:
-        return await self.http.request(method, url, json=json, headers={"X-CSRF-Token": await self.csrf()})
+        return await self.http.request(
+            method, url, json=json, headers={"X-CSRF-Token": await self.csrf()}
+        )
 
     async def login(self, username: str, password: str = DEMO_PASSWORD) -> httpx.Response:
         response = await self.post_form("/login", {"username": username, "password": password})

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from tortoise.transactions import in_transaction
 
-from forum.errors import ActionError, RateLimited
+from forum.errors import ActionError, Forbidden, RateLimited
 from forum.models import AuthSession, User
 from forum.policy import Viewer
 from forum.security.passwords import (
@@ -111,9 +111,7 @@ async def _check_throttle(username: str, ip: str) -> None:
         failures, retry_after = await counter.peek(key, settings.login_window_seconds)
         if failures >= settings.login_max_failures:
             minutes = max(1, (retry_after + 59) // 60)
-            raise RateLimited(
-                f"登录失败次数过多，请 {minutes} 分钟后再试", retry_after=retry_after
-            )
+            raise RateLimited(f"登录失败次数过多，请 {minutes} 分钟后再试", retry_after=retry_after)
 
 
 async def authenticate(username: str, password: str, ip: str) -> User:
@@ -166,21 +164,24 @@ async def revoke_user_sessions(user_id: int, *, keep: str | None = None) -> list
     query = AuthSession.filter(user_id=user_id, revoked_at__isnull=True)
     if keep is not None:
         query = query.exclude(id=keep)
-    ids = [s for s in await query.values_list("id", flat=True) if isinstance(s, str)]
+    ids = [str(s) for s in await query.values_list("id", flat=True)]
     if ids:
         await AuthSession.filter(id__in=ids).update(revoked_at=utcnow())
     return ids
 
 
 async def change_password(viewer: Viewer, current: str, new: str, confirm: str) -> None:
-    assert viewer.user_id is not None
+    if viewer.user_id is None:
+        raise Forbidden("请先登录")
     user = await User.get(id=viewer.user_id)
     if not await verify_password(user.password_hash, current):
         raise ActionError("当前密码不正确", field="current_password")
     check_new_password(new, confirm, user.username)
     password_hash = await hash_password(new)
     async with in_transaction():
-        await User.filter(id=user.id).update(password_hash=password_hash, password_changed_at=utcnow())
+        await User.filter(id=user.id).update(
+            password_hash=password_hash, password_changed_at=utcnow()
+        )
         revoked = await revoke_user_sessions(user.id, keep=viewer.session_id)
     for session_id in revoked:
         await get_services().broker.publish(
@@ -189,6 +190,7 @@ async def change_password(viewer: Viewer, current: str, new: str, confirm: str) 
 
 
 async def update_profile(viewer: Viewer, display_name: str) -> None:
-    assert viewer.user_id is not None
+    if viewer.user_id is None:
+        raise Forbidden("请先登录")
     name = await clean_display_name(display_name)
     await User.filter(id=viewer.user_id).update(display_name=name)

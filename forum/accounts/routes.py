@@ -24,7 +24,9 @@ def _safe_next(value: object) -> str:
 async def login_page(request: Request) -> Response:
     if viewer_of(request).is_authenticated:
         return RedirectResponse("/", status_code=303)
-    return render(request, "forum/login.html", {"next": _safe_next(request.query_params.get("next"))})
+    return render(
+        request, "forum/login.html", {"next": _safe_next(request.query_params.get("next"))}
+    )
 
 
 async def login(request: Request) -> Response:
@@ -32,7 +34,9 @@ async def login(request: Request) -> Response:
     username = str(form.get("username", ""))[:64]
     next_url = _safe_next(form.get("next"))
     try:
-        user = await actions.authenticate(username, str(form.get("password", "")), client_ip(request))
+        user = await actions.authenticate(
+            username, str(form.get("password", "")), client_ip(request)
+        )
     except ActionError as exc:
         context = {"error": exc.message, "username": username, "next": next_url}
         return render(request, "forum/login.html", context, status_code=400)
@@ -113,7 +117,9 @@ async def change_password(request: Request) -> Response:
             str(form.get("password_confirm", "")),
         )
     except ActionError as exc:
-        return render(request, "forum/password.html", {"error": exc.message, "done": False}, status_code=400)
+        return render(
+            request, "forum/password.html", {"error": exc.message, "done": False}, status_code=400
+        )
     request.session[CSRF_SESSION_KEY] = ""  # rotate the token along with the password
     return RedirectResponse("/me/password?done=1", status_code=303)
 

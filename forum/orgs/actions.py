@@ -61,7 +61,11 @@ async def create_org(actor: Viewer, parent: Org | None, name: str, kind: str) ->
     async with in_transaction():
         org = await do_create_org(parent, name, kind)
         await audit.record(
-            actor, "org.created", "org", org.id, org_path=org.path,
+            actor,
+            "org.created",
+            "org",
+            org.id,
+            org_path=org.path,
             after={"name": name, "kind": kind, "parent_id": parent.id if parent else None},
         )
     return org
@@ -72,7 +76,11 @@ async def do_create_org(parent: Org | None, name: str, kind: str) -> Org:
     if parent is not None and await Org.filter(parent_id=parent.id, name=name).exists():
         raise ActionError(f"「{parent.name}」下已有同名组织", field="name")
     org = await Org.create(
-        name=name, kind=kind, parent=parent, path="/pending/", depth=parent.depth + 1 if parent else 0
+        name=name,
+        kind=kind,
+        parent=parent,
+        path="/pending/",
+        depth=parent.depth + 1 if parent else 0,
     )
     org.path = f"{parent.path if parent else '/'}{org.id}/"
     await org.save(update_fields=["path"])
@@ -84,14 +92,22 @@ async def rename_org(actor: Viewer, org: Org, name: str) -> Org:
     name = clean_org_name(name)
     if name == org.name:
         return org
-    if org.parent_id and await Org.filter(parent_id=org.parent_id, name=name).exclude(id=org.id).exists():
+    if (
+        org.parent_id
+        and await Org.filter(parent_id=org.parent_id, name=name).exclude(id=org.id).exists()
+    ):
         raise ActionError("同一上级组织下已有同名组织", field="name")
     async with in_transaction():
         before = org.name
         await Org.filter(id=org.id).update(name=name)
         await audit.record(
-            actor, "org.renamed", "org", org.id, org_path=org.path,
-            before={"name": before}, after={"name": name},
+            actor,
+            "org.renamed",
+            "org",
+            org.id,
+            org_path=org.path,
+            before={"name": before},
+            after={"name": name},
         )
     org.name = name
     return org
@@ -117,7 +133,11 @@ async def move_org(actor: Viewer, org: Org, new_parent: Org) -> Org:
         await Org.bulk_update(subtree, fields=["path", "depth"], batch_size=500)
         await Org.filter(id=org.id).update(parent_id=new_parent.id)
         await audit.record(
-            actor, "org.moved", "org", org.id, org_path=new_prefix,
+            actor,
+            "org.moved",
+            "org",
+            org.id,
+            org_path=new_prefix,
             before={"parent_id": org.parent_id, "path": old_prefix},
             after={"parent_id": new_parent.id, "path": new_prefix},
         )
@@ -148,8 +168,7 @@ async def assign_role(actor: Viewer, org: Org | None, user: User, role: str) -> 
         raise ActionError("该职务必须属于某个组织", field="role")
     if role == "site_admin" and org is not None:
         raise ActionError("站点管理员是全站职务，不属于某个组织", field="role")
-    if role in MEMBER_ONLY_ROLES:
-        assert org is not None
+    if role in MEMBER_ONLY_ROLES and org is not None:
         member = await Member.filter(user_id=user.id).select_related("org").first()
         if member is None or not in_subtree(member.org.path, org.path):
             raise ActionError("组织职务只能由本组织的党员担任", field="username")
@@ -160,7 +179,11 @@ async def assign_role(actor: Viewer, org: Org | None, user: User, role: str) -> 
     async with in_transaction():
         grant = await OrgRole.create(user=user, org=org, role=role, granted_by_id=actor.user_id)
         await audit.record(
-            actor, "role.granted", "user", user.id, org_path=org.path if org else "",
+            actor,
+            "role.granted",
+            "user",
+            user.id,
+            org_path=org.path if org else "",
             after={"role": role, "org_id": org.id if org else None},
         )
     return grant
@@ -176,6 +199,11 @@ async def end_role(actor: Viewer, grant: OrgRole, reason: str = "") -> None:
     async with in_transaction():
         await OrgRole.filter(id=grant.id).update(ended_at=utcnow())
         await audit.record(
-            actor, "role.ended", "user", grant.user_id, org_path=org.path if org else "",
-            before={"role": str(grant.role), "org_id": grant.org_id}, reason=reason[:500],
+            actor,
+            "role.ended",
+            "user",
+            grant.user_id,
+            org_path=org.path if org else "",
+            before={"role": str(grant.role), "org_id": grant.org_id},
+            reason=reason[:500],
         )

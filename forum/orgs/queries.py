@@ -110,7 +110,8 @@ async def find_user(username: str) -> User | None:
 
 
 async def profile_context(viewer: Viewer) -> dict[str, Any]:
-    assert viewer.user_id is not None
+    if viewer.user_id is None:
+        raise NotFound()
     user = await User.get(id=viewer.user_id)
     member = await Member.filter(user_id=user.id).select_related("org", "group").first()
     roles = await OrgRole.filter(user_id=user.id, ended_at__isnull=True).select_related("org")

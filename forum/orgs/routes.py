@@ -8,13 +8,13 @@ from starlette.routing import BaseRoute, Route
 
 from forum.errors import ActionError, NotFound
 from forum.http import int_param, read_form, text_field, viewer_of
-from forum.models import ORG_CHILD_KINDS, ROLE_LABELS, STATUS_LABELS, OrgRole
+from forum.models import ORG_CHILD_KINDS, ROLE_LABELS, STATUS_LABELS, Org, OrgRole
 from forum.orgs import actions, queries
 from forum.policy import can_admin_site, can_manage_org, ensure, ensure_visible
 from forum.templating import render
 
 
-async def _org(request: Request) -> queries.Org:
+async def _org(request: Request) -> Org:
     return await queries.get_org_for(viewer_of(request), int_param(request.path_params["org_id"]))
 
 
@@ -61,7 +61,9 @@ async def create_child(request: Request) -> Response:
     org = await _org(request)
     form = await read_form(request)
     child = await actions.create_org(
-        viewer_of(request), org, text_field(form, "name", "组织名称", max_length=200),
+        viewer_of(request),
+        org,
+        text_field(form, "name", "组织名称", max_length=200),
         str(form.get("kind", "")),
     )
     return RedirectResponse(f"/orgs/{child.id}", status_code=303)
@@ -70,7 +72,9 @@ async def create_child(request: Request) -> Response:
 async def rename(request: Request) -> Response:
     org = await _org(request)
     form = await read_form(request)
-    await actions.rename_org(viewer_of(request), org, text_field(form, "name", "组织名称", max_length=200))
+    await actions.rename_org(
+        viewer_of(request), org, text_field(form, "name", "组织名称", max_length=200)
+    )
     return _back(org.id)
 
 

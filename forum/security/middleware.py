@@ -106,7 +106,9 @@ class CsrfMiddleware:
             and isinstance(supplied, str)
             and hmac.compare_digest(expected.encode(), supplied.encode())
         ):
-            response = await self.on_error(conn, 403, "页面已过期或请求来源无效（CSRF 校验失败），请刷新页面后重试")
+            response = await self.on_error(
+                conn, 403, "页面已过期或请求来源无效（CSRF 校验失败），请刷新页面后重试"
+            )
             await response(scope, receive, send)
             return
         await self.app(scope, replay, send)

@@ -17,7 +17,7 @@ MAX_PASSWORD_LENGTH = 128
 
 @functools.cache
 def _hasher() -> PasswordHasher:
-    if get_settings().password_profile == "fast":
+    if get_settings().password_profile == "fast":  # noqa: S105 - a profile name
         # Tests only (refused in production by settings): same algorithm, tiny cost.
         return PasswordHasher.from_parameters(CHEAPEST)
     return PasswordHasher(type=Type.ID)

@@ -1,0 +1,40 @@
+"""Channel kinds: how the hub authorizes subscriptions and filters events per viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from forum.policy import Viewer
+
+# (viewer, object id) -> may subscribe
+CanSubscribe = Callable[[Viewer, int], Awaitable[bool]]
+# (viewer, event dict with keys channel/id/event/data/audience) -> may receive
+CanReceive = Callable[[Viewer, dict[str, Any]], bool]
+# (viewer, object id, action name, data) -> ack payload; raise DomainError to refuse
+OnAction = Callable[[Viewer, int, str, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class ChannelKind:
+    prefix: str
+    can_subscribe: CanSubscribe
+    can_receive: CanReceive
+    on_action: OnAction | None = None
+
+
+_kinds: dict[str, ChannelKind] = {}
+
+
+def register_channel_kind(kind: ChannelKind) -> None:
+    _kinds[kind.prefix] = kind
+
+
+def kind_for(channel: str) -> tuple[ChannelKind, int] | None:
+    """Parse `prefix:id` into its registered kind and object id; None if unknown."""
+    prefix, _, raw_id = channel.partition(":")
+    kind = _kinds.get(prefix)
+    if kind is None or not raw_id.isdigit() or len(raw_id) > 10:
+        return None
+    return kind, int(raw_id)
