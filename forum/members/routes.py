@@ -1,7 +1,11 @@
-"""Routes of this part (filled in by its issue)."""
+"""Routes of the member directory and archives: HTML pages under /members, JSON under /api/v1."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-routes: list[BaseRoute] = []
+from forum.members import web_records
+
+routes: list[BaseRoute] = [
+    *web_records.routes,
+]
