@@ -48,6 +48,12 @@ async def optional_org(viewer: Viewer, raw: str | None) -> Org | None:
     return org
 
 
+def _limit(raw: str | None) -> int:
+    if not raw or not raw.isdigit():
+        return queries.PAGE_SIZE
+    return max(1, min(int(raw), queries.MAX_PAGE_SIZE))
+
+
 async def directory(request: Request) -> Response:
     viewer = viewer_of(request)
     params = request.query_params
@@ -63,6 +69,7 @@ async def directory(request: Request) -> Response:
         status=status,
         role=role,
         after=int_param(after) if after else None,
+        limit=_limit(params.get("limit")),
     )
     query_string = "&".join(
         f"{k}={v}"
