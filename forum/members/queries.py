@@ -81,6 +81,7 @@ async def search_members(
     role: str | None = None,
     after: int | None = None,
     limit: int = PAGE_SIZE,
+    max_limit: int = MAX_PAGE_SIZE,
 ) -> DirectoryPage:
     """One keyset page (by id) of the directory; two queries whatever the page size."""
     query = visible_members(viewer)
@@ -95,7 +96,7 @@ async def search_members(
         query = query.filter(user_id__in=Subquery(holders))
     if after is not None:
         query = query.filter(id__gt=after)
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    limit = max(1, min(limit, max_limit))
     rows = await query.order_by("id").limit(limit + 1).select_related("org", "group")
     next_cursor = rows[limit - 1].id if len(rows) > limit else None
     rows = rows[:limit]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from forum.members import web_records
+from forum.members import web_records, web_stats
 
 routes: list[BaseRoute] = [
     *web_records.routes,
+    *web_stats.routes,
 ]
