@@ -223,3 +223,29 @@ async def manageable_orgs(viewer: Viewer) -> list[Org]:
     for path in paths[1:]:
         clause |= Q(path__startswith=path)
     return await Org.filter(clause, is_active=True).order_by("path")
+
+
+async def workflow_context(viewer: Viewer, member: Member) -> dict[str, Any]:
+    """Choices for the admin forms on a record page (transfer targets, introducers...)."""
+    from forum.members.development import NEXT_STATUS, RULES
+    from forum.policy import can_edit_member
+
+    if not can_edit_member(viewer, member):
+        return {"workflows": False}
+    targets = await Org.filter(is_active=True, kind__in=["committee", "general_branch", "branch"])
+    candidates = (
+        await Member.filter(org__path__startswith=member.org.path, status="full")
+        .exclude(id=member.id)
+        .order_by("name")
+        .limit(200)
+    )
+    next_status = NEXT_STATUS.get(str(member.status))
+    return {
+        "workflows": True,
+        "transfer_targets": sorted(
+            (o for o in targets if o.id != member.org_id), key=lambda o: o.path
+        ),
+        "contact_candidates": candidates,
+        "next_rule": RULES[next_status] if next_status else None,
+        "host_orgs": [o for o in targets if o.id != member.org_id],
+    }

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from forum.members import web_records, web_stats
+from forum.members import web_records, web_stats, web_workflows
 
 routes: list[BaseRoute] = [
     *web_records.routes,
     *web_stats.routes,
+    *web_workflows.routes,
 ]

@@ -95,6 +95,7 @@ async def record(request: Request) -> Response:
     viewer = viewer_of(request)
     member = await queries.get_member_for(viewer, int_param(request.path_params["member_id"]))
     context = await queries.record_context(viewer, member)
+    context.update(await queries.workflow_context(viewer, member))
     return render(request, "members/record.html", {**context, "SEX_LABELS": SEX_LABELS})
 
 
@@ -104,6 +105,7 @@ async def reveal(request: Request) -> Response:
     form = await read_form(request)
     value = await actions.reveal_id_number(viewer, member, str(form.get("reason") or ""))
     context = await queries.record_context(viewer, member)
+    context.update(await queries.workflow_context(viewer, member))
     response = render(
         request,
         "members/record.html",
