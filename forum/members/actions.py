@@ -109,7 +109,7 @@ async def resolve_group(org: Org, group_id: int | None) -> Org | None:
     return group
 
 
-def _id_fields(record: RecordInput) -> dict[str, Any]:
+def id_fields(record: RecordInput) -> dict[str, Any]:
     value = record.id_number.value
     return {
         "id_number_encrypted": crypto.encrypt(value),
@@ -123,7 +123,7 @@ async def do_create_member(
     org: Org, record: RecordInput, group: Org | None = None, id_hash: str | None = None
 ) -> Member:
     """Unchecked insert (imports, demo). Caller holds the transaction and checked uniqueness."""
-    values: dict[str, Any] = {**_id_fields(record), **record.texts, **record.dates}
+    values: dict[str, Any] = {**id_fields(record), **record.texts, **record.dates}
     return await Member.create(
         name=record.name,
         status=record.status,
@@ -174,7 +174,7 @@ async def update_member(
     before = snapshot(member)
     old_hash = member.id_number_hash
     member.name = record.name
-    for name, value in {**_id_fields(record), **record.texts, **record.dates}.items():
+    for name, value in {**id_fields(record), **record.texts, **record.dates}.items():
         setattr(member, name, value)
     member.id_number_hash = digest
     member.org, member.group = org, group
