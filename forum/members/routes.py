@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from forum.members import web_import, web_records, web_stats, web_workflows
+from forum.members import api, web_import, web_records, web_stats, web_workflows
 
 routes: list[BaseRoute] = [
     *web_records.routes,
     *web_stats.routes,
     *web_workflows.routes,
     *web_import.routes,
+    *api.routes,
 ]
