@@ -147,3 +147,45 @@ async def test_import_ui_upload_report_confirm(client: Client) -> None:
     await make_person(tree.branch_x, role="secretary", username="other")
     await client.login("other")
     assert (await client.get(report_url)).status_code == 404
+
+
+async def test_cli_import_members_dry_run_then_only_valid(database: object, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import subprocess
+    import sys
+
+    tree = await make_tree()
+    path = tmp_path / "名册.xlsx"
+    path.write_bytes(xlsx(rows(tree)[:3]))
+    base = [
+        sys.executable,
+        "-m",
+        "forum.cli",
+        "import-members",
+        str(path),
+        "--org",
+        str(tree.committee.id),
+    ]
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*base, *extra],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ),
+            timeout=120,
+            check=False,
+        )
+
+    dry = run("--dry-run")
+    assert dry.returncode == 1, dry.stderr
+    assert "共 3 行，有效 2 行，无效 1 行" in dry.stdout and "第 4 行" in dry.stdout
+    assert "试运行" in dry.stdout
+    assert await Member.filter(name__in=["张一", "王二"]).count() == 0
+    refused = run()
+    assert refused.returncode == 1 and "未导入" in refused.stderr
+    assert await Member.filter(name__in=["张一", "王二"]).count() == 0
+    done = run("--only-valid")
+    assert done.returncode == 0, done.stderr
+    assert "已导入 2 名党员" in done.stdout and "100%" in done.stderr
+    assert await Member.filter(name__in=["张一", "王二"]).count() == 2
