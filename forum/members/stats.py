@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from tortoise.expressions import Case, Q, Subquery, When
+from tortoise.expressions import Case, Q, RawSQL, Subquery, When
 from tortoise.functions import Count
 
 from forum.members.fields import SEX_LABELS, today
@@ -136,12 +136,18 @@ async def by_child_org(org: Org) -> list[Row]:
 
 
 async def join_years(query: Any) -> list[Row]:
-    """Members by the year admission was passed (probation start), folded from dates."""
-    pairs = await _grouped(query.filter(probation_at__isnull=False), "probation_at")
-    years: dict[int, int] = {}
-    for day, n in pairs:
-        year = day.year if isinstance(day, dt.date) else int(str(day)[:4])
-        years[year] = years.get(year, 0) + n
+    """Members by the year admission was passed (probation start): one grouped query.
+
+    Both SQLite (ISO text) and PostgreSQL (date::text in ISO style) give 'YYYY-MM-DD'.
+    """
+    rows = await (
+        query.filter(probation_at__isnull=False)
+        .annotate(year=RawSQL('SUBSTR(CAST("members"."probation_at" AS TEXT), 1, 4)'))
+        .annotate(n=Count("id"))
+        .group_by("year")
+        .values("year", "n")
+    )
+    years = {int(str(r["year"])): int(r["n"]) for r in rows}
     return [Row(str(y), f"{y}年", years[y]) for y in sorted(years)]
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections import Counter
 
 from openpyxl import load_workbook
 
 from forum.members import stats
 from forum.members.stats import years_ago
+from forum.models import Member
 from moderation.models import AuditEntry
 from tests.factories import make_member, make_person, make_tree
 from tests.helpers import Client
@@ -91,6 +93,10 @@ async def test_subtree_statistics_match_hand_counts(database: object) -> None:
     }
     assert result["floating"] == {"floating": 2, "resident": 5}
     assert sum(result["join_year"].values()) == 6  # everyone with a probation date
+    dates = await Member.filter(
+        probation_at__isnull=False, org__path__startswith=tree.committee.path
+    ).values_list("probation_at", flat=True)  # type: ignore[attr-defined]
+    assert result["join_year"] == dict(Counter(str(d.year) for d in dates))
     gb1, gb2 = str(tree.gb1.id), str(tree.gb2.id)  # type: ignore[attr-defined]
     assert result["org"] == {gb1: 5, gb2: 2}
     branch = (await stats.compute(tree.branch_a)).by_key()  # type: ignore[attr-defined]
