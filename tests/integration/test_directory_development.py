@@ -202,3 +202,21 @@ async def test_record_page_offers_workflows_to_admins(client: Client) -> None:
     page = await client.get(f"/members/{member.id}")
     assert "确定为发展对象" in page.text  # now on the timeline
     assert (await Member.get(id=member.id)).status == "development_target"
+
+
+async def test_home_lists_due_conversions_for_admins(client: Client) -> None:
+    tree = await make_tree()
+    await make_member(
+        tree.branch_a, "probationary", name="该转正了", probation_at=TODAY - dt.timedelta(days=370)
+    )
+    await make_member(
+        tree.branch_a, "probationary", name="还早", probation_at=TODAY - dt.timedelta(days=100)
+    )
+    await make_member(
+        tree.branch_b, "probationary", name="别的支部", probation_at=TODAY - dt.timedelta(days=370)
+    )
+    await make_person(tree.branch_a, role="secretary", username="sec")
+    await client.login("sec")
+    page = await client.get("/")
+    assert "该转正了" in page.text and "已到期" in page.text
+    assert "还早" not in page.text and "别的支部" not in page.text
