@@ -190,3 +190,22 @@ def clean_record(data: dict[str, Any]) -> RecordInput:
     texts = clean_texts(data)
     dates = clean_dates(data, status, parsed.birth_date)
     return RecordInput(name=name, id_number=parsed, status=status, texts=texts, dates=dates)
+
+
+# Labels for the change history table.
+FIELD_LABELS: dict[str, str] = {
+    "name": "姓名",
+    "sex": "性别",
+    "birth_date": "出生日期",
+    "id_number": "身份证号",
+    "status": "状态",
+    "org_id": "所在组织",
+    "group_id": "党小组",
+    **{key: label for key, (label, _) in TEXT_FIELDS.items()},
+    **MILESTONE_LABELS,
+    "introducer": "入党介绍人",
+    "trainer": "培养联系人",
+    "summary": "考察意见",
+    "host_org_id": "流入组织",
+    "certificate": "活动证编号",
+}

@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute, Route
 from forum.errors import ActionError, NotFound
 from forum.http import int_param, read_form, viewer_of
 from forum.members import actions, queries
-from forum.members.fields import MILESTONES, SEX_LABELS, TEXT_FIELDS
+from forum.members.fields import FIELD_LABELS, MILESTONES, SEX_LABELS, TEXT_FIELDS
 from forum.models import ROLE_LABELS, STATUS_LABELS, Member, Org
 from forum.policy import (
     Viewer,
@@ -96,7 +96,11 @@ async def record(request: Request) -> Response:
     member = await queries.get_member_for(viewer, int_param(request.path_params["member_id"]))
     context = await queries.record_context(viewer, member)
     context.update(await queries.workflow_context(viewer, member))
-    return render(request, "members/record.html", {**context, "SEX_LABELS": SEX_LABELS})
+    return render(
+        request,
+        "members/record.html",
+        {**context, "SEX_LABELS": SEX_LABELS, "FIELD_LABELS": FIELD_LABELS},
+    )
 
 
 async def reveal(request: Request) -> Response:
@@ -109,7 +113,7 @@ async def reveal(request: Request) -> Response:
     response = render(
         request,
         "members/record.html",
-        {**context, "SEX_LABELS": SEX_LABELS, "revealed_id": value},
+        {**context, "SEX_LABELS": SEX_LABELS, "FIELD_LABELS": FIELD_LABELS, "revealed_id": value},
     )
     response.headers["Cache-Control"] = "no-store"
     return response

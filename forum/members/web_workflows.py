@@ -155,7 +155,7 @@ async def development_page(request: Request) -> Response:
     return render(
         request,
         "members/development.html",
-        {"org": org, "items": items, "orgs": await queries.manageable_orgs(viewer)},
+        {"org": org, "due_items": items, "orgs": await queries.manageable_orgs(viewer)},
     )
 
 

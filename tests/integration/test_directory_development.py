@@ -220,3 +220,23 @@ async def test_home_lists_due_conversions_for_admins(client: Client) -> None:
     page = await client.get("/")
     assert "该转正了" in page.text and "已到期" in page.text
     assert "还早" not in page.text and "别的支部" not in page.text
+
+
+async def test_development_page_lists_next_steps(client: Client) -> None:
+    tree = await make_tree()
+    await make_member(
+        tree.branch_a, "probationary", name="预备甲", probation_at=TODAY - dt.timedelta(days=370)
+    )
+    await make_member(
+        tree.branch_a,
+        "activist",
+        name="积极乙",
+        applied_at=TODAY - dt.timedelta(days=500),
+        activist_at=TODAY - dt.timedelta(days=100),
+    )
+    await make_person(tree.branch_a, role="secretary", username="sec")
+    await client.login("sec")
+    page = await client.get("/members/development")
+    assert page.status_code == 200, page.text[-2000:]
+    assert "预备甲" in page.text and "转为正式党员" in page.text and "届满" in page.text
+    assert "积极乙" in page.text and "确定为发展对象" in page.text
