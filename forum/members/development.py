@@ -14,7 +14,12 @@ from tortoise.transactions import in_transaction
 from forum.errors import ActionError
 from forum.members.actions import do_record_change
 from forum.members.fields import parse_date, today
-from forum.members.models import ContactKind, DevelopmentContact, DevelopmentReview
+from forum.members.models import (
+    ContactKind,
+    DevelopmentContact,
+    DevelopmentReview,
+    ProbationExtension,
+)
 from forum.models import STATUS_LABELS, Member
 from forum.policy import Viewer, can_manage_development, can_see_member, ensure
 from moderation import audit
@@ -90,18 +95,23 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-def earliest_date(member: Member, rule: Rule) -> dt.date | None:
+def earliest_date(member: Member, rule: Rule, extension_months: int = 0) -> dt.date | None:
     since = getattr(member, rule.since_field)
-    return add_months(since, rule.min_months) if since else None
+    extra = extension_months if rule.target == "full" else 0
+    return add_months(since, rule.min_months + extra) if since else None
 
 
-def conversion_due(member: Member) -> dt.date | None:
-    """Probation ends one year after the plenary passed admission (domain.md §2)."""
-    return add_months(member.probation_at, 12) if member.probation_at else None
+def conversion_due(member: Member, extension_months: int = 0) -> dt.date | None:
+    """Probation ends one year after the plenary passed admission (domain.md §2), plus the
+    one extension (6-12 months) when the plenary decided one."""
+    return add_months(member.probation_at, 12 + extension_months) if member.probation_at else None
 
 
 def warnings_for(
-    member: Member, last_review: dt.date | None = None, on: dt.date | None = None
+    member: Member,
+    last_review: dt.date | None = None,
+    on: dt.date | None = None,
+    extension_months: int = 0,
 ) -> list[str]:
     day = on or today()
     status = str(member.status)
@@ -109,10 +119,12 @@ def warnings_for(
     rule = RULES.get(NEXT_STATUS.get(status, ""))
     since = getattr(member, rule.since_field) if rule else None
     overdue = rule.overdue_months if rule else None
+    if rule and rule.target == "full":
+        overdue = None if overdue is None else overdue + extension_months
     if rule and overdue is not None and since is not None and add_months(since, overdue) < day:
         result.append(f"已超过 {rule.overdue_months} 个月未{rule.label}")
     if status == "probationary" and member.probation_at:
-        due = conversion_due(member)
+        due = conversion_due(member, extension_months)
         if due is not None and due <= day:
             result.append(f"预备期已于 {due.isoformat()} 届满，应及时讨论转正")
     if status in IN_REVIEW:
@@ -147,10 +159,12 @@ async def advance_member(
     since = getattr(member, rule.since_field)
     if since is not None and day < since:
         raise ActionError("日期不能早于上一阶段的日期", field="on")
-    earliest = earliest_date(member, rule)
+    extension = await extension_months(member.id) if target == "full" else 0
+    earliest = earliest_date(member, rule, extension)
     if earliest is not None and day < earliest:
+        months = rule.min_months + extension
         raise ActionError(
-            f"{rule.label}须在上一阶段满 {rule.min_months} 个月之后（最早 {earliest.isoformat()}）",
+            f"{rule.label}须在上一阶段满 {months} 个月之后（最早 {earliest.isoformat()}）",
             field="on",
         )
     if rule.needs_vote and not vote_id:
@@ -302,15 +316,89 @@ async def due_list(org_path: str) -> list[DueItem]:
         else []
     )
     last = {r["member_id"]: r["last"] for r in reviews}
+    extensions = await extensions_for(ids)
     items = []
     for m in members:
         rule = RULES[NEXT_STATUS[str(m.status)]]
         last_review = last.get(m.id)
         if isinstance(last_review, str):
             last_review = dt.date.fromisoformat(last_review[:10])
-        due = conversion_due(m) if str(m.status) == "probationary" else None
+        ext = extensions.get(m.id, 0)
+        due = conversion_due(m, ext) if str(m.status) == "probationary" else None
         items.append(
-            DueItem(m, rule.label, earliest_date(m, rule), due, warnings_for(m, last_review))
+            DueItem(
+                m,
+                rule.label,
+                earliest_date(m, rule, ext),
+                due,
+                warnings_for(m, last_review, extension_months=ext),
+            )
         )
     items.sort(key=lambda i: (i.due is None, i.due or dt.date.max, -len(i.warnings)))
     return items
+
+
+async def extension_months(member_id: int) -> int:
+    extension = await ProbationExtension.get_or_none(member_id=member_id)
+    return int(extension.months) if extension else 0
+
+
+async def extensions_for(member_ids: list[int]) -> dict[int, int]:
+    if not member_ids:
+        return {}
+    rows = await ProbationExtension.filter(member_id__in=member_ids).values("member_id", "months")
+    return {int(r["member_id"]): int(r["months"]) for r in rows}
+
+
+async def extend_probation(
+    actor: Viewer,
+    member: Member,
+    *,
+    months: int,
+    on: dt.date | str | None,
+    vote_id: int | None,
+    reason: str = "",
+) -> ProbationExtension:
+    """The one extension of probation (6-12 months), decided by a branch plenary at its end."""
+    ensure(can_manage_development(actor, member))
+    if str(member.status) != "probationary":
+        raise ActionError("只有预备党员可以延长预备期")
+    if not 6 <= months <= 12:
+        raise ActionError("预备期只能延长 6 至 12 个月", field="months")
+    if await ProbationExtension.filter(member_id=member.id).exists():
+        raise ActionError("预备期只能延长一次")
+    if not vote_id:
+        raise ActionError("延长预备期须经支部党员大会表决，请填写表决编号", field="vote_id")
+    day = on if isinstance(on, dt.date) else parse_date(on, "on", "日期")
+    due = conversion_due(member)
+    if day is None or day > today():
+        raise ActionError("请填写不晚于今天的日期", field="on")
+    if due is not None and day < due:
+        raise ActionError(f"延长预备期须在预备期届满时讨论（{due.isoformat()} 之后）", field="on")
+    async with in_transaction():
+        extension = await ProbationExtension.create(
+            member_id=member.id,
+            months=months,
+            decided_on=day,
+            vote_id=vote_id,
+            created_by_id=actor.user_id,
+        )
+        await do_record_change(
+            actor,
+            member.id,
+            "status",
+            f"延长预备期 {months} 个月" + (f"：{reason[:80]}" if reason else ""),
+            after={"extension_months": months},
+            effective_on=day,
+            vote_id=vote_id,
+        )
+        await audit.record(
+            actor,
+            "member.probation_extended",
+            "member",
+            member.id,
+            org_path=member.org.path,
+            after={"months": months, "vote_id": vote_id},
+            reason=reason[:200],
+        )
+    return extension

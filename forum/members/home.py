@@ -7,7 +7,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from forum.members.development import add_months, conversion_due
+from forum.members.development import add_months, conversion_due, extensions_for
 from forum.members.fields import today
 from forum.members.models import Transfer
 from forum.models import Member
@@ -35,11 +35,15 @@ async def due_section(viewer: Viewer) -> dict[str, Any] | None:
         .order_by("probation_at")
         .limit(20)
     )
+    extensions = await extensions_for([m.id for m in members])
+    horizon = today() + dt.timedelta(days=HORIZON_DAYS)
+    due = [(m, conversion_due(m, extensions.get(m.id, 0))) for m in members]
+    due = [(m, day) for m, day in due if day is not None and day <= horizon]
     waiting = await Transfer.filter(out_side | in_side).count()
-    if not members and not waiting:
+    if not due and not waiting:
         return None
     return {
-        "due": [(m, conversion_due(m)) for m in members],
+        "due": due,
         "waiting_transfers": waiting,
         "today": today(),
     }

@@ -225,3 +225,24 @@ class ImportBatch(models.Model):
     class Meta:
         table = "member_import_batches"
         indexes = (("org_id", "id"),)
+
+
+class ProbationExtension(models.Model):
+    """The one extension of probation (6-12 months) a branch plenary may decide."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.OneToOneRelation[Member] = fields.OneToOneField(
+        "forum.Member", related_name="probation_extension", on_delete=fields.CASCADE
+    )
+    member_id: int
+    months = fields.SmallIntField()
+    decided_on = fields.DateField()
+    vote_id = fields.IntField()
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="probation_extensions", null=True, on_delete=fields.SET_NULL
+    )
+    created_by_id: int | None
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "member_probation_extensions"

@@ -202,6 +202,24 @@ async def development_review(request: Request) -> Response:
     return _back(member.id, "timeline")
 
 
+async def development_extend(request: Request) -> Response:
+    viewer = viewer_of(request)
+    member = await _member(request)
+    form = await read_form(request)
+    months, vote = str(form.get("months") or ""), str(form.get("vote_id") or "").strip()
+    if not months.isdigit() or (vote and not vote.isdigit()):
+        raise ActionError("延长月数和表决编号须为数字")
+    await development.extend_probation(
+        viewer,
+        member,
+        months=int(months),
+        on=str(form.get("on") or ""),
+        vote_id=int(vote) if vote else None,
+        reason=text_field(form, "reason", "原因", max_length=200, required=False),
+    )
+    return _back(member.id, "timeline")
+
+
 routes: list[BaseRoute] = [
     Route("/members/transfers", transfer_list, methods=["GET"]),
     Route("/members/transfers/{tid:int}", transfer_slip, methods=["GET"]),
@@ -215,4 +233,5 @@ routes: list[BaseRoute] = [
     Route("/members/{member_id:int}/advance", development_advance, methods=["POST"]),
     Route("/members/{member_id:int}/contacts", development_contact, methods=["POST"]),
     Route("/members/{member_id:int}/reviews", development_review, methods=["POST"]),
+    Route("/members/{member_id:int}/extend", development_extend, methods=["POST"]),
 ]

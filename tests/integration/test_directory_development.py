@@ -240,3 +240,23 @@ async def test_development_page_lists_next_steps(client: Client) -> None:
     assert page.status_code == 200, page.text[-2000:]
     assert "预备甲" in page.text and "转为正式党员" in page.text and "届满" in page.text
     assert "积极乙" in page.text and "确定为发展对象" in page.text
+
+
+async def test_probation_extension_once_moves_conversion_date(database: object) -> None:
+    tree = await make_tree()
+    sec = await viewer_of(await make_person(tree.branch_a, role="secretary"))
+    start = TODAY - dt.timedelta(days=380)
+    member = await _loaded(await make_member(tree.branch_a, "probationary", probation_at=start))
+    with pytest.raises(ActionError, match="6 至 12"):
+        await development.extend_probation(sec, member, months=3, on=TODAY, vote_id=5)
+    with pytest.raises(ActionError, match="表决"):
+        await development.extend_probation(sec, member, months=6, on=TODAY, vote_id=None)
+    await development.extend_probation(sec, member, months=6, on=TODAY, vote_id=5)
+    with pytest.raises(ActionError, match="一次"):
+        await development.extend_probation(sec, member, months=6, on=TODAY, vote_id=6)
+    # Conversion now waits for the extended probation to end.
+    with pytest.raises(ActionError, match="满 18 个月"):
+        await development.advance_member(sec, member, "full", on=TODAY, vote_id=7)
+    items = await development.due_list(tree.branch_a.path)
+    assert items[0].due == development.add_months(start, 18) and items[0].warnings == []
+    assert await AuditEntry.filter(action="member.probation_extended").count() == 1
