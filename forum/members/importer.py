@@ -111,7 +111,13 @@ def read_table(filename: str, content: bytes) -> list[dict[str, Any]]:
     for values in raw_rows[1:]:
         if all(v is None or str(v).strip() == "" for v in values):
             continue
-        rows.append({key: _cell(v) for key, v in zip(header, values, strict=False)})
+        row = {key: _cell(v) for key, v in zip(header, values, strict=False)}
+        raw_id = (
+            values[header.index("id_number")] if header.index("id_number") < len(values) else None
+        )
+        if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
+            row["_numeric_id"] = True
+        rows.append(row)
     if len(rows) > MAX_ROWS:
         raise ActionError(f"一次最多导入 {MAX_ROWS} 行", field="file")
     return rows
@@ -138,6 +144,10 @@ async def validate(org: Org, rows: list[dict[str, Any]]) -> Report:
     for index, row in enumerate(rows, start=2):
         reasons: list[str] = []
         digest = None
+        if row.pop("_numeric_id", False):
+            reasons.append("身份证号被存成了数字（Excel 会丢失末几位），请把该列设为文本后重新导入")
+            parsed.append((index, row, reasons, None))
+            continue
         try:
             record = clean_record(row)
             digest = crypto.lookup_hash(record.id_number.value)

@@ -189,3 +189,15 @@ async def test_cli_import_members_dry_run_then_only_valid(database: object, tmp_
     assert done.returncode == 0, done.stderr
     assert "已导入 2 名党员" in done.stdout and "100%" in done.stderr
     assert await Member.filter(name__in=["张一", "王二"]).count() == 2
+
+
+async def test_numeric_id_cells_get_a_clear_reason(database: object) -> None:
+    tree = await make_tree()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "身份证号", "状态", "申请入党日期"])
+    sheet.append(["数字号", 110101199001010015, "入党申请人", "2020-01-01"])
+    out = io.BytesIO()
+    book.save(out)
+    report = await importer.validate(tree.committee, importer.read_table("n.xlsx", out.getvalue()))
+    assert report.valid == [] and "设为文本" in report.errors[0].reasons[0]
