@@ -22,7 +22,6 @@ from forum.policy import (
     can_edit_member,
     can_reveal_id_number,
     ensure,
-    in_subtree,
 )
 from moderation import audit
 
@@ -164,12 +163,10 @@ async def update_member(
     org = new_org or member.org
     if new_org is not None and new_org.id != member.org_id:
         ensure(can_create_member_in(actor, new_org))
-        if not any(in_subtree(new_org.path, p) for p in actor.admin_paths) and not (
-            actor.is_site_admin
-        ):
-            raise ActionError("只能在您管理的组织范围内调整", field="org_id")
     group_raw = data.get("group_id")
-    group = await resolve_group(org, int(group_raw) if group_raw else None)
+    if group_raw not in (None, "") and not str(group_raw).isdigit():
+        raise ActionError("党小组无效", field="group_id")
+    group = await resolve_group(org, int(str(group_raw)) if group_raw else None)
     digest = await check_unique_id(record.id_number.value, exclude_member_id=member.id)
     before = snapshot(member)
     old_hash = member.id_number_hash

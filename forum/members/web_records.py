@@ -56,6 +56,8 @@ def _limit(raw: str | None) -> int:
 
 async def directory(request: Request) -> Response:
     viewer = viewer_of(request)
+    if not viewer.is_authenticated:
+        return RedirectResponse("/login?next=/members", status_code=303)
     params = request.query_params
     org = await optional_org(viewer, params.get("org"))
     status = params.get("status") if params.get("status") in STATUS_LABELS else None

@@ -108,3 +108,9 @@ async def test_directory_query_count_is_bounded(client: Client) -> None:
     assert response.status_code == 200 and "乙43" in response.text and "乙44" not in response.text
     assert small.count == large.count
     assert 2 <= large.count <= 8, large.count
+
+
+async def test_anonymous_directory_redirects_to_login(client: Client) -> None:
+    response = await client.get("/members")
+    assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    assert (await client.get("/api/v1/members")).json()["items"] == []
