@@ -17,6 +17,7 @@ from forum.members.web_stats import scope_org
 from forum.models import ROLE_LABELS, STATUS_LABELS, Member, Org, OrgRole
 from forum.policy import Viewer, can_see_member_field, can_see_org
 
+MAX_INT = 2**31 - 1
 CARD = apispec.schema(
     "MemberCard",
     {
@@ -66,10 +67,10 @@ CREATE_BODY: dict[str, Any] = {
     "required": ["org_id", "name", "id_number", "status"],
     "additionalProperties": False,
     "properties": {
-        "org_id": {"type": "integer", "minimum": 1},
-        "group_id": {"type": "integer", "minimum": 1, "nullable": True},
-        "name": {"type": "string"},
-        "id_number": {"type": "string"},
+        "org_id": {"type": "integer", "minimum": 1, "maximum": MAX_INT},
+        "group_id": {"type": "integer", "minimum": 1, "maximum": MAX_INT, "nullable": True},
+        "name": {"type": "string", "minLength": 1, "maxLength": 32},
+        "id_number": {"type": "string", "pattern": "^[0-9]{17}[0-9Xx]$"},
         "status": {"type": "string", "enum": [k for k in STATUS_LABELS if k != "public"]},
         "sex": {"type": "string", "enum": ["M", "F", ""]},
         "birth_date": {"type": "string"},
@@ -110,9 +111,9 @@ def record(viewer: Viewer, member: Member, roles: list[OrgRole]) -> dict[str, An
 
 
 def _choice(raw: str | None, allowed: dict[str, str], name: str) -> str | None:
-    if not raw:
+    if raw is None:
         return None
-    if raw not in allowed:
+    if raw not in allowed or raw == "public":
         raise ActionError(f"{name} 取值无效", field=name)
     return raw
 
@@ -124,10 +125,10 @@ def _choice(raw: str | None, allowed: dict[str, str], name: str) -> str | None:
     tag="members",
     query={
         "q": {"type": "string", "maxLength": 32},
-        "org": {"type": "integer", "minimum": 1},
-        "status": {"type": "string"},
-        "role": {"type": "string"},
-        "after": {"type": "integer", "minimum": 1},
+        "org": {"type": "integer", "minimum": 1, "maximum": MAX_INT},
+        "status": {"type": "string", "enum": [k for k in STATUS_LABELS if k != "public"]},
+        "role": {"type": "string", "enum": list(ROLE_LABELS)},
+        "after": {"type": "integer", "minimum": 1, "maximum": MAX_INT},
         "limit": {"type": "integer", "minimum": 1, "maximum": queries.MAX_PAGE_SIZE},
     },
     response={
@@ -146,21 +147,33 @@ async def search(request: Request) -> Response:
     if unknown:
         raise ActionError(f"未知参数：{', '.join(sorted(unknown))}")
     org = None
-    if p.get("org"):
+    if "org" in p:
         org = await Org.get_or_none(id=_int(p["org"], "org"))
         if org is None or not can_see_org(viewer, org):
             raise NotFound()
+    name = (p.get("q") or "").strip()
+    if len(p.get("q") or "") > 32:
+        raise ActionError("q 不能超过 32 个字符", field="q")
     page = await queries.search_members(
         viewer,
-        name=(p.get("q") or "").strip()[:32],
+        name=name,
         org=org,
         status=_choice(p.get("status"), STATUS_LABELS, "status"),
         role=_choice(p.get("role"), ROLE_LABELS, "role"),
-        after=_int(p["after"], "after") if p.get("after") else None,
-        limit=_int(p["limit"], "limit") if p.get("limit") else queries.PAGE_SIZE,
+        after=_int(p["after"], "after") if "after" in p else None,
+        limit=_limit(p.get("limit")),
     )
     items = [card(m, page.roles.get(m.user_id or 0, [])) for m in page.members]
     return JSONResponse({"items": items, "next_cursor": page.next_cursor})
+
+
+def _limit(raw: str | None) -> int:
+    if raw is None:
+        return queries.PAGE_SIZE
+    value = _int(raw, "limit")
+    if value > queries.MAX_PAGE_SIZE:
+        raise ActionError(f"limit 不能超过 {queries.MAX_PAGE_SIZE}", field="limit")
+    return value
 
 
 def _int(raw: str, name: str) -> int:
@@ -240,8 +253,8 @@ async def reveal(request: Request) -> Response:
     if set(data) - {"reason"}:
         raise ActionError("未知字段")
     reason = data.get("reason", "")
-    if not isinstance(reason, str):
-        raise ActionError("reason 必须是字符串", field="reason")
+    if not isinstance(reason, str) or len(reason) > 200:
+        raise ActionError("reason 必须是不超过 200 个字符的字符串", field="reason")
     value = await actions.reveal_id_number(viewer, member, reason)
     return JSONResponse({"id_number": value}, headers={"Cache-Control": "no-store"})
 
@@ -251,7 +264,7 @@ async def reveal(request: Request) -> Response:
     "GET",
     summary="Live statistics of an org subtree",
     tag="members",
-    query={"org": {"type": "integer", "minimum": 1}},
+    query={"org": {"type": "integer", "minimum": 1, "maximum": MAX_INT}},
     response={
         "type": "object",
         "required": ["org_id", "total", "dimensions"],
@@ -265,7 +278,7 @@ async def reveal(request: Request) -> Response:
 async def member_stats(request: Request) -> Response:
     viewer = viewer_of(request)
     raw = request.query_params.get("org")
-    org = await scope_org(viewer, str(_int(raw, "org")) if raw else None)
+    org = await scope_org(viewer, str(_int(raw, "org")) if raw is not None else None)
     result = await stats.compute(org)
     return JSONResponse({"org_id": org.id, "total": result.total, "dimensions": result.by_key()})
 
@@ -295,9 +308,13 @@ async def get_transfer(request: Request) -> Response:
     )
 
 
+async def collection(request: Request) -> Response:
+    """One route per path, so 405 responses list every method the path supports."""
+    return await (create(request) if request.method == "POST" else search(request))
+
+
 routes: list[BaseRoute] = [
-    Route("/api/v1/members", search, methods=["GET"]),
-    Route("/api/v1/members", create, methods=["POST"]),
+    Route("/api/v1/members", collection, methods=["GET", "POST"]),
     Route("/api/v1/members/stats", member_stats, methods=["GET"]),
     Route("/api/v1/members/transfers/{transfer_id:int}", get_transfer, methods=["GET"]),
     Route("/api/v1/members/{member_id:int}", get_member, methods=["GET"]),
