@@ -87,15 +87,16 @@ def _date(value: Any) -> str:
 
 
 async def directory_rows(
-    actor: Viewer, org: Org, page: DirectoryPage
+    actor: Viewer, org: Org, page: DirectoryPage, *, full_ids: bool = False
 ) -> tuple[list[list[Cell]], int]:
-    """Export rows; full ID numbers only where the exporter may reveal them (audited)."""
+    """Export rows with masked ID numbers; with `full_ids`, the full number wherever the
+    exporter may reveal it (each such export is audited with the count revealed)."""
     ensure(can_export_members(actor, org))
     rows: list[list[Cell]] = []
     revealed = 0
     for m in page.members:
         number = m.id_number_hint
-        if m.id_number_encrypted and can_reveal_id_number(actor, m):
+        if full_ids and m.id_number_encrypted and can_reveal_id_number(actor, m):
             number = crypto.decrypt(m.id_number_encrypted)
             revealed += 1
         rows.append(
@@ -128,6 +129,6 @@ async def directory_rows(
             "org",
             org.id,
             org_path=org.path,
-            after={"rows": len(rows), "ids_revealed": revealed},
+            after={"rows": len(rows), "ids_revealed": revealed, "full_ids": full_ids},
         )
     return rows, revealed

@@ -106,7 +106,8 @@ async def directory_export(request: Request) -> Response:
     )
     if request.path_params["fmt"] not in {"csv", "xlsx"}:
         raise NotFound()
-    rows, _ = await exports.directory_rows(viewer, org, page)
+    full_ids = params.get("ids") == "full"
+    rows, _ = await exports.directory_rows(viewer, org, page, full_ids=full_ids)
     if request.path_params["fmt"] == "csv":
         body = exports.to_csv(exports.DIRECTORY_HEADER, rows)
         return _download(body, f"members-{org.id}.csv", "text/csv; charset=utf-8")

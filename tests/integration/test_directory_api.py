@@ -34,6 +34,8 @@ async def test_api_create_search_record_reveal(client: Client) -> None:
     assert [m["id"] for m in found.json()["items"]] == [member_id]
     assert (await client.get("/api/v1/members", params={"status": "nope"})).status_code == 400
     assert (await client.get("/api/v1/members", params={"bogus": "1"})).status_code == 400
+    assert (await client.get("/api/v1/members", params={"limit": "201"})).status_code == 400
+    assert (await client.get("/api/v1/members?org=")).status_code == 400
     revealed = await client.post_json(f"/api/v1/members/{member_id}/reveal", {"reason": "核对"})
     assert revealed.json() == {"id_number": VALID_ID}
     assert await AuditEntry.filter(action="member.id_revealed").count() == 1

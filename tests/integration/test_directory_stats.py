@@ -118,7 +118,7 @@ async def test_dashboard_renders_svg_charts_and_tables(client: Client) -> None:
     assert other.status_code == 404
 
 
-async def test_exports_admin_only_reveal_audited(client: Client) -> None:
+async def test_exports_masked_by_default_full_ids_audited(client: Client) -> None:
     tree = await seed()
     await make_member(tree.branch_a, name="导出测试", id_number="34052419800101001X")  # type: ignore[attr-defined]
     await make_person(tree.branch_a, username="plain")  # type: ignore[attr-defined]
@@ -129,8 +129,13 @@ async def test_exports_admin_only_reveal_audited(client: Client) -> None:
     csv_response = await client.get("/members/export.csv")
     assert csv_response.status_code == 200
     text = csv_response.content.decode("utf-8-sig")
-    assert "导出测试" in text and "34052419800101001X" in text  # the secretary may reveal
-    assert await AuditEntry.filter(action="member.exported").count() == 1
+    assert "导出测试" in text and "340524********001X" in text  # masked by default
+    assert "34052419800101001X" not in text
+    full = (await client.get("/members/export.csv?ids=full")).content.decode("utf-8-sig")
+    assert "34052419800101001X" in full  # the secretary may reveal: on request, audited
+    entries = await AuditEntry.filter(action="member.exported").order_by("id")
+    assert [e.after["full_ids"] for e in entries] == [False, True]  # type: ignore[index]
+    assert entries[1].after["ids_revealed"] == 5  # type: ignore[index]
     xlsx = await client.get(f"/members/stats.xlsx?org={tree.branch_a.id}")  # type: ignore[attr-defined]
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = [tuple(r) for r in sheet.iter_rows(values_only=True)]
