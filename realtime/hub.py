@@ -56,6 +56,17 @@ class _User:
     connections: set[Connection] = dataclasses.field(default_factory=set)
 
 
+def classify(position: int | None, seq: int) -> str:
+    """What a live event with id `seq` means for a connection at `position`.
+
+    `skip`: not subscribed, or a duplicate (already delivered); `deliver`: the next id;
+    `gap`: ids in between were missed and must be read from the database first.
+    """
+    if position is None or seq <= position:
+        return "skip"
+    return "deliver" if seq == position + 1 else "gap"
+
+
 def event_frame(message: dict[str, Any]) -> str:
     return encode(
         {
@@ -213,16 +224,15 @@ class Hub:
             return
         message = {**message, "channel": channel}
         async with entry.lock:
-            positions = [(c, c.positions.get(channel)) for c in list(entry.subscribers)]
-            if any(p is not None and p < seq - 1 for _, p in positions):
-                await self._catch_up_locked(channel, entry, max(seq, 0))
+            plan = [(c, classify(c.positions.get(channel), seq)) for c in entry.subscribers]
+            if any(step == "gap" for _, step in plan):
+                await self._catch_up_locked(channel, entry, seq)
                 return
             frame: str | None = None
-            for conn, position in positions:
-                if position is None or seq <= position:
-                    continue  # not (or no longer) subscribed, or a duplicate
-                frame = self._deliver(conn, entry.kind, message, frame)
-                conn.positions[channel] = seq
+            for conn, step in plan:
+                if step == "deliver":
+                    frame = self._deliver(conn, entry.kind, message, frame)
+                    conn.positions[channel] = seq
 
     async def _catch_up_locked(self, channel: str, entry: _Channel, head: int | None) -> None:
         """Read from the database what subscribers of `channel` missed, up to the head."""
