@@ -144,8 +144,10 @@ class Hub:
         self, conn: Connection, channel: str, kind: ChannelKind, last_id: int | None
     ) -> int:
         """Replay what `conn` missed after `last_id`, then deliver live; returns the position."""
-        if channel in conn.positions:
-            return conn.positions[channel]
+        if channel in conn.positions:  # already subscribed: nothing to replay
+            position = conn.positions[channel]
+            conn.send({"type": "subscribed", "channel": channel, "last_id": position})
+            return position
         entry = self._channels.get(channel)
         if entry is None:
             unsubscribe = self.broker.subscribe(channel, self._on_message)

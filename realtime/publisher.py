@@ -11,6 +11,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from tortoise.backends.base.client import TransactionalDBClient
+from tortoise.connection import get_connection
+
 from forum.services import get_services
 from realtime.models import ChannelEvent
 
@@ -21,12 +24,21 @@ USER_CHANNEL = "user:{}"
 
 async def publish(*events: ChannelEvent) -> None:
     """Send committed events (returned by `events.append`) to every subscriber."""
+    if _in_transaction():
+        logger.warning("publish() called inside a transaction: publish after the commit")
     broker = get_services().broker
     for event in events:
         try:
             await broker.publish(event.channel, event.as_message())
         except Exception:  # the log is the source of truth: never fail the action
             logger.exception("publishing %s #%s failed", event.channel, event.seq)
+
+
+def _in_transaction() -> bool:
+    try:
+        return isinstance(get_connection("default"), TransactionalDBClient)
+    except Exception:  # no database configured (scripts): nothing to check
+        return False
 
 
 async def notify_user(user_id: int, type: str, data: dict[str, Any] | None = None) -> None:

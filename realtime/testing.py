@@ -1,13 +1,15 @@
 """The `echo` channel kind, for tests only (imported by `realtime.routes` when FORUM_ENV=test).
 
 Any logged-in viewer may subscribe to `echo:{n}` for n < 1,000,000 (larger ids are refused,
-to test refusals). Actions on `echo:{n}`:
+to test refusals), unless their display name starts with "blocked" (a viewer fact that tests
+change over HTTP, then announce with the `viewer_changed` action). Actions on `echo:{n}`:
 
 - `emit` `{"text": str, "count": 1..50, "only": [user ids]}`: appends `count` events of type
   `echo.said` in one transaction and publishes them after commit; acks `{"ids": [...]}`.
   With `only`, the policy delivers the events to those users only (audience `user_ids`).
 - `whoami`: acks `{"user_id": ...}`.
 - `notify` `{"text": str}`: `notify_user(viewer, "notification.created", ...)`; acks `{}`.
+- `viewer_changed`: `notify_user(viewer, "viewer.changed")`; acks `{}`.
 - `fail` `{"code": "forbidden" | "not_found" | "invalid" | "rate_limited"}`: raises the
   matching DomainError.
 """
@@ -36,7 +38,11 @@ FAILURES: dict[str, type[DomainError]] = {
 
 
 async def can_subscribe(viewer: Viewer, object_id: int) -> bool:
-    return viewer.is_authenticated and object_id < PRIVATE_FROM
+    return (
+        viewer.is_authenticated
+        and object_id < PRIVATE_FROM
+        and not viewer.display_name.startswith("blocked")
+    )
 
 
 def can_receive(viewer: Viewer, event: dict[str, Any]) -> bool:
@@ -56,6 +62,10 @@ async def on_action(
             await publisher.notify_user(
                 viewer.user_id, "notification.created", {"text": str(data.get("text", ""))}
             )
+        return {}
+    if action == "viewer_changed":
+        if viewer.user_id is not None:
+            await publisher.notify_user(viewer.user_id, "viewer.changed")
         return {}
     if action == "fail":
         error = FAILURES.get(str(data.get("code")))

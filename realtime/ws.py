@@ -152,7 +152,9 @@ async def handle_frame(conn: Connection, hub: Hub, text: str) -> None:
     except FrameError as exc:
         conn.send(_error(ref, exc.code, exc.message))
     except DomainError as exc:
-        conn.send(_error(ref, error_code(exc), exc.message))
+        field = getattr(exc, "field", None)
+        extra = {"field": field} if isinstance(field, str) else {}
+        conn.send(_error(ref, error_code(exc), exc.message, **extra))
     except Exception:
         logger.exception("websocket frame failed")
         conn.send(_error(ref, "internal", "服务器内部错误，请稍后重试"))

@@ -146,6 +146,7 @@ async def test_resume_limits_reload_when_too_far_behind(
         before, subscribed = await reader.subscribe(channel, last_id=49)  # 501 behind
         assert before == [{"type": "reload", "channel": channel, "reason": "too_far_behind"}]
         assert subscribed["last_id"] == 550
+        assert await reader.subscribe(channel, last_id=3) == ([], subscribed)  # no-op
         await reader.send({"type": "unsubscribe", "channel": channel})
         assert (await reader.recv())["type"] == "unsubscribed"
         before, subscribed = await reader.subscribe(channel, last_id=50)  # exactly 500: replayed
@@ -207,6 +208,7 @@ async def test_bad_frames_get_error_frames_and_the_connection_survives(
             for code in ("forbidden", "not_found", "invalid", "rate_limited"):
                 error = await ws.action("echo:1", "fail", {"code": code})
                 assert (error["type"], error["code"]) == ("error", code)
+                assert error.get("field") == ("code" if code == "invalid" else None)
             await _assert_quiet(ws)
             await ws.send("[" + " " * (64 * 1024 - 1) + "]")  # 64 KB + 1
             assert await ws.closed_with() == 1009
@@ -304,3 +306,34 @@ async def test_redis_outage_loses_nothing_and_healthz_reports_it(
     finally:
         for server in (c, d):
             server.stop()
+
+
+async def test_viewer_changed_drops_subscriptions_the_viewer_may_no_longer_hold(
+    server_pair: tuple[UvicornServer, UvicornServer],
+) -> None:
+    a, b = server_pair
+    channel = _channel()
+    cookie = await _user(a)
+    async with (
+        WsClient.connect(b.ws_url, cookie) as ws,
+        WsClient.connect(b.ws_url, await _user(a)) as observer,
+    ):
+        await ws.subscribe(channel, last_id=0)
+        await observer.subscribe(channel, last_id=0)
+        await observer.action(channel, "emit", {"text": "seen"})
+        assert _ids(await ws.events(channel, 1)) == [1]
+        # A fact of the viewer changes (here: the display name the echo kind checks) ...
+        changed = await post_form(a.base_url, cookie, "/me", {"display_name": "blocked-x"})
+        assert changed.status_code == 303
+        await observer.action(channel, "viewer_changed")  # another user's change: no effect
+        await _assert_quiet(ws)
+        # ... and is announced on user:{id} (from worker A's HTTP side in real code).
+        assert (await ws.action(channel, "viewer_changed"))["type"] == "ack"
+        assert await ws.next_frame(lambda f: f["type"] == "unsubscribed") == {
+            "type": "unsubscribed", "channel": channel, "reason": "forbidden"
+        }  # fmt: skip
+        await observer.action(channel, "emit", {"text": "not for you"})
+        assert _ids(await observer.events(channel, 2)) == [1, 2]  # worker B handled event 2
+        await _assert_quiet(ws)
+        await ws.send({"type": "subscribe", "channel": channel, "last_id": 1})
+        assert (await ws.recv())["code"] == "not_found"
