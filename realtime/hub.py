@@ -38,6 +38,7 @@ logger = logging.getLogger("grassroots.realtime")
 
 MAX_REPLAY = 500  # more missed events than this: the client reloads over HTTP
 POLL_INTERVAL = 0.5  # seconds between database polls while the broker is down
+SAFETY_POLL_INTERVAL = 15.0  # a poll even when connected (a publish may fail on its own)
 POLL_CHUNK = 500  # channels per head query
 
 
@@ -221,10 +222,19 @@ class Hub:
 
     async def _on_message(self, channel: str, message: dict[str, Any]) -> None:
         entry = self._channels.get(channel)
-        seq = message.get("id")
-        if entry is None or not isinstance(seq, int) or isinstance(seq, bool):
+        if entry is None:
             return
-        message = {**message, "channel": channel}
+        seq = message.get("id")
+        if (
+            not isinstance(seq, int)
+            or isinstance(seq, bool)
+            or not isinstance(message.get("event"), str)
+            or not isinstance(message.get("data"), dict)
+        ):
+            logger.warning("dropping malformed event message on %s", channel)
+            return
+        audience = message.get("audience")
+        message = {**message, "channel": channel, "audience": audience or {}}
         async with entry.lock:
             plan = [(c, classify(c.positions.get(channel), seq)) for c in entry.subscribers]
             if any(step == "gap" for _, step in plan):
@@ -284,10 +294,14 @@ class Hub:
                     await self.catch_up(channel, head)
 
     async def _poll(self) -> None:
+        loop = asyncio.get_running_loop()
+        last = loop.time()
         while True:
             await asyncio.sleep(self.poll_interval)
-            if self.broker.connected or not self._channels:
+            due = loop.time() - last >= SAFETY_POLL_INTERVAL
+            if not self._channels or (self.broker.connected and not due):
                 continue
+            last = loop.time()
             try:
                 await self.catch_up_all()
             except Exception:
