@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
@@ -15,6 +16,7 @@ from tests.e2e.servers import (
     login,
     post_form,
     register,
+    run_cli,
     server_env,
 )
 from tests.e2e.wsclient import WsClient
@@ -337,3 +339,29 @@ async def test_viewer_changed_drops_subscriptions_the_viewer_may_no_longer_hold(
         await _assert_quiet(ws)
         await ws.send({"type": "subscribe", "channel": channel, "last_id": 1})
         assert (await ws.recv())["code"] == "not_found"
+
+
+async def test_single_process_on_sqlite_without_redis(tmp_path: Path) -> None:
+    """The embedded setup (`forum serve` defaults): SQLite and the in-process broker."""
+    env = server_env(f"sqlite://{tmp_path / 'forum.sqlite3'}", None)
+    run_cli(env, "migrate")
+    server = UvicornServer(env).start()
+    try:
+        health = await server.health()
+        assert health == 200
+        channel = _channel()
+        cookie = await _user(server)
+        async with WsClient.connect(server.ws_url, cookie) as alice:
+            await alice.subscribe(channel, last_id=0)
+            async with WsClient.connect(server.ws_url, await _user(server)) as bob:
+                await bob.subscribe(channel, last_id=0)
+                assert (await alice.action(channel, "emit", {"count": 3}))["type"] == "ack"
+                assert _ids(await bob.events(channel, 3)) == [1, 2, 3]
+            await alice.action(channel, "emit", {"count": 2})
+            async with WsClient.connect(server.ws_url, cookie) as again:
+                replay, subscribed = await again.subscribe(channel, last_id=3)
+                assert (_ids(replay), subscribed["last_id"]) == ([4, 5], 5)
+            assert _ids(await alice.events(channel, 5)) == [1, 2, 3, 4, 5]
+            await _assert_quiet(alice)
+    finally:
+        server.stop()
