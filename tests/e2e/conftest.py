@@ -8,6 +8,8 @@
   (two "workers" with deterministic routing: `server_pair[0]`, `server_pair[1]`); the first
   one runs with `--ws-max-size 65536` like `forum serve`, the second with uvicorn's default.
 - `private_redis` (function): a redis-server of the test's own (free port), stopped after.
+- `e2e_demo_env` (module): like `e2e_env`, on its own database seeded by `forum demo`
+  (log in as `secretary`, `full_member`, ... with `DEMO_PASSWORD`).
 
 Write part-specific fixtures (demo data, users) on top, e.g. `run_cli(e2e_env, "demo")`.
 Run e2e tests in their own pytest process: `python -m pytest -q -p no:playwright tests/e2e`.
@@ -25,6 +27,7 @@ from tests.e2e.servers import (
     drop_database,
     new_database_url,
     run_cli,
+    running,
     server_env,
 )
 
@@ -44,16 +47,18 @@ def e2e_env(e2e_database_url: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def server_pair(e2e_env: dict[str, str]) -> Iterator[tuple[UvicornServer, UvicornServer]]:
-    servers = (UvicornServer(e2e_env), UvicornServer(e2e_env, ws_max_size=None))
-    try:
-        for server in servers:
-            server.launch()
-        for server in servers:
-            server.wait_ready()
-        yield servers
-    finally:
-        for server in servers:
-            server.stop()
+    with running(UvicornServer(e2e_env), UvicornServer(e2e_env, ws_max_size=None)) as (a, b):
+        yield a, b
+
+
+@pytest.fixture(scope="module")
+def e2e_demo_env() -> Iterator[dict[str, str]]:
+    url = new_database_url()
+    env = server_env(url)
+    run_cli(env, "migrate")
+    run_cli(env, "demo")
+    yield env
+    drop_database(url)
 
 
 @pytest.fixture

@@ -10,8 +10,11 @@ part's e2e tests can use it (see `tests/e2e/conftest.py` for the fixtures built 
 - `run_cli(env, "migrate")`, `run_cli(env, "demo")`, `create_admin(env, name, pw)`.
 - `UvicornServer(env, workers=1).start()` / `.stop()`: `python -m uvicorn forum.asgi:app`
   on a free port; `base_url`, `ws_url`, `log()` (its output, for failure messages).
+  `with running(UvicornServer(env), UvicornServer(env)) as (a, b):` starts several in
+  parallel and always stops them.
 - `RedisServer().start()` / `.stop()` / `.start()` again on the same port (outage tests).
-- `register(base_url, user, pw)`, `login(base_url, user, pw) -> cookie header`,
+- `register(base_url, user, pw)`, `login(base_url, user, pw) -> cookie header` (demo
+  accounts seeded by `run_cli(env, "demo")` log in with `DEMO_PASSWORD`),
   `post_form(base_url, cookie, path, data)` (adds the CSRF token like a browser).
 - `drop_database(url)`: drop a PostgreSQL test database (connections forced closed).
 """
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import os
 import socket
 import subprocess
@@ -27,15 +31,18 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
 import httpx
 
+from forum.demo_context import DEMO_PASSWORD
+
 ROOT = Path(__file__).resolve().parents[2]
 E2E_ORIGIN = "http://e2e.grassroots.test"
 SESSION_COOKIE = "grassroots_session"
+__all__ = ["DEMO_PASSWORD"]  # re-exported for tests that log in as demo accounts
 PASSWORD = "e2e-password-2026"
 PG_DSN = os.environ.get("TEST_PG_DSN", "postgres://postgres@127.0.0.1:55432")
 SHARED_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6390/0")
@@ -205,6 +212,20 @@ class UvicornServer:
     async def health(self) -> int:
         async with httpx.AsyncClient(timeout=5) as client:
             return (await client.get(self.base_url + "/healthz")).status_code
+
+
+@contextlib.contextmanager
+def running(*servers: UvicornServer) -> Iterator[tuple[UvicornServer, ...]]:
+    """Start the servers in parallel, yield them, and stop them whatever happens."""
+    try:
+        for server in servers:
+            server.launch()
+        for server in servers:
+            server.wait_ready()
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
 
 
 class RedisServer:

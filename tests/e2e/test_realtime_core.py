@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from pathlib import Path
@@ -17,6 +18,7 @@ from tests.e2e.servers import (
     post_form,
     register,
     run_cli,
+    running,
     server_env,
 )
 from tests.e2e.wsclient import WsClient
@@ -265,12 +267,7 @@ async def test_redis_outage_loses_nothing_and_healthz_reports_it(
     e2e_database_url: str, private_redis: RedisServer
 ) -> None:
     env = server_env(e2e_database_url, private_redis.url)
-    c, d = UvicornServer(env), UvicornServer(env)
-    try:
-        for server in (c, d):
-            server.launch()
-        for server in (c, d):
-            server.wait_ready()
+    with running(UvicornServer(env), UvicornServer(env)) as (c, d):
         channel = _channel()
         alice_cookie, bob_cookie = await _user(c), await _user(d)
         async with (
@@ -298,16 +295,37 @@ async def test_redis_outage_loses_nothing_and_healthz_reports_it(
                 replay, _ = await late.subscribe(channel, last_id=1)
                 assert _ids(replay) == [2, 3, 4]
 
+            # A stream of events across the restart: each must reach the other worker, in order.
+            restarted = asyncio.Event()
+            streamed: list[int] = []
+
+            async def stream() -> None:
+                while len(streamed) < 30 and not (restarted.is_set() and len(streamed) >= 3):
+                    ack = await bob.action(channel, "emit", {"text": "stream"})
+                    assert ack["type"] == "ack", ack
+                    (got,) = await alice.events(channel, 1, timeout=15)
+                    assert got["id"] == ack["data"]["ids"][0]
+                    streamed.append(got["id"])
+
+            async def streamed_at_least(n: int) -> bool:
+                if streamer.done():
+                    streamer.result()  # surface the stream's failure
+                return len(streamed) >= n
+
+            streamer = asyncio.create_task(stream())
+            await async_wait_for(lambda: streamed_at_least(2), 20, "events streamed while down")
             private_redis.start()
             await async_wait_for(lambda: both(200), 20, "/healthz 200 on both workers")
+            restarted.set()
+            await asyncio.wait_for(streamer, 60)
+            assert streamed == list(range(5, 5 + len(streamed)))
+            assert _ids(await bob.events(channel, len(streamed))) == streamed
+            last = streamed[-1]
             await alice.action(channel, "emit", {"text": "back"})
             await bob.action(channel, "emit", {"text": "back"})
             for ws in (alice, bob):
-                assert _ids(await ws.events(channel, 2)) == [5, 6]
+                assert _ids(await ws.events(channel, 2)) == [last + 1, last + 2]
                 await _assert_quiet(ws)
-    finally:
-        for server in (c, d):
-            server.stop()
 
 
 async def test_viewer_changed_drops_subscriptions_the_viewer_may_no_longer_hold(
