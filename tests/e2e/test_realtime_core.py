@@ -11,6 +11,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.e2e.servers import (
+    DEMO_PASSWORD,
     RedisServer,
     UvicornServer,
     async_wait_for,
@@ -383,3 +384,12 @@ async def test_single_process_on_sqlite_without_redis(tmp_path: Path) -> None:
             await _assert_quiet(alice)
     finally:
         server.stop()
+
+
+async def test_demo_accounts_log_in_and_open_sockets(e2e_demo_env: dict[str, str]) -> None:
+    """The shared `e2e_demo_env` fixture: demo accounts work over HTTP and /ws."""
+    with running(UvicornServer(e2e_demo_env)) as (server,):
+        cookie = await login(server.base_url, "secretary", DEMO_PASSWORD)
+        async with WsClient.connect(server.ws_url, cookie) as ws:
+            await _assert_quiet(ws)
+            assert (await ws.action("echo:1", "whoami"))["data"]["user_id"] > 0
