@@ -47,6 +47,10 @@ class Connection:
         self._closer: asyncio.Task[None] | None = None
 
     @property
+    def queued(self) -> int:
+        return self._queue.qsize()
+
+    @property
     def closing(self) -> bool:
         return self.close_code is not None
 

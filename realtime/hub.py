@@ -18,9 +18,11 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
+from forum.observability import BROKER_LAG, BROKER_UP, WS_CONNECTIONS, WS_SEND_QUEUE
 from forum.services import Services, get_services
 from forum.viewer import load_viewer
 from realtime import events
@@ -116,6 +118,7 @@ class Hub:
 
     def register(self, conn: Connection) -> None:
         self.connections.add(conn)
+        WS_CONNECTIONS.inc()
         conn.start()
         user_id = conn.viewer.user_id
         if user_id is None:
@@ -127,7 +130,9 @@ class Hub:
         entry.connections.add(conn)
 
     async def unregister(self, conn: Connection) -> None:
-        self.connections.discard(conn)
+        if conn in self.connections:
+            self.connections.discard(conn)
+            WS_CONNECTIONS.dec()
         for channel in list(conn.positions):
             self.unsubscribe(conn, channel)
         user_id = conn.viewer.user_id
@@ -156,8 +161,11 @@ class Hub:
         entry.pending += 1
         try:
             await entry.lock.acquire()
-        finally:
+        except BaseException:  # cancelled while waiting: forget the entry if unused
             entry.pending -= 1
+            self._release(channel, entry)
+            raise
+        entry.pending -= 1
         try:
             entry.subscribers.add(conn)
             try:
@@ -233,6 +241,9 @@ class Hub:
         ):
             logger.warning("dropping malformed event message on %s", channel)
             return
+        sent_at = message.get("ts")
+        if isinstance(sent_at, float):
+            BROKER_LAG.observe(max(0.0, time.time() - sent_at))
         audience = message.get("audience")
         message = {**message, "channel": channel, "audience": audience or {}}
         async with entry.lock:
@@ -298,6 +309,7 @@ class Hub:
         last = loop.time()
         while True:
             await asyncio.sleep(self.poll_interval)
+            self._gauges()
             due = loop.time() - last >= SAFETY_POLL_INTERVAL
             if not self._channels or (self.broker.connected and not due):
                 continue
@@ -306,6 +318,10 @@ class Hub:
                 await self.catch_up_all()
             except Exception:
                 logger.exception("realtime database poll failed")
+
+    def _gauges(self) -> None:
+        BROKER_UP.set(1 if self.broker.connected else 0)
+        WS_SEND_QUEUE.set(max((conn.queued for conn in self.connections), default=0))
 
     # user:{id} messages ----------------------------------------------------------------
 

@@ -9,11 +9,13 @@ message (see `RedisBroker.publish`).
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.connection import get_connection
 
+from forum.observability import EVENTS_PUBLISHED
 from forum.services import get_services
 from realtime.models import ChannelEvent
 
@@ -29,7 +31,9 @@ async def publish(*events: ChannelEvent) -> None:
     broker = get_services().broker
     for event in events:
         try:
-            await broker.publish(event.channel, event.as_message())
+            # `ts` lets each worker measure the broker lag (grassroots_broker_lag_seconds).
+            await broker.publish(event.channel, {**event.as_message(), "ts": time.time()})
+            EVENTS_PUBLISHED.inc()
         except Exception:  # the log is the source of truth: never fail the action
             logger.exception("publishing %s #%s failed", event.channel, event.seq)
 

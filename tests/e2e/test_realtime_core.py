@@ -7,6 +7,7 @@ import json
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
@@ -382,6 +383,20 @@ async def test_single_process_on_sqlite_without_redis(tmp_path: Path) -> None:
                 assert (_ids(replay), subscribed["last_id"]) == ([4, 5], 5)
             assert _ids(await alice.events(channel, 5)) == [1, 2, 3, 4, 5]
             await _assert_quiet(alice)
+
+            async def metrics_show(*lines: str) -> bool:
+                async with httpx.AsyncClient(base_url=server.base_url) as http:
+                    text = (await http.get("/metrics")).text
+                return all(line in text for line in lines)
+
+            await async_wait_for(
+                lambda: metrics_show(
+                    "grassroots_websocket_connections 1.0",  # alice only, once the others closed
+                    "grassroots_events_published_total 5.0",
+                ),
+                10,
+                "realtime metrics",
+            )
     finally:
         server.stop()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from typing import Any
 
 import pytest
@@ -91,6 +92,8 @@ async def test_publish_sends_channel_id_event_data_audience(
         event = await events.append("topic:3", "post.created", {"p": 1}, audience={"b": 2})
     await publisher.publish(event)
     await publisher.notify_user(8, "viewer.changed", {"why": "role"})
+    sent_at = received[0][1].pop("ts")
+    assert isinstance(sent_at, float) and sent_at <= time.time()
     assert received == [
         (
             "topic:3",
