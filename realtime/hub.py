@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from forum.errors import DomainError
 from forum.observability import BROKER_LAG, BROKER_UP, WS_CONNECTIONS, WS_SEND_QUEUE
 from forum.services import Services, get_services
 from forum.viewer import load_viewer
@@ -359,16 +360,22 @@ class Hub:
             return
         conn.viewer = dataclasses.replace(viewer, ip=conn.viewer.ip)
         for channel in list(conn.positions):
-            found = kind_for(channel)
-            allowed = False
-            if found is not None:
-                kind, object_id = found
-                try:
-                    allowed = await kind.can_subscribe(conn.viewer, object_id)
-                except Exception:
-                    logger.exception("can_subscribe failed on %s", channel)
-            if not allowed and self.unsubscribe(conn, channel):
-                conn.send({"type": "unsubscribed", "channel": channel, "reason": "forbidden"})
+            await self.recheck(conn, channel)
+
+    async def recheck(self, conn: Connection, channel: str) -> None:
+        """Drop the subscription if the connection's viewer may no longer hold it."""
+        found = kind_for(channel)
+        allowed = False
+        if found is not None:
+            kind, object_id = found
+            try:
+                allowed = await kind.can_subscribe(conn.viewer, object_id)
+            except DomainError:  # e.g. NotFound from ensure_visible: not allowed
+                allowed = False
+            except Exception:
+                logger.exception("can_subscribe failed on %s", channel)
+        if not allowed and self.unsubscribe(conn, channel):
+            conn.send({"type": "unsubscribed", "channel": channel, "reason": "forbidden"})
 
 
 _hub: Hub | None = None

@@ -180,9 +180,12 @@ async def _subscribe(conn: Connection, hub: Hub, frame: dict[str, Any]) -> None:
     kind, object_id = found
     if channel not in conn.positions and len(conn.positions) >= MAX_SUBSCRIPTIONS:
         raise FrameError("invalid", f"每个连接最多订阅 {MAX_SUBSCRIPTIONS} 个频道")
-    if not await kind.can_subscribe(conn.viewer, object_id):
+    viewer = conn.viewer
+    if not await kind.can_subscribe(viewer, object_id):
         raise NotFound("频道不存在或您无权查看")  # hidden things look missing
     await hub.subscribe(conn, channel, kind, last_id)
+    if conn.viewer is not viewer:  # reloaded meanwhile (viewer.changed): check again
+        await hub.recheck(conn, channel)
 
 
 async def _action(conn: Connection, frame: dict[str, Any], ref: str | None) -> None:
