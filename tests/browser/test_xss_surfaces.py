@@ -9,6 +9,7 @@ Other parts register their surfaces in their own browser tests with the same pro
 from __future__ import annotations
 
 import contextlib
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
