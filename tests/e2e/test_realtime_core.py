@@ -408,3 +408,32 @@ async def test_demo_accounts_log_in_and_open_sockets(e2e_demo_env: dict[str, str
         async with WsClient.connect(server.ws_url, cookie) as ws:
             await _assert_quiet(ws)
             assert (await ws.action("echo:1", "whoami"))["data"]["user_id"] > 0
+
+
+async def test_uvicorn_with_two_worker_processes_fans_out(e2e_env: dict[str, str]) -> None:
+    """`--workers 2` behind one port: sockets land on both processes and all get the events."""
+    with running(UvicornServer(e2e_env, workers=2)) as (server,):
+        cookie = await _user(server)
+        channel = _channel()
+        clients: dict[int, WsClient] = {}
+        opened: list[WsClient] = []
+        try:
+            for _ in range(40):  # the kernel spreads connections; stop once both are seen
+                ws = await WsClient.connect(server.ws_url, cookie).open()
+                opened.append(ws)
+                pid = (await ws.action(channel, "whoami"))["data"]["pid"]
+                clients.setdefault(pid, ws)
+                if len(clients) == 2:
+                    break
+            assert len(clients) == 2, "all connections landed on one worker"
+            first, second = clients.values()
+            for ws in (first, second):
+                await ws.subscribe(channel, last_id=0)
+            await first.action(channel, "emit", {"count": 2})
+            await second.action(channel, "emit", {"count": 1})
+            for ws in (first, second):
+                assert _ids(await ws.events(channel, 3)) == [1, 2, 3]
+                await _assert_quiet(ws)
+        finally:
+            for ws in opened:
+                await ws.close()
