@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -140,7 +141,7 @@ async def test_reconnect_to_the_other_worker_gets_exactly_the_missed_events(
 
 
 async def test_resume_limits_reload_when_too_far_behind(
-    server_pair: tuple[UvicornServer, UvicornServer],
+    server_pair: tuple[UvicornServer, UvicornServer], e2e_database_url: str
 ) -> None:
     a, b = server_pair
     channel = _channel()
@@ -162,6 +163,17 @@ async def test_resume_limits_reload_when_too_far_behind(
         await reader.recv()
         before, subscribed = await reader.subscribe(channel, last_id=9999)
         assert before == [{"type": "reload", "channel": channel, "reason": "unknown_position"}]
+        assert subscribed["last_id"] == 550
+        await reader.send({"type": "unsubscribe", "channel": channel})
+        await reader.recv()
+        # Events pruned from the log (here: deleted by hand) cannot be replayed: reload.
+        subprocess.run(
+            ["psql", e2e_database_url, "-qc",
+             f"DELETE FROM realtime_channel_events WHERE channel = '{channel}' AND seq = 545"],  # noqa: S608 - test-made name
+            check=True, capture_output=True, timeout=30,
+        )  # fmt: skip
+        before, subscribed = await reader.subscribe(channel, last_id=540)
+        assert before == [{"type": "reload", "channel": channel, "reason": "too_far_behind"}]
         assert subscribed["last_id"] == 550
         await _assert_quiet(reader)
 
