@@ -449,3 +449,7 @@ async def test_uvicorn_with_two_worker_processes_fans_out(e2e_env: dict[str, str
         finally:
             for ws in opened:
                 await ws.close()
+
+
+def test_prune_events_command(e2e_env: dict[str, str]) -> None:
+    assert "已删除 0 条 30 天前的实时事件" in run_cli(e2e_env, "prune-events", "--days", "30")
