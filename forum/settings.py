@@ -88,6 +88,8 @@ class Settings:
     post_cooldown_seconds: int
     new_account_post_cooldown_seconds: int
     transfer_letter_days: int
+    metrics_allowed_ips: tuple[str, ...]
+    metrics_multiprocess: bool
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -104,7 +106,10 @@ def load_settings() -> Settings:
     if env not in {"development", "production", "test"}:
         raise ConfigError(f"{ENV_PREFIX}ENV must be development, production or test, got {env!r}")
     data_dir = Path(_env("DATA_DIR", "data") or "data").resolve()
-    database_url = _env("DATABASE_URL") or f"sqlite://{data_dir / 'forum.sqlite3'}"
+    # WAL + synchronous=NORMAL: durable against corruption, one fsync per checkpoint rather than
+    # per commit; busy_timeout lets the CLI and the server share the file.
+    default_db = f"sqlite://{data_dir / 'forum.sqlite3'}?synchronous=NORMAL&busy_timeout=5000"
+    database_url = _env("DATABASE_URL") or default_db
     profile = _env("PASSWORD_PROFILE", "default") or "default"
     if profile not in {"default", "fast"}:
         raise ConfigError(f"{ENV_PREFIX}PASSWORD_PROFILE must be default or fast")
@@ -132,6 +137,9 @@ def load_settings() -> Settings:
         post_cooldown_seconds=_int("POST_COOLDOWN_SECONDS", 10),
         new_account_post_cooldown_seconds=_int("NEW_ACCOUNT_POST_COOLDOWN_SECONDS", 120),
         transfer_letter_days=_int("TRANSFER_LETTER_DAYS", 90),
+        metrics_allowed_ips=_csv("METRICS_ALLOWED_IPS", "127.0.0.1,::1"),
+        # prometheus_client's own variable: set it for several workers (multiprocess mode).
+        metrics_multiprocess=bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR")),
     )
 
 
