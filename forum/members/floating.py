@@ -16,7 +16,14 @@ from forum.members.actions import do_record_change
 from forum.members.fields import parse_date, today
 from forum.members.models import FloatingDirection, FloatingRecord
 from forum.models import Member, Org
-from forum.policy import Viewer, can_manage_floating, can_manage_org, can_register_inflow, ensure
+from forum.policy import (
+    Viewer,
+    can_manage_floating,
+    can_manage_org,
+    can_register_inflow,
+    ensure,
+    ensure_visible,
+)
 from moderation import audit
 
 
@@ -155,7 +162,7 @@ async def end_floating(actor: Viewer, record_id: int) -> FloatingRecord:
         raise NotFound()
     home_side = can_manage_floating(actor, record.member)
     host_side = record.host_org is not None and can_manage_org(actor, record.host_org)
-    ensure(home_side or host_side)
+    ensure_visible(home_side or host_side)
     async with in_transaction():
         await FloatingRecord.filter(id=record.id).update(ended_at=dt.datetime.now(dt.UTC))
         await Member.filter(id=record.member_id).update(floating=False, host_org_id=None)

@@ -28,8 +28,10 @@ async def upload_page(request: Request) -> Response:
 
 async def upload(request: Request) -> Response:
     viewer = viewer_of(request)
-    form = await read_form(request)
     orgs = await queries.manageable_orgs(viewer)
+    if not orgs:
+        raise NotFound()
+    form = await read_form(request)
     try:
         org = await Org.get_or_none(id=int_param(form.get("org_id")))
         if org is None or not can_import_members(viewer, org):

@@ -18,6 +18,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 
 from tests.factories import Tree, make_member, make_person, make_tree
 from tests.helpers import Client
+from tests.integration import authz_directory
 
 KINDS = [
     "visitor",
@@ -147,6 +148,9 @@ TABLE: list[Case] = [
     ),
 ]
 
+# Each part adds its rows (and builds its objects, and fills its placeholders) from its module.
+TABLE += [Case(*row) for row in authz_directory.CASES]
+
 # Routes deliberately outside this sweep (with the reason), so new routes cannot slip by.
 EXEMPT = {
     ("POST", "/login"): "credentials, covered by tests/integration/test_accounts.py",
@@ -161,6 +165,7 @@ class World:
     tree: Tree
     role_in: int
     role_out: int
+    directory: dict[str, Any] = field(default_factory=dict)
 
 
 async def _world() -> World:
@@ -186,11 +191,12 @@ async def _world() -> World:
     role_out = await OrgRole.create(
         user=await make_person(b, "full", username="deputy_b"), org=b, role="deputy_secretary"
     )
-    return World(tree, role_in.id, role_out.id)
+    return World(tree, role_in.id, role_out.id, await authz_directory.build(tree))
 
 
 def _fill(value: str, world: World, target: str) -> str:
     """Put real ids in a path or value; org moves act on group A1 (inside branch A)."""
+    value = authz_directory.fill(value, target, world.directory)
     tree = world.tree
     org = {"in": tree.group_a1 if "move" in value else tree.branch_a, "out": tree.branch_b}.get(
         target, tree.branch_a
