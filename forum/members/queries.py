@@ -230,9 +230,20 @@ async def workflow_context(viewer: Viewer, member: Member) -> dict[str, Any]:
     from forum.members.development import NEXT_STATUS, RULES
     from forum.policy import can_edit_member
 
+    targets_query = Org.filter(is_active=True, kind__in=["committee", "general_branch", "branch"])
     if not can_edit_member(viewer, member):
-        return {"workflows": False}
-    targets = await Org.filter(is_active=True, kind__in=["committee", "general_branch", "branch"])
+        if viewer.member_id != member.id or viewer.suspended:
+            return {"workflows": False, "self_service": False}
+        # A member may ask for their own transfer (the outgoing admins then approve it).
+        targets = await targets_query
+        return {
+            "workflows": False,
+            "self_service": True,
+            "transfer_targets": sorted(
+                (o for o in targets if o.id != member.org_id), key=lambda o: o.path
+            ),
+        }
+    targets = await targets_query
     candidates = (
         await Member.filter(org__path__startswith=member.org.path, status="full")
         .exclude(id=member.id)
@@ -242,6 +253,7 @@ async def workflow_context(viewer: Viewer, member: Member) -> dict[str, Any]:
     next_status = NEXT_STATUS.get(str(member.status))
     return {
         "workflows": True,
+        "self_service": False,
         "transfer_targets": sorted(
             (o for o in targets if o.id != member.org_id), key=lambda o: o.path
         ),

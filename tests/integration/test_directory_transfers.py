@@ -128,3 +128,21 @@ async def test_slip_visible_to_both_sides_not_to_siblings(client: Client) -> Non
     response = await client.post_form(f"/members/transfers/{t.id}/accept")
     assert response.status_code == 303
     assert (await Member.get(id=member.id)).org_id == tree.branch_x.id
+
+
+async def test_member_requests_own_transfer_and_withdraws(client: Client) -> None:
+    tree = await make_tree()
+    user = await make_person(tree.branch_a, "full", username="mover")
+    member = await Member.get(user_id=user.id)
+    await client.login("mover")
+    page = await client.get(f"/members/{member.id}")
+    assert "申请组织关系转接" in page.text
+    response = await client.post_form(
+        f"/members/{member.id}/transfers", {"to_org_id": str(tree.branch_x.id), "reason": "随迁"}
+    )
+    assert response.status_code == 303
+    slip_url = response.headers["location"]
+    assert "撤回" in (await client.get(slip_url)).text
+    assert (await client.post_form(slip_url + "/approve")).status_code == 403
+    assert (await client.post_form(slip_url + "/withdraw")).status_code == 303
+    assert (await Transfer.get(member_id=member.id)).state == "withdrawn"
