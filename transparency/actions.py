@@ -211,7 +211,7 @@ async def update_disclosure(actor: Viewer, d: Disclosure, data: DraftInput) -> D
             approver_org_id=None,
             updated_at=utcnow(),
         )
-        if updated != 1:
+        if not updated:  # SQLite counts FTS trigger rows too: test for zero
             raise Conflict(STALE)
         await _set_targets(d, data)
         fresh = await reload(d)
@@ -238,7 +238,7 @@ async def _transition(
     """Guarded state change + audit entry; the caller holds the transaction."""
     before = d.snapshot()
     updated = await Disclosure.filter(id=d.id, state=d.state).update(**changes, updated_at=utcnow())
-    if updated != 1:
+    if not updated:  # SQLite counts FTS trigger rows too: test for zero
         raise Conflict(STALE)
     fresh = await reload(d)
     await audit.record(
@@ -411,7 +411,7 @@ async def correct_disclosure(
             revision_count=number,
             updated_at=utcnow(),
         )
-        if updated != 1:
+        if not updated:  # SQLite counts FTS trigger rows too: test for zero
             raise Conflict(STALE)
         revision = await DisclosureRevision.create(
             disclosure_id=d.id,
