@@ -241,7 +241,7 @@ async def item_context(viewer: Viewer, d: Disclosure) -> dict[str, Any]:
         .order_by("-id")
         .prefetch_related("reviewer")
     )
-    users = {}
+    users: dict[int, Any] = {}
     ids = [
         i for i in (d.proposed_by_id, d.reviewed_by_id, d.approved_by_id, d.published_by_id) if i
     ]
@@ -391,3 +391,25 @@ async def receipts(d: Disclosure, limit: int = 500) -> Receipts:
             q |= Q(org__path__startswith=org.path, status__in=party)
         expected = await Member.filter(q).distinct().count()
     return Receipts(readers, total, expected)
+
+
+async def target_usernames(d: Disclosure) -> list[str]:
+    if not d.target_user_ids:
+        return []
+    from forum.models import User
+
+    return [u.username for u in await User.filter(id__in=d.target_user_ids).order_by("username")]
+
+
+async def get_feedback(d: Disclosure, feedback_id: int) -> Feedback:
+    fb = await Feedback.get_or_none(id=feedback_id, disclosure_id=d.id)
+    if fb is None:
+        raise NotFound()
+    return fb
+
+
+async def get_category(category_id: int) -> DisclosureCategory:
+    category = await DisclosureCategory.get_or_none(id=category_id)
+    if category is None:
+        raise NotFound()
+    return category
