@@ -75,9 +75,17 @@ class DraftInput:
     target_user_ids: list[int] = field(default_factory=list)
 
 
+def encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates from JSON "\ud800"
+        return False
+    return True
+
+
 def clean_text(value: str, label: str, name: str, *, max_length: int, min_length: int = 1) -> str:
     text = value.replace("\r\n", "\n").strip()
-    if "\x00" in text:
+    if "\x00" in text or not encodable(text):
         raise ActionError(f"{label}包含无效字符", field=name)
     if len(text) < min_length:
         raise ActionError(f"请填写{label}" if not text else f"{label}太短", field=name)
@@ -99,7 +107,7 @@ def clean_attachments(items: list[tuple[str, str]]) -> list[dict[str, str]]:
                 f"附件链接「{url[:40]}」无效：请使用 http(s):// 或站内 / 开头的地址",
                 field="attachments",
             )
-        if len(url) > 500 or any(c.isspace() for c in url):
+        if len(url) > 500 or any(c.isspace() for c in url) or not encodable(url):
             raise ActionError("附件链接过长或包含空格", field="attachments")
         cleaned.append(
             {
@@ -291,7 +299,7 @@ async def review_disclosure(
     missing = [label for key, label in REVIEW_CHECKLIST if key not in confirmed]
     if missing:
         raise ActionError("请逐项确认保密审查清单：" + "；".join(missing), field="checklist")
-    note = note.strip()[:MAX_REASON]
+    note = clean_text(note, "审核意见", "note", max_length=MAX_REASON, min_length=0)
     async with in_transaction():
         await DisclosureReview.create(
             disclosure_id=d.id,

@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 from forum.errors import ActionError
 from forum.models import User
 from forum.settings import get_settings
-from transparency.actions import DraftInput, clean_attachments
+from transparency.actions import DraftInput, clean_attachments, encodable
 
 MAX_TARGET_NAMES = 50
 
@@ -20,11 +20,11 @@ def parse_local_datetime(raw: str, label: str, name: str) -> dt.datetime:
     """`<input type=datetime-local>` (Beijing time) to aware UTC."""
     try:
         value = dt.datetime.fromisoformat(raw.strip())
-    except ValueError as exc:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=ZoneInfo(get_settings().timezone))
+        return value.astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:
         raise ActionError(f"{label}格式有误", field=name) from exc
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(get_settings().timezone))
-    return value.astimezone(dt.UTC)
 
 
 def local_input(value: dt.datetime | None) -> str:
@@ -51,6 +51,8 @@ def attachment_lines(attachments: list[dict[str, str]]) -> str:
 
 async def user_ids_for(names: list[str]) -> list[int]:
     names = [n for n in dict.fromkeys(n.strip() for n in names) if n]
+    if not all(encodable(n) and "\x00" not in n for n in names):
+        raise ActionError("用户名包含无效字符", field="target_usernames")
     if len(names) > MAX_TARGET_NAMES:
         raise ActionError(f"定向人员最多 {MAX_TARGET_NAMES} 人", field="target_usernames")
     users = await User.filter(username__in=names, is_active=True)
@@ -116,11 +118,11 @@ def _iso(value: Any, name: str) -> dt.datetime:
         raise ActionError(f"{name} 必须是 ISO 8601 时间字符串", field=name)
     try:
         parsed = dt.datetime.fromisoformat(value)
-    except ValueError as exc:
+        if parsed.tzinfo is None:
+            raise ActionError(f"{name} 必须带时区", field=name)
+        return parsed.astimezone(dt.UTC)
+    except (ValueError, OverflowError) as exc:
         raise ActionError(f"{name} 不是有效的时间", field=name) from exc
-    if parsed.tzinfo is None:
-        raise ActionError(f"{name} 必须带时区", field=name)
-    return parsed.astimezone(dt.UTC)
 
 
 def _str(data: dict[str, Any], name: str, *, required: bool = True) -> str:

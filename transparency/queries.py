@@ -150,7 +150,7 @@ async def board(
     if filters.year is not None:
         start, end = _year_bounds(filters.year)
         query = query.filter(publish_from__gte=start, publish_from__lt=end)
-    q = filters.q.strip()[:MAX_QUERY]
+    q = "".join(c for c in filters.q if c.isprintable()).strip()[:MAX_QUERY]
     if q:
         ids = await _search_ids(q)
         query = (
