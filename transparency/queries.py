@@ -284,7 +284,7 @@ def diff_lines(old: str, new: str) -> list[DiffLine]:
         if line.startswith(("---", "+++")):
             continue
         if line.startswith("@@"):
-            lines.append(DiffLine("gap", "…"))
+            lines.append(DiffLine("gap", ""))
         elif line.startswith("+"):
             lines.append(DiffLine("add", line[1:]))
         elif line.startswith("-"):
