@@ -310,3 +310,27 @@ async def test_scheduled_item_hidden_on_board_until_due(w: World, client: Client
     await client.login("publisher")
     page = await client.get(f"/disclosures/{d.id}")
     assert "定时发布" in page.text
+
+
+async def test_item_page_query_count_is_bounded(w: World, client: Client) -> None:
+    d = await publish_through(w, await draft(w, scope="org_subtree"))
+    await client.login("member_a")
+    from transparency import actions
+
+    async def grow(n: int) -> None:
+        await actions.correct_disclosure(
+            await w.v("publisher"), await actions.reload(d), d.title, f"第{n}次更正后的正文", "更正"
+        )
+        fb = await actions.leave_feedback(await w.v("member_a"), d, f"反馈{n}")
+        await actions.answer_feedback(await w.v("publicity"), d, fb, "答复", public=True)
+
+    await grow(0)
+    await client.get(f"/disclosures/{d.id}")  # first read writes the receipt
+    with count_queries() as few:
+        await client.get(f"/disclosures/{d.id}")
+    for n in range(1, 6):
+        await grow(n)
+    with count_queries() as more:
+        page = await client.get(f"/disclosures/{d.id}")
+    assert page.text.count("查看改动") == 6 and page.text.count("答复") >= 6
+    assert len(more) == len(few) <= 20

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -11,11 +12,13 @@ from forum.policy import (
     RoleGrant,
     Viewer,
     approval_org_for,
+    can_answer_feedback,
     can_approve_disclosure,
     can_correct_disclosure,
     can_draft_disclosure_for,
     can_edit_disclosure,
     can_leave_feedback,
+    can_manage_disclosure_catalogue,
     can_propose_disclosure,
     can_publish_disclosure,
     can_reject_disclosure,
@@ -314,3 +317,40 @@ def test_visibility_facts_for_query_filter() -> None:
     assert disclosure_visibility(VISITOR).scopes_everywhere == {"public"}
     assert disclosure_visibility(member(GROUP, "applicant")).subtree_ancestor_ids == ()
     assert disclosure_visibility(staff("publisher", BRANCH)).staff_paths == ("/1/2/3/",)
+
+
+def test_site_admin_sees_everything_and_edits_catalogue() -> None:
+    admin = Viewer(user_id=9, username="root", roles=(RoleGrant("site_admin", None, None),))
+    d = D(BRANCH, state="draft")
+    assert can_see_disclosure(admin, d, NOW)
+    assert can_manage_disclosure_catalogue(admin)
+    assert not can_manage_disclosure_catalogue(staff("secretary", COMMITTEE))
+    assert disclosure_visibility(admin).everything
+
+
+def test_unknown_scope_is_never_visible_to_readers() -> None:
+    assert not can_see_disclosure(member(GROUP), D(BRANCH, scope="bogus"), NOW)
+
+
+def test_group_without_approving_ancestor_approves_itself() -> None:
+    lone = FakeOrg(20, "/20/", "group")
+    assert approval_org_for(lone, [], "org_subtree", []) == lone
+
+
+def test_superior_may_withdraw_routed_item_and_answer_rules() -> None:
+    d = D(BRANCH, scope="public", state="published", approver=COMMITTEE)
+    assert can_withdraw_disclosure(staff("secretary", COMMITTEE), d)
+    assert can_withdraw_disclosure(staff("secretary", BRANCH), d)
+    assert not can_withdraw_disclosure(staff("secretary", SIBLING), d)
+    assert can_answer_feedback(staff("publicity_member", BRANCH), d)
+    assert not can_answer_feedback(staff("publicity_member", SIBLING), d)
+    assert not can_answer_feedback(staff("publicity_member", BRANCH), replace(d, state="draft"))
+
+
+def test_suspended_viewer_reads_public_only() -> None:
+    suspended = replace(member(GROUP), suspended=True)
+    assert can_see_disclosure(suspended, D(BRANCH, scope="public"), NOW)
+    for scope in ("all_members", "org_subtree", "targeted"):
+        d = D(BRANCH, scope=scope, target_user_ids=[300])
+        assert not can_see_disclosure(suspended, d, NOW)
+    assert disclosure_visibility(suspended).user_id is None
