@@ -34,6 +34,7 @@ from forum.policy import (
     ensure,
 )
 from moderation import audit, hooks
+from realtime import publisher
 from transparency.models import (
     REVIEW_CHECKLIST,
     Disclosure,
@@ -142,6 +143,16 @@ async def validate_draft(data: DraftInput, org: Org) -> DraftInput:
     data.target_org_ids = sorted(set(data.target_org_ids))
     data.target_user_ids = sorted(set(data.target_user_ids))
     return data
+
+
+async def _notify(user_ids: set[int | None], kind: str, d: Disclosure) -> None:
+    """After commit: a `notification.created` message on each person's `user:{id}` channel."""
+    for user_id in sorted(u for u in user_ids if u is not None):
+        await publisher.notify_user(
+            user_id,
+            "notification.created",
+            {"kind": kind, "disclosure_id": d.id, "title": d.title, "url": f"/disclosures/{d.id}"},
+        )
 
 
 def _search_text(title: str, body: str) -> str:
@@ -343,7 +354,7 @@ async def publish_disclosure(actor: Viewer, d: Disclosure) -> Disclosure:
             note="首次发布",
             author_id=actor.user_id,
         )
-        return await _transition(
+        fresh = await _transition(
             actor,
             d,
             "published",
@@ -355,6 +366,8 @@ async def publish_disclosure(actor: Viewer, d: Disclosure) -> Disclosure:
                 "revision_count": 1,
             },
         )
+    await _notify({fresh.created_by_id}, "disclosure.published", fresh)
+    return fresh
 
 
 def _reason(reason: str, label: str) -> str:
@@ -366,7 +379,7 @@ async def reject_disclosure(actor: Viewer, d: Disclosure, reason: str) -> Disclo
     ensure(can_reject_disclosure(actor, d))
     reason = _reason(reason, "退回理由")
     async with in_transaction():
-        return await _transition(
+        fresh = await _transition(
             actor,
             d,
             "rejected",
@@ -378,6 +391,8 @@ async def reject_disclosure(actor: Viewer, d: Disclosure, reason: str) -> Disclo
             },
             reason=reason,
         )
+    await _notify({fresh.created_by_id, fresh.proposed_by_id}, "disclosure.rejected", fresh)
+    return fresh
 
 
 async def withdraw_disclosure(actor: Viewer, d: Disclosure, reason: str) -> Disclosure:
@@ -481,6 +496,7 @@ async def answer_feedback(
             before=before,
             after={"answered": True, "is_public": public},
         )
+    await _notify({feedback.author_id}, "disclosure.feedback_answered", d)
     return feedback
 
 

@@ -4,11 +4,13 @@ audit rows, visibility at query level, revisions, scheduled publishing and expir
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
 from forum.errors import ActionError, Conflict, Forbidden, NotFound
 from forum.policy import ANONYMOUS
+from forum.services import Services
 from moderation.models import AuditEntry
 from tests.factories import grant, make_person, viewer_of
 from tests.integration.transparency_fixtures import (
@@ -355,3 +357,36 @@ async def test_catalogue_is_editable_by_site_admin(w: World) -> None:
     assert cat.id and (await queries.categories())[-1].key == "pilot"
     with pytest.raises(Forbidden):
         await actions.save_category(await w.v("secretary"), None, "x", "某类", 1)
+
+
+async def test_notifications_after_commit_for_reject_publish_and_answer(
+    w: World, services: Services
+) -> None:
+    received: list[tuple[str, dict[str, Any]]] = []
+
+    async def handler(channel: str, message: dict[str, Any]) -> None:
+        received.append((channel, message))
+
+    publisher_id, member_id = w.users["publisher"].id, w.users["member_a"].id
+    services.broker.subscribe(f"user:{publisher_id}", handler)
+    services.broker.subscribe(f"user:{member_id}", handler)
+    d = await actions.propose_disclosure(await w.v("publisher"), await draft(w))
+    assert received == []  # proposing notifies nobody
+    await actions.reject_disclosure(await w.v("secretary"), d, "请补充数据")
+    assert [(c, m["kind"]) for c, m in received] == [
+        (f"user:{publisher_id}", "disclosure.rejected")
+    ]
+    assert received[0][1]["type"] == "notification.created"
+    assert received[0][1]["url"] == f"/disclosures/{d.id}"
+    received.clear()
+    with pytest.raises(Forbidden):  # a refused action publishes nothing
+        await actions.reject_disclosure(await w.v("member_a"), d, "无权退回")
+    assert received == []
+    d = await publish_through(w, await draft(w))
+    assert [m["kind"] for _, m in received] == ["disclosure.published"]
+    received.clear()
+    fb = await actions.leave_feedback(await w.v("member_a"), d, "请问明细？")
+    await actions.answer_feedback(await w.v("publicity"), d, fb, "已公布。", public=False)
+    assert [(c, m["kind"]) for c, m in received] == [
+        (f"user:{member_id}", "disclosure.feedback_answered")
+    ]
