@@ -25,6 +25,7 @@ from forum.models import Member, Org
 from forum.policy import (
     APPROVER_ROLES,
     LISTED_STATES,
+    MEMBER_SCOPES,
     PUBLISHING_ROLES,
     REVIEWER_ROLES,
     Viewer,
@@ -62,6 +63,7 @@ class BoardFilter:
     year: int | None = None
     q: str = ""
     archive: bool = False
+    members_only: bool = False  # the members' view: items not open to the public
     cursor: tuple[dt.datetime, int] | None = None
 
 
@@ -147,6 +149,8 @@ async def board(
         query = query.filter(org__path__startswith=filters.org.path)
     if filters.category_id is not None:
         query = query.filter(category_id=filters.category_id)
+    if filters.members_only:
+        query = query.filter(scope__in=sorted(MEMBER_SCOPES))
     if filters.year is not None:
         start, end = _year_bounds(filters.year)
         query = query.filter(publish_from__gte=start, publish_from__lt=end)

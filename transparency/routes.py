@@ -12,10 +12,13 @@ from starlette.routing import BaseRoute, Route
 from forum.errors import ActionError, NotFound
 from forum.home import register_home_section
 from forum.http import int_param, read_form, viewer_of
+from forum.manage import register_manage_link
 from forum.policy import (
     Viewer,
+    can_manage_disclosure_catalogue,
     can_see_disclosure_receipts,
     can_see_disclosure_workflow,
+    can_work_on_disclosures,
     ensure_visible,
 )
 from forum.templating import render, templates
@@ -60,6 +63,7 @@ async def _filters(request: Request) -> queries.BoardFilter:
         year=int(year) if year and year.isdigit() and 1900 < int(year) < 3000 else None,
         q=(params.get("q") or "")[: queries.MAX_QUERY],
         archive=params.get("view") == "archive",
+        members_only=params.get("audience") == "members",
         cursor=queries.decode_cursor(params.get("cursor")),
     )
 
@@ -300,8 +304,6 @@ async def work(request: Request) -> Response:
 
 
 async def catalogue(request: Request) -> Response:
-    from forum.policy import can_manage_disclosure_catalogue
-
     ensure_visible(can_manage_disclosure_catalogue(viewer_of(request)))
     cats = await queries.categories(active_only=False)
     return render(request, "disclosures/catalogue.html", {**NAV, "categories": cats})
@@ -329,6 +331,22 @@ async def _home_loader(viewer: Viewer) -> dict[str, Any] | None:
     return {"items": await queries.latest_for(viewer, limit=5)}
 
 
+register_manage_link(
+    "disclosures_work",
+    order=40,
+    title="党务公开待办",
+    href="/disclosures/work",
+    description="起草、审核、审批与发布党务公开事项",
+    visible=can_work_on_disclosures,
+)
+register_manage_link(
+    "disclosures_catalogue",
+    order=41,
+    title="党务公开目录",
+    href="/disclosures/catalogue",
+    description="维护公开事项的类别目录",
+    visible=can_manage_disclosure_catalogue,
+)
 register_home_section(
     "disclosures",
     order=30,

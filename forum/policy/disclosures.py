@@ -47,6 +47,7 @@ __all__ = [
     "can_see_disclosure_receipts",
     "can_see_disclosure_workflow",
     "can_withdraw_disclosure",
+    "can_work_on_disclosures",
     "disclosure_visibility",
     "is_party_member",
     "scope_inside",
@@ -284,6 +285,11 @@ def can_answer_feedback(viewer: Viewer, d: DisclosureLike) -> bool:
 
 def can_see_disclosure_receipts(viewer: Viewer, d: DisclosureLike) -> bool:
     return str(d.scope) in MEMBER_SCOPES and _staff(viewer, ORG_STAFF_ROLES, d.org_path)
+
+
+def can_work_on_disclosures(viewer: Viewer) -> bool:
+    """Has a drafting, reviewing or approving role somewhere (the 待办 page, the 管理 hub)."""
+    return _active(viewer) and bool(viewer.role_paths(ORG_STAFF_ROLES))
 
 
 def can_manage_disclosure_catalogue(viewer: Viewer) -> bool:

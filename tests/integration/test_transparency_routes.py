@@ -334,3 +334,21 @@ async def test_item_page_query_count_is_bounded(w: World, client: Client) -> Non
         page = await client.get(f"/disclosures/{d.id}")
     assert page.text.count("查看改动") == 6 and page.text.count("答复") >= 6
     assert len(more) == len(few) <= 20
+
+
+async def test_members_view_and_manage_links(w: World, client: Client) -> None:
+    await publish_through(
+        w, await draft(w, scope="public", title="对外公开"), approver="committee_secretary"
+    )
+    await publish_through(w, await draft(w, scope="org_subtree", title="对内公开"))
+    await client.login("member_a")
+    members = await client.get("/disclosures?audience=members")
+    assert "对内公开" in members.text and "对外公开" not in members.text
+    assert "我的待办" not in members.text
+    own = await client.get(f"/disclosures?org={w.tree.branch_a.id}")
+    assert "对内公开" in own.text and "甲支部（含下级）" in own.text
+    await client.logout()
+    await client.login("discipline")
+    manage = await client.get("/manage")
+    assert manage.status_code == 200 and "党务公开待办" in manage.text
+    assert "党务公开目录" not in manage.text
