@@ -162,6 +162,7 @@ def _query_int(request: Request, name: str) -> int | None:
         "year": {"type": "integer", "minimum": 1901, "maximum": 2999},
         "q": {"type": "string", "maxLength": 50},
         "view": {"type": "string", "enum": ["current", "archive"]},
+        "audience": {"type": "string", "enum": ["all", "members"]},
         "cursor": {"type": "string"},
     },
 )
@@ -172,6 +173,9 @@ async def list_disclosures(request: Request) -> Response:
     view = request.query_params.get("view", "current")
     if view not in {"current", "archive"}:
         raise ActionError("view 只能是 current 或 archive", field="view")
+    audience = request.query_params.get("audience", "all")
+    if audience not in {"all", "members"}:
+        raise ActionError("audience 只能是 all 或 members", field="audience")
     if year is not None and not 1900 < year < 3000:
         raise ActionError("year 超出范围", field="year")
     filters = queries.BoardFilter(
@@ -180,6 +184,7 @@ async def list_disclosures(request: Request) -> Response:
         year=year,
         q=(request.query_params.get("q") or "")[: queries.MAX_QUERY],
         archive=view == "archive",
+        members_only=audience == "members",
         cursor=queries.decode_cursor(request.query_params.get("cursor")),
     )
     page = await queries.board(viewer, filters)

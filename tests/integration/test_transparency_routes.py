@@ -352,3 +352,43 @@ async def test_members_view_and_manage_links(w: World, client: Client) -> None:
     manage = await client.get("/manage")
     assert manage.status_code == 200 and "党务公开待办" in manage.text
     assert "党务公开目录" not in manage.text
+
+
+async def test_catalogue_page_for_site_admin_only(w: World, client: Client) -> None:
+    from tests.factories import grant, make_person
+
+    admin = await make_person(None, None, username="root_admin")
+    await grant(admin, "site_admin", None)
+    await client.login("secretary")
+    assert (await client.get("/disclosures/catalogue")).status_code == 404
+    forbidden = await client.post_form(
+        "/disclosures/catalogue", {"key": "x1", "name": "新类", "sort_order": "5"}
+    )
+    assert forbidden.status_code == 403
+    await client.logout()
+    await client.login("root_admin")
+    assert "换届选举" in (await client.get("/disclosures/catalogue")).text
+    created = await client.post_form(
+        "/disclosures/catalogue",
+        {"key": "pilot_items", "name": "试点事项", "sort_order": "5", "is_active": "1"},
+    )
+    assert created.status_code == 303
+    bad = await client.post_form("/disclosures/catalogue", {"key": "坏代码", "name": "试点"})
+    assert bad.status_code == 400
+    from transparency.models import DisclosureCategory
+
+    cat = await DisclosureCategory.get(key="pilot_items")
+    assert cat.is_active and cat.name == "试点事项"
+    hidden = await client.post_form(
+        "/disclosures/catalogue",
+        {"id": str(cat.id), "key": cat.key, "name": cat.name, "sort_order": "5"},
+    )
+    assert hidden.status_code == 303
+    assert not (await DisclosureCategory.get(key="pilot_items")).is_active
+    form = await client.get("/disclosures/new")
+    assert form.status_code == 404  # a site admin without an org role drafts nothing
+    entries = await AuditEntry.filter(action="disclosure.category_saved").count()
+    assert entries == 2
+    members = await client.get("/api/v1/disclosures?audience=members")
+    assert members.status_code == 200 and members.json()["items"] == []
+    assert (await client.get("/api/v1/disclosures?audience=x")).status_code == 400
