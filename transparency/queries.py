@@ -74,8 +74,13 @@ class Page:
     filters: BoardFilter = field(default_factory=BoardFilter)
 
 
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+MICROSECOND = dt.timedelta(microseconds=1)
+
+
 def encode_cursor(d: Disclosure) -> str:
-    return f"{int(d.publish_from.timestamp() * 1_000_000)}_{d.id}"
+    """`<microseconds since epoch>_<id>`: exact integers, no float rounding."""
+    return f"{(d.publish_from - EPOCH) // MICROSECOND}_{d.id}"
 
 
 def decode_cursor(raw: str | None) -> tuple[dt.datetime, int] | None:
@@ -83,7 +88,7 @@ def decode_cursor(raw: str | None) -> tuple[dt.datetime, int] | None:
         return None
     try:
         micros, ident = raw.split("_", 1)
-        when = dt.datetime.fromtimestamp(int(micros) / 1_000_000, dt.UTC)
+        when = EPOCH + int(micros) * MICROSECOND
         return when, int(ident)
     except (ValueError, OverflowError, OSError):
         return None
