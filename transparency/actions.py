@@ -119,7 +119,7 @@ def clean_attachments(items: list[tuple[str, str]]) -> list[dict[str, str]]:
     return cleaned
 
 
-async def validate_draft(data: DraftInput, org: Org) -> DraftInput:
+async def validate_draft(data: DraftInput) -> DraftInput:
     data.title = clean_text(data.title, "标题", "title", max_length=MAX_TITLE, min_length=2)
     data.body = clean_text(data.body, "正文", "body", max_length=MAX_BODY)
     if data.scope not in Scope.__members__:
@@ -178,7 +178,7 @@ async def reload(d: Disclosure) -> Disclosure:
 async def create_disclosure(actor: Viewer, org: Org, data: DraftInput) -> Disclosure:
     """A new draft of `org`. Audited as disclosure.created."""
     ensure(can_draft_disclosure_for(actor, org))
-    data = await validate_draft(data, org)
+    data = await validate_draft(data)
     html = markup.render(data.body)
     async with in_transaction():
         d = await Disclosure.create(
@@ -211,7 +211,7 @@ async def create_disclosure(actor: Viewer, org: Org, data: DraftInput) -> Disclo
 async def update_disclosure(actor: Viewer, d: Disclosure, data: DraftInput) -> Disclosure:
     """Edit a draft, or a rejected item (which goes back to draft)."""
     ensure(can_edit_disclosure(actor, d))
-    data = await validate_draft(data, d.org)
+    data = await validate_draft(data)
     html = markup.render(data.body)
     before = d.snapshot()
     async with in_transaction():

@@ -7,11 +7,14 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from tortoise.connection import get_connection
+from tortoise.transactions import in_transaction
 
 from forum.errors import ActionError, Conflict, Forbidden, NotFound
 from forum.policy import ANONYMOUS
 from forum.services import Services
 from moderation.models import AuditEntry
+from tests.conftest import BACKEND
 from tests.factories import grant, make_person, viewer_of
 from tests.integration.transparency_fixtures import (
     CHECKLIST,
@@ -390,3 +393,34 @@ async def test_notifications_after_commit_for_reject_publish_and_answer(
     assert [(c, m["kind"]) for c, m in received] == [
         (f"user:{member_id}", "disclosure.feedback_answered")
     ]
+
+
+async def test_search_uses_the_dialect_index(w: World) -> None:
+    d = await publish_through(
+        w,
+        await draft(w, scope="public", title="关于召开支部党员大会的通知", body="议程"),
+        approver="committee_secretary",
+    )
+    conn = get_connection("default")
+    if BACKEND == "sqlite":
+        match = "SELECT rowid AS id FROM transparency_search WHERE transparency_search MATCH ?"
+        rows = await conn.execute_query_dict(match, ['"党员大会"'])
+        assert [r["id"] for r in rows] == [d.id]
+        await actions.correct_disclosure(
+            await w.v("publisher"), d, "关于召开支部委员会的通知", "议程", "更正会议名称"
+        )
+        assert await conn.execute_query_dict(match, ['"党员大会"']) == []  # trigger re-indexed
+        assert [r["id"] for r in await conn.execute_query_dict(match, ['"委员会"'])] == [d.id]
+        query = "委员会"
+    else:
+        async with in_transaction() as tx:
+            await tx.execute_script("SET LOCAL enable_seqscan = off")
+            rows = await tx.execute_query_dict(
+                "EXPLAIN SELECT id FROM transparency_disclosures "
+                "WHERE CAST(search_text AS VARCHAR) LIKE '%党员大会%'"
+            )
+        plan = "\n".join(str(next(iter(r.values()))) for r in rows)
+        assert "transparency_disclosures_search_trgm" in plan, plan
+        query = "党员大会"
+    hits = await queries.board(ANONYMOUS, queries.BoardFilter(q=query))
+    assert [x.id for x in hits.items] == [d.id]
