@@ -347,6 +347,22 @@ register_manage_link(
     description="维护公开事项的类别目录",
     visible=can_manage_disclosure_catalogue,
 )
+
+
+async def _todo_loader(viewer: Viewer) -> dict[str, Any] | None:
+    if not can_work_on_disclosures(viewer):
+        return None
+    queue = await queries.work_queue(viewer)
+    return {"q": queue} if queue.total else None
+
+
+register_home_section(
+    "disclosures_todo",
+    order=25,
+    title="党务公开待办",
+    template="disclosures/home_todo.html",
+    loader=_todo_loader,
+)
 register_home_section(
     "disclosures",
     order=30,

@@ -392,3 +392,17 @@ async def test_catalogue_page_for_site_admin_only(w: World, client: Client) -> N
     members = await client.get("/api/v1/disclosures?audience=members")
     assert members.status_code == 200 and members.json()["items"] == []
     assert (await client.get("/api/v1/disclosures?audience=x")).status_code == 400
+
+
+async def test_home_todo_section_for_reviewers_only(w: World, client: Client) -> None:
+    await client.login("secretary")
+    assert "党务公开待办" not in (await client.get("/")).text  # nothing to do: hidden
+    d = await draft(w, title="等待审核的公示")
+    from transparency import actions
+
+    await actions.propose_disclosure(await w.v("publisher"), d)
+    home = await client.get("/")
+    assert "党务公开待办" in home.text and "等待审核的公示" in home.text
+    await client.logout()
+    await client.login("member_a")
+    assert "党务公开待办" not in (await client.get("/")).text
