@@ -120,7 +120,9 @@ def results_visible(secret: bool, state: str) -> bool:
 
 
 def denominator_for(basis: str, expected_voters: int, present_voters: int) -> int:
-    return expected_voters if DenominatorBasis(basis) is DenominatorBasis.expected else present_voters
+    return (
+        expected_voters if DenominatorBasis(basis) is DenominatorBasis.expected else present_voters
+    )
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,9 @@ class ElectionResult:
         return len(self.elected)
 
 
-def validate_election_ballot(selected: Iterable[int], candidates: Iterable[int], seats: int) -> None:
+def validate_election_ballot(
+    selected: Iterable[int], candidates: Iterable[int], seats: int
+) -> None:
     """A ballot approves at most `seats` distinct listed candidates (none = all against)."""
     chosen = list(selected)
     if len(set(chosen)) != len(chosen):
