@@ -85,9 +85,7 @@ def test_negative_counts_are_refused() -> None:
 
 
 def test_motion_expected_16_eight_present_fails_on_quorum() -> None:
-    result = decide_motion(
-        "motion", expected_voters=16, present_voters=8, ballots=Tally(yes=8)
-    )
+    result = decide_motion("motion", expected_voters=16, present_voters=8, ballots=Tally(yes=8))
     assert not result.quorum
     assert not result.passed
     assert result.reason == "no_quorum"
