@@ -342,6 +342,8 @@ async def check_in(actor: Viewer, meeting: Meeting) -> CheckIn:
     meeting = await _reload(meeting)
     actor = await fresh(actor)
     seat = await queries.seat_for(actor, meeting)
+    if seat.checked_in:
+        raise Conflict("您已签到")
     ensure(can_check_in_meeting(actor, meeting, seat), "您不能在本次会议签到")
     if actor.member_id is None:
         raise ActionError("只有党员和入党积极分子等可以签到")

@@ -27,6 +27,7 @@ from forum.policy import (
     in_subtree,
     meeting_role,
 )
+from realtime import events
 from realtime.meetings import votes as rules
 from realtime.meetings.models import (
     AgendaItem,
@@ -57,6 +58,12 @@ def ints(values: Sequence[Any]) -> list[int]:
 
 def channel_of(meeting_id: int) -> str:
     return f"meeting:{meeting_id}"
+
+
+async def channel_head(meeting_id: int) -> int:
+    """The last event id of the meeting's channel: the page subscribes from there."""
+    head = getattr(events, "head", None)  # provided by the realtime core
+    return int(await head(channel_of(meeting_id))) if head is not None else 0
 
 
 async def get_meeting(meeting_id: int) -> Meeting:
@@ -430,6 +437,8 @@ async def room_state(viewer: Viewer, meeting: Meeting) -> dict[str, Any]:
         "speaker": next((q for q in queue if q.state == SpeakingState.speaking), None),
         "mutes": [{"user_id": m.user_id, "kind": str(m.kind)} for m in mutes],
         "votes": [await serialize_vote(viewer, meeting, v) for v in visible_votes],
+        "vote_objects": {v.id: v for v in visible_votes},
+        "last_event_id": await channel_head(meeting.id),
         "written_opinions": {
             v.id: await WrittenOpinion.filter(vote_id=v.id).count()
             for v in visible_votes
