@@ -8,7 +8,9 @@ log in with DEMO_PASSWORD: `sec` (the secretary, a voter), `v1`..`v{n-1}` (full 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
+import secrets
 import sys
 
 from tortoise import Tortoise
@@ -19,7 +21,11 @@ from forum.settings import tortoise_config
 async def main(prefix: str, voters: int) -> dict[str, object]:
     await Tortoise.init(config=tortoise_config(), _enable_global_fallback=True)
     try:
+        from tests import factories
         from tests.factories import make_member, make_person, make_tree, make_user
+
+        # Each seeding process starts the factories' counter elsewhere (ID numbers are unique).
+        factories._seq = itertools.count(secrets.randbelow(7_000_000) + 1)
 
         tree = await make_tree()
         await make_person(tree.branch_a, "full", username=f"{prefix}sec", role="secretary")
