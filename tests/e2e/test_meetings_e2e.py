@@ -16,7 +16,17 @@ from typing import Any
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.e2e.servers import DEMO_PASSWORD, ROOT, UvicornServer, login, post_form
+from tests.e2e.servers import (
+    DEMO_PASSWORD,
+    ROOT,
+    RedisServer,
+    UvicornServer,
+    async_wait_for,
+    login,
+    post_form,
+    running,
+    server_env,
+)
 from tests.e2e.wsclient import WsClient
 
 pytestmark = pytest.mark.e2e
@@ -197,3 +207,54 @@ async def test_outsider_origin_and_oversized_frames_refused(
             while True:
                 await ws.connection.recv()
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+
+
+async def test_redis_outage_and_worker_restart_lose_nothing(
+    e2e_database_url: str, private_redis: RedisServer
+) -> None:
+    env = server_env(e2e_database_url, private_redis.url)
+    p = f"m{uuid.uuid4().hex[:6]}"
+    seed = _seed(env, p, voters=3)
+    with running(UvicornServer(env), UvicornServer(env)) as (c, d):
+        sec = await _cookie(c, f"{p}sec")
+        meeting_id = await _start_plenary(c, sec, seed["branch_id"])
+        channel = f"meeting:{meeting_id}"
+        v1_cookie = await _cookie(d, f"{p}v1")
+        async with WsClient.connect(c.ws_url, sec) as host:
+            await host.subscribe(channel, last_id=0)
+            async with WsClient.connect(d.ws_url, v1_cookie) as v1:
+                _, subscribed = await v1.subscribe(channel, last_id=0)
+                start = subscribed["last_id"]
+                _ok(await v1.action(channel, "check_in"))
+                private_redis.stop()
+                await async_wait_for(
+                    lambda: _status(d, 503), 20, "/healthz 503 while Redis is down"
+                )
+                # Messages are stored and delivered across workers (the DB poll) while down.
+                numbers = [
+                    _ok(await v1.action(channel, "message", {"body": f"断线中 {n}"}))["number"]
+                    for n in range(3)
+                ]
+                got = await host.events(channel, 4, timeout=30)
+                assert [f["event"] for f in got] == ["member.checked_in"] + ["message.posted"] * 3
+                assert [f["data"]["number"] for f in got[1:]] == numbers
+                last = got[-1]["id"]
+            # Worker d restarts while v1 is away; the host keeps talking on worker c.
+            d.stop()
+            _ok(await host.action(channel, "message", {"body": "重启期间"}))
+            private_redis.start()
+            d.start()
+            await async_wait_for(lambda: _status(d, 200), 20, "/healthz 200 after the restart")
+            async with WsClient.connect(d.ws_url, v1_cookie) as v1:
+                replay, subscribed = await v1.subscribe(channel, last_id=last)
+                assert [f["id"] for f in replay] == [last + 1]
+                assert replay[0]["data"]["html"] == "<p>重启期间</p>"
+                _ok(await v1.action(channel, "message", {"body": "回来了"}))
+                own, live = await host.events(channel, 2, timeout=30)
+                assert [own["id"], live["id"]] == [last + 1, last + 2]
+                assert live["data"]["html"] == "<p>回来了</p>"
+            assert start < last
+
+
+async def _status(server: UvicornServer, status: int) -> bool:
+    return await server.health() == status
