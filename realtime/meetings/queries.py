@@ -62,8 +62,7 @@ def channel_of(meeting_id: int) -> str:
 
 async def channel_head(meeting_id: int) -> int:
     """The last event id of the meeting's channel: the page subscribes from there."""
-    head = getattr(events, "head", None)  # provided by the realtime core
-    return int(await head(channel_of(meeting_id))) if head is not None else 0
+    return await events.head(channel_of(meeting_id))
 
 
 async def get_meeting(meeting_id: int) -> Meeting:

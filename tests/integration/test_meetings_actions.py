@@ -262,6 +262,8 @@ async def test_lock_discussion_and_speaking_queue(services: Services) -> None:
         "message.posted",
         "agenda.advanced",
     ]
+    # Per-channel ids from the realtime core: consecutive, after `meeting.started` (id 1).
+    assert [m["id"] for m in log.items] == [2, 3, 4, 5, 6, 7]
     assert len(await _audit("meeting.discussion_locked")) == 1
     log.close()
 
