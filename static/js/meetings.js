@@ -1,32 +1,33 @@
-// Live updates for the meeting room. The page works without this file: every control is a
-// POST form. Here we subscribe to `meeting:{id}` over /ws, append discussion messages and
-// update the counts as events arrive, and resume from the last id after a reconnect.
+// Live updates for the meeting room, on the shared client `static/js/realtime.js`.
+// The page works without this file: every control is a POST form. Here we subscribe to
+// `meeting:{id}` from the id the page was rendered with, append discussion messages and
+// update the counts as events arrive; structural changes re-render the page from the server.
 (function () {
   "use strict";
   var room = document.getElementById("room");
-  if (!room || !window.WebSocket) { return; }
+  var rt = window.GrassrootsRealtime;
+  if (!room || !rt) { return; }
   var channel = room.getAttribute("data-channel");
-  var lastId = parseInt(room.getAttribute("data-last-id") || "0", 10);
   var status = room.getAttribute("data-status");
-  if (status === "ended" || status === "archived") { return; }
+  if (status === "ended" || status === "archived" || status === "draft") { return; }
   var indicator = document.getElementById("live-indicator");
   var notice = document.getElementById("room-notice");
-  var retry = 500;
-  var socket = null;
+  var isHost = room.getAttribute("data-host") === "1";
   var pendingReload = false;
 
   // Events that change the structure of the page: re-render from the server unless the
   // member is typing (then say so and let them refresh).
   var STRUCTURAL = ["meeting.started", "meeting.ended", "meeting.paused", "discussion.locked",
-    "agenda.advanced", "hand.raised", "floor.given", "vote.opened", "vote.closed",
+    "agenda.advanced", "hand.raised", "floor.given", "vote.created", "vote.opened", "vote.closed",
     "participant.muted", "participant.removed", "participant.restored", "leave.requested",
     "written_opinion.entered"];
 
   function typing() {
     var body = document.getElementById("message-body");
     var active = document.activeElement;
-    return (body && body.value.trim() !== "") ||
-      (active && (active.tagName === "INPUT" || active.tagName === "TEXTAREA" || active.tagName === "SELECT"));
+    var editing = active && (active.tagName === "INPUT" || active.tagName === "TEXTAREA" ||
+      active.tagName === "SELECT");
+    return Boolean((body && body.value.trim() !== "") || editing);
   }
 
   function reloadSoon(text) {
@@ -45,9 +46,8 @@
 
   function updateAttendance(a) {
     if (!a) { return; }
-    ["expected", "present", "on_leave", "absent", "expected_voters", "present_voters"].forEach(function (k) {
-      setCount(k, a[k]);
-    });
+    ["expected", "present", "on_leave", "absent", "expected_voters", "present_voters"].forEach(
+      function (key) { setCount(key, a[key]); });
     var q = room.querySelector("[data-quorum]");
     if (q) {
       q.textContent = a.quorum ? "已过半数，可以表决" : "未过半数，不能表决";
@@ -75,7 +75,7 @@
     meta.appendChild(num);
     var body = document.createElement("div");
     body.className = "prose";
-    body.innerHTML = m.html; // sanitized once on the server (markup.render), never raw Markdown
+    body.innerHTML = m.html; // sanitized once on the server by markup.render, never raw Markdown
     li.appendChild(meta);
     li.appendChild(body);
     list.appendChild(li);
@@ -83,77 +83,48 @@
   }
 
   function onEvent(frame) {
-    if (typeof frame.id === "number") {
-      if (frame.id <= lastId) { return; }
-      lastId = frame.id;
-    }
     var data = frame.data || {};
     switch (frame.event) {
       case "message.posted": appendMessage(data); break;
       case "message.removed":
         var node = document.getElementById("m" + data.number);
-        if (node && room.getAttribute("data-host") !== "1") { node.remove(); }
-        else if (node) { reloadSoon("有发言被移除。"); }
+        if (node && !isHost) { node.remove(); } else if (node) { reloadSoon("有发言被移除。"); }
         break;
       case "member.checked_in": updateAttendance(data.attendance); break;
       case "ballot.cast":
-        var vote = room.querySelector('[data-vote-id="' + data.vote_id + '"] [data-ballots]');
-        if (vote) { vote.textContent = String(data.ballots_cast); }
+        var count = room.querySelector('[data-vote-id="' + data.vote_id + '"] [data-ballots]');
+        if (count) { count.textContent = String(data.ballots_cast); }
         break;
       default:
         if (STRUCTURAL.indexOf(frame.event) >= 0) { reloadSoon(); }
     }
   }
 
-  function connect() {
-    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + window.location.host + "/ws");
-    socket.onopen = function () {
-      retry = 500;
-      socket.send(JSON.stringify({ type: "subscribe", channel: channel, last_id: lastId }));
-    };
-    socket.onmessage = function (message) {
-      var frame;
-      try { frame = JSON.parse(message.data); } catch (e) { return; }
-      if (frame.type === "event" && frame.channel === channel) { onEvent(frame); }
-      else if (frame.type === "subscribed") {
-        if (indicator) { indicator.hidden = false; }
-        room.setAttribute("data-live", "1");
-      } else if (frame.type === "reload") { reloadSoon("与会场的连接中断过，请刷新。"); }
-      else if (frame.type === "unsubscribed" && frame.reason === "forbidden") { window.location.reload(); }
-    };
-    socket.onclose = function (event) {
-      if (indicator) { indicator.hidden = true; }
-      room.removeAttribute("data-live");
-      if (event.code === 4401 || event.code === 4403) { return; }
-      window.setTimeout(connect, retry);
-      retry = Math.min(retry * 2, 10000);
-    };
-  }
+  document.addEventListener("realtime:state", function (event) {
+    var open = event.detail === "open";
+    if (indicator) { indicator.hidden = !open; }
+    if (open) { room.setAttribute("data-live", "1"); } else { room.removeAttribute("data-live"); }
+  });
 
-  // With JS, discussion messages go over the socket (no page reload); errors fall back to
-  // the form post, which shows the server's message.
+  rt.subscribe(channel, {
+    lastId: parseInt(room.getAttribute("data-last-id") || "0", 10),
+    onEvent: onEvent,
+    onReload: function () { reloadSoon("与会场的连接中断过，请刷新。"); },
+    onRefused: function () { window.location.reload(); },
+  });
+
+  // With JS, discussion messages go over the socket (no page reload); on any refusal the
+  // form is posted normally, so the server's message is shown.
   var form = document.getElementById("message-form");
   if (form) {
     form.addEventListener("submit", function (event) {
       var body = document.getElementById("message-body");
-      if (!socket || socket.readyState !== 1 || !room.getAttribute("data-live")) { return; }
+      if (!room.getAttribute("data-live")) { return; }
       event.preventDefault();
-      var ref = "m" + Date.now();
-      var text = body.value;
-      var onReply = function (message) {
-        var frame;
-        try { frame = JSON.parse(message.data); } catch (e) { return; }
-        if (frame.ref !== ref) { return; }
-        socket.removeEventListener("message", onReply);
-        if (frame.type === "ack") {
-          body.value = "";
-          if (pendingReload) { window.location.reload(); }
-        } else { form.submit(); }
-      };
-      socket.addEventListener("message", onReply);
-      socket.send(JSON.stringify({ type: "action", channel: channel, action: "message", data: { body: text }, ref: ref }));
+      rt.action(channel, "message", { body: body.value }).then(function () {
+        body.value = "";
+        if (pendingReload) { window.location.reload(); }
+      }, function () { form.submit(); });
     });
   }
-  connect();
 })();
