@@ -110,12 +110,9 @@ async def open_client(url: str, cookie: str, channel: str) -> ClientConnection:
             return ws
 
 
-async def listen(ws: ClientConnection, listener: Listener, stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        try:
-            raw = await asyncio.wait_for(ws.recv(), 0.5)
-        except TimeoutError:
-            continue
+async def listen(ws: ClientConnection, listener: Listener) -> None:
+    """Record every message.posted frame (cancelled when the run ends)."""
+    async for raw in ws:
         now = time.time_ns()
         frame = json.loads(raw)
         if frame.get("type") != "event" or frame.get("event") != "message.posted":
@@ -203,8 +200,9 @@ async def measure(
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and any(len(lis.seen) < total for lis in listeners):  # noqa: ASYNC110 - polling the counters of many tasks
         await asyncio.sleep(0.2)
-    stop.set()
-    await asyncio.gather(*tasks)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
     await speaker.close()
     latencies = [x for lis in listeners for x in lis.latencies_ms]
     lost = sum(total - len(lis.seen) for lis in listeners)

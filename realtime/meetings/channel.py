@@ -56,18 +56,36 @@ async def can_subscribe(viewer: Viewer, meeting_id: int) -> bool:
     return str(meeting.status) != "live" or can_attend_meeting(viewer, meeting, seat)
 
 
-def can_receive(viewer: Viewer, event: dict[str, Any]) -> bool:
-    audience = event.get("audience") or {}
+def _parse_audience(audience: dict[str, Any]) -> tuple[int, _AudienceMeeting] | None:
+    """The meeting facts of an event (the hub passes one message to every connection, so the
+    last parse is reused while the same audience object comes by)."""
+    global _last_parsed
+    if _last_parsed is not None and _last_parsed[0] is audience:
+        return _last_parsed[1]
     try:
-        meeting = _AudienceMeeting(
-            type=str(audience["type"]),
-            org_id=int(audience["org_id"]),
-            org_path=str(audience["org_path"]),
-            host_user_ids=[int(u) for u in audience.get("host_user_ids", [])],
+        parsed: tuple[int, _AudienceMeeting] | None = (
+            int(audience["meeting_id"]),
+            _AudienceMeeting(
+                type=str(audience["type"]),
+                org_id=int(audience["org_id"]),
+                org_path=str(audience["org_path"]),
+                host_user_ids=[int(u) for u in audience.get("host_user_ids", [])],
+            ),
         )
-        meeting_id = int(audience["meeting_id"])
     except (KeyError, TypeError, ValueError):
+        parsed = None
+    _last_parsed = (audience, parsed)
+    return parsed
+
+
+_last_parsed: tuple[dict[str, Any], tuple[int, _AudienceMeeting] | None] | None = None
+
+
+def can_receive(viewer: Viewer, event: dict[str, Any]) -> bool:
+    parsed = _parse_audience(event.get("audience") or {})
+    if parsed is None:
         return False
+    meeting_id, meeting = parsed
     kind = event.get("event")
     data = event.get("data") or {}
     removed = _removed.setdefault(meeting_id, set())
@@ -78,7 +96,7 @@ def can_receive(viewer: Viewer, event: dict[str, Any]) -> bool:
         removed.discard(data["user_id"])
     if viewer.user_id in removed:
         return False
-    if audience.get("hosts_only"):
+    if event.get("audience", {}).get("hosts_only"):
         return can_host_meeting(viewer, meeting)
     return can_see_meeting(viewer, meeting)
 

@@ -100,6 +100,19 @@
     }
   }
 
+  // The speaker's time: "已发言 m:ss", counted from when the host gave the floor.
+  var since = room.querySelector("[data-since]");
+  if (since && since.getAttribute("data-since")) {
+    var from = Date.parse(since.getAttribute("data-since"));
+    var tick = function () {
+      var seconds = Math.max(0, Math.floor((Date.now() - from) / 1000));
+      var rest = seconds % 60;
+      since.textContent = "已发言 " + Math.floor(seconds / 60) + ":" + (rest < 10 ? "0" : "") + rest;
+    };
+    tick();
+    window.setInterval(tick, 1000);
+  }
+
   document.addEventListener("realtime:state", function (event) {
     var open = event.detail === "open";
     if (indicator) { indicator.hidden = !open; }
