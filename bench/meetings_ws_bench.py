@@ -180,9 +180,8 @@ async def measure(
     sockets: list[ClientConnection],
 ) -> None:
     listeners = [Listener() for _ in sockets]
-    stop = asyncio.Event()
     tasks = [
-        asyncio.create_task(listen(ws, lis, stop))
+        asyncio.create_task(listen(ws, lis))
         for ws, lis in zip(sockets, listeners, strict=True)
     ]
     speaker = await open_client(server.ws_url, cookie, channel)
