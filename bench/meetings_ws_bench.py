@@ -181,8 +181,7 @@ async def measure(
 ) -> None:
     listeners = [Listener() for _ in sockets]
     tasks = [
-        asyncio.create_task(listen(ws, lis))
-        for ws, lis in zip(sockets, listeners, strict=True)
+        asyncio.create_task(listen(ws, lis)) for ws, lis in zip(sockets, listeners, strict=True)
     ]
     speaker = await open_client(server.ws_url, cookie, channel)
     await speaker.send(json.dumps({"type": "action", "channel": channel, "action": "check_in",
