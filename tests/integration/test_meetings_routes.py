@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -202,3 +203,41 @@ async def test_openapi_lists_meeting_operations(client: Client, services: Servic
     assert "post" in document["paths"]["/api/v1/meetings/{meeting_id}/actions"]
     operation = document["paths"]["/api/v1/meetings/{meeting_id}"]["get"]
     assert operation["tags"] == ["meetings"]
+
+
+async def test_draft_publish_leave_and_start_through_pages(
+    app: Any, client: Client, other_client: Client, services: Services
+) -> None:
+    branch = await make_branch(voters=3)
+    org = branch.tree.branch_a
+    await client.login(branch.secretary.username)
+    response = await client.post_form(
+        f"/orgs/{org.id}/meetings",
+        {
+            "type": "party_lecture",
+            "title": "专题党课",
+            "scheduled_at": _local(dt.timedelta(days=3)),
+            "hosts": branch.voters[1].username,
+        },
+    )
+    meeting = await Meeting.get(title="专题党课")
+    assert meeting.status == "draft" and meeting.host_user_ids == [branch.voters[1].id]
+    await other_client.login(branch.voters[2].username)
+    assert (await other_client.get(f"/meetings/{meeting.id}")).status_code == 404  # draft
+    draft = await client.get(response.headers["location"])
+    assert "发出会议通知" in draft.text
+    assert (await client.post_form(f"/meetings/{meeting.id}/publish")).status_code == 303
+    page = await other_client.get(f"/meetings/{meeting.id}")
+    assert page.status_code == 200 and "提交请假" in page.text
+    leave = await other_client.post_form(f"/meetings/{meeting.id}/leave", {"reason": "值班"})
+    assert leave.status_code == 303
+    host_page = await client.get(f"/meetings/{meeting.id}")
+    assert "开始会议" in host_page.text
+    # The named host (not the secretary) may start it.
+    named = Client(app)
+    async with named:
+        await named.login(branch.voters[1].username)
+        assert (await named.post_form(f"/meetings/{meeting.id}/start")).status_code == 303
+    room = await client.get(f"/meetings/{meeting.id}")
+    assert "值班" in room.text  # hosts see the leave reason on the roll
+    assert "新建表决事项" not in room.text  # no votes at a Party lecture
