@@ -18,9 +18,10 @@ from forum.policy import (
     can_attend_meeting,
     can_host_meeting,
     can_see_meeting,
+    ensure,
 )
 from realtime.channels import ChannelKind, register_channel_kind
-from realtime.meetings import actions, queries
+from realtime.meetings import actions, presence, queries
 from realtime.meetings.models import Meeting
 
 # Users removed from a meeting, as seen by this worker (from the DB at subscribe time and
@@ -53,7 +54,12 @@ async def can_subscribe(viewer: Viewer, meeting_id: int) -> bool:
         return False
     if not can_see_meeting(viewer, meeting):
         return False
-    return str(meeting.status) != "live" or can_attend_meeting(viewer, meeting, seat)
+    if str(meeting.status) != "live":
+        return True
+    if not can_attend_meeting(viewer, meeting, seat):
+        return False
+    await presence.touch(meeting.id, user_id)
+    return True
 
 
 def _parse_audience(audience: dict[str, Any]) -> tuple[int, _AudienceMeeting] | None:
@@ -130,6 +136,16 @@ def _id(value: Any) -> int:
     if not 0 < value < 2**31:
         raise ActionError("编号无效")
     return int(value)
+
+
+async def _here(viewer: Viewer, meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
+    """Presence heartbeat: the room page sends it every 20 s; answers who is here now."""
+    viewer = await actions.fresh(viewer)
+    seat = await queries.seat_for(viewer, meeting)
+    ensure(can_attend_meeting(viewer, meeting, seat) and viewer.user_id is not None)
+    await presence.touch(meeting.id, viewer.user_id or 0)
+    present = await presence.present(meeting.id)
+    return {"present": present, "count": len(present)}
 
 
 async def _check_in(viewer: Viewer, meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
@@ -225,6 +241,7 @@ async def _close_vote(viewer: Viewer, meeting: Meeting, data: dict[str, Any]) ->
 
 
 ACTIONS: dict[str, tuple[Spec, Handler]] = {
+    "here": ({}, _here),
     "check_in": ({}, _check_in),
     "message": ({"body": (str, True)}, _message),
     "raise_hand": ({}, _raise_hand),

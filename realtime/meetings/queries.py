@@ -28,6 +28,7 @@ from forum.policy import (
     meeting_role,
 )
 from realtime import events
+from realtime.meetings import presence
 from realtime.meetings import votes as rules
 from realtime.meetings.models import (
     AgendaItem,
@@ -438,6 +439,7 @@ async def room_state(viewer: Viewer, meeting: Meeting) -> dict[str, Any]:
         "votes": [await serialize_vote(viewer, meeting, v) for v in visible_votes],
         "vote_objects": {v.id: v for v in visible_votes},
         "last_event_id": await channel_head(meeting.id),
+        "present_user_ids": await presence.present(meeting.id),
         "written_opinions": {
             v.id: await WrittenOpinion.filter(vote_id=v.id).count()
             for v in visible_votes

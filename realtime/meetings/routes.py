@@ -327,6 +327,7 @@ def serialize_state(state: dict[str, Any]) -> dict[str, Any]:
         "messages": state["messages"],
         "queue": state["queue"],
         "votes": state["votes"],
+        "present_user_ids": state["present_user_ids"],
     }
 
 

@@ -126,6 +126,26 @@
     onRefused: function () { window.location.reload(); },
   });
 
+  // Presence: a heartbeat every 20 s keeps this user "here"; the answer says who else is.
+  function showPresence(ack) {
+    var count = document.getElementById("online-count");
+    if (count) { count.textContent = String(ack.count); }
+    var rows = room.querySelectorAll("tr[data-user-id]");
+    for (var i = 0; i < rows.length; i++) {
+      var badge = rows[i].querySelector("[data-online]");
+      var id = parseInt(rows[i].getAttribute("data-user-id"), 10);
+      if (badge) { badge.hidden = ack.present.indexOf(id) < 0; }
+    }
+  }
+  function heartbeat() {
+    if (status !== "live" || !room.getAttribute("data-live")) { return; }
+    rt.action(channel, "here", {}).then(showPresence, function () { /* retried next beat */ });
+  }
+  document.addEventListener("realtime:state", function (event) {
+    if (event.detail === "open") { window.setTimeout(heartbeat, 200); }
+  });
+  window.setInterval(heartbeat, 20000);
+
   // With JS, discussion messages go over the socket (no page reload); on any refusal the
   // form is posted normally, so the server's message is shown.
   var form = document.getElementById("message-form");

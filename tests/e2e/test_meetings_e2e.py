@@ -94,6 +94,9 @@ async def test_full_plenary_over_two_workers(
     ):
         for ws in (host, v1, v2, prob):
             await ws.subscribe(channel, last_id=0)
+        # Presence spans both workers (Redis): four people are in the room.
+        here = _ok(await v2.action(channel, "here"))
+        assert here["count"] == 4
         # Check-in: the host and v1 (2 of 4 voters: exactly half, no quorum), and prob.
         for ws in (host, v1, prob):
             _ok(await ws.action(channel, "check_in"))

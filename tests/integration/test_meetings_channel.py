@@ -9,7 +9,7 @@ import pytest
 from forum.errors import ActionError, Forbidden, NotFound
 from forum.services import Services
 from realtime.channels import kind_for
-from realtime.meetings import actions, channel
+from realtime.meetings import actions, channel, presence, queries
 from realtime.meetings.models import Ballot
 from tests.integration.meetings_fixtures import EventLog, live_plenary, make_branch, v
 
@@ -118,3 +118,18 @@ async def test_can_receive_filters_hosts_only_and_removed(services: Services) ->
     assert channel.can_receive(member, restored)
     assert channel.can_receive(member, posted)
     assert not channel.can_receive(member, {"event": "x", "audience": {"type": "nope"}})
+
+
+async def test_presence_from_subscribe_and_heartbeat(services: Services) -> None:
+    branch = await make_branch(voters=3)
+    meeting = await live_plenary(branch)
+    alice, bob = await v(branch.voters[1]), await v(branch.voters[2])
+    assert await channel.can_subscribe(alice, meeting.id)
+    ack = await channel.on_action(bob, meeting.id, "here", {})
+    assert ack == {"present": sorted([alice.user_id, bob.user_id]), "count": 2}
+    with pytest.raises(NotFound):
+        await channel.on_action(await v(branch.outsider), meeting.id, "here", {})
+    state = await queries.room_state(alice, meeting)
+    assert state["present_user_ids"] == sorted([alice.user_id, bob.user_id])
+    await presence.leave(meeting.id, alice.user_id or 0)
+    assert await presence.present(meeting.id) == [bob.user_id]
