@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from typing import Any
 
 import pytest
 from tortoise.exceptions import IntegrityError
@@ -378,3 +380,44 @@ async def test_end_assembles_minutes_archive_is_immutable(services: Services) ->
         await actions.append_correction(await v(branch.voters[1]), meeting, "x")
     for action in ("meeting.ended", "minutes.edited", "meeting.archived", "minutes.corrected"):
         assert len(await _audit(action)) == 1, action
+
+
+class _QueryCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+async def _count_queries(coro: Any) -> int:
+    logger = logging.getLogger("tortoise.db_client")
+    handler, level = _QueryCounter(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        await coro
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return handler.count
+
+
+async def test_room_state_query_count_does_not_grow_with_votes(services: Services) -> None:
+    branch = await make_branch(voters=3)
+    meeting = await live_plenary(branch)
+    host = await v(branch.secretary)
+    member = await v(branch.voters[1])
+    await actions.check_in(member, meeting)
+    await actions.post_message(member, meeting, "一")
+    first = await actions.create_vote(host, meeting, kind="motion", title="一")
+    await actions.open_vote(host, meeting, first)
+    one = await _count_queries(queries.room_state(member, meeting))
+    for n in range(4):
+        vote = await actions.create_vote(host, meeting, kind="motion", title=f"议题{n}")
+        await actions.open_vote(host, meeting, vote)
+        await actions.post_message(member, meeting, f"发言{n}")
+    five = await _count_queries(queries.room_state(member, meeting))
+    assert one == five
+    assert 5 < five <= 20, five  # the counter works, and the page stays cheap
