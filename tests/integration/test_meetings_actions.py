@@ -421,3 +421,27 @@ async def test_room_state_query_count_does_not_grow_with_votes(services: Service
     five = await _count_queries(queries.room_state(member, meeting))
     assert one == five
     assert 5 < five <= 20, five  # the counter works, and the page stays cheap
+
+
+async def test_publishing_notifies_the_expected_roll_only(services: Services) -> None:
+    branch = await make_branch(voters=3)
+    host = await v(branch.secretary)
+    voter = EventLog(services, f"user:{branch.voters[1].id}")
+    guest = EventLog(services, f"user:{branch.floating_guest.id}")
+    outsider = EventLog(services, f"user:{branch.outsider.id}")
+    draft = await actions.schedule_meeting(
+        host,
+        branch.tree.branch_a,
+        type="branch_plenary",
+        title="通知测试",
+        scheduled_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=2),
+        publish=False,
+    )
+    assert voter.items == []  # a draft notifies nobody
+    await actions.publish_meeting(host, draft)
+    assert [m["type"] for m in voter.items] == ["notification.created"]
+    assert voter.items[0]["kind"] == "meeting.scheduled"
+    assert voter.items[0]["meeting_id"] == draft.id
+    assert len(guest.items) == 1  # floating guests are told too
+    assert outsider.items == []
+    assert await AuditEntry.filter(action="meeting.published").count() == 1
