@@ -7,8 +7,13 @@ Search indexes (SQLite FTS5 trigram, PostgreSQL pg_trgm) live in the migrations 
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields, models
+
+if TYPE_CHECKING:
+    from forum.models import Org, User
+    from forum.policy import BoardAccess
 
 
 class BoardKind(StrEnum):
@@ -46,7 +51,7 @@ class Board(models.Model):
     name = fields.CharField(max_length=64)
     description = fields.CharField(max_length=500, default="")
     kind = fields.CharEnumField(BoardKind, max_length=20, default=BoardKind.discussion)
-    org: fields.ForeignKeyNullableRelation[models.Model] = fields.ForeignKeyField(
+    org: fields.ForeignKeyNullableRelation[Org] = fields.ForeignKeyField(
         "forum.Org", related_name="boards", null=True, on_delete=fields.RESTRICT
     )
     org_id: int | None
@@ -62,6 +67,8 @@ class Board(models.Model):
     created_at = fields.DatetimeField(auto_now_add=True)
 
     grants: fields.ReverseRelation[BoardGrant]
+    # Attached by `queries.board_index()`: the policy snapshot of this board.
+    access: BoardAccess
 
     class Meta:
         table = "boards_boards"
@@ -100,11 +107,11 @@ class BoardModerator(models.Model):
         "boards.Board", related_name="moderators", on_delete=fields.CASCADE
     )
     board_id: int
-    user: fields.ForeignKeyNullableRelation[models.Model] = fields.ForeignKeyField(
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "forum.User", related_name="board_moderations", null=True, on_delete=fields.CASCADE
     )
     user_id: int | None
-    org: fields.ForeignKeyNullableRelation[models.Model] = fields.ForeignKeyField(
+    org: fields.ForeignKeyNullableRelation[Org] = fields.ForeignKeyField(
         "forum.Org", related_name="board_moderations", null=True, on_delete=fields.CASCADE
     )
     org_id: int | None
@@ -125,7 +132,7 @@ class Topic(models.Model):
     )
     board_id: int
     title = fields.CharField(max_length=120)
-    author: fields.ForeignKeyRelation[models.Model] = fields.ForeignKeyField(
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "forum.User", related_name="topics", on_delete=fields.RESTRICT
     )
     author_id: int
@@ -140,6 +147,8 @@ class Topic(models.Model):
     last_number = fields.IntField(default=0)
     # The accepted answer in a consultation board (a post id; no FK to avoid a cycle).
     accepted_post_id = fields.IntField(null=True)
+    # Attached by queries: the policy snapshot of the topic's board.
+    access: BoardAccess
 
     class Meta:
         table = "boards_topics"
@@ -158,7 +167,7 @@ class Post(models.Model):
     )
     topic_id: int
     number = fields.IntField()
-    author: fields.ForeignKeyRelation[models.Model] = fields.ForeignKeyField(
+    author: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "forum.User", related_name="posts", on_delete=fields.RESTRICT
     )
     author_id: int
@@ -188,7 +197,7 @@ class PostRevision(models.Model):
     )
     post_id: int
     number = fields.IntField()
-    editor: fields.ForeignKeyRelation[models.Model] = fields.ForeignKeyField(
+    editor: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "forum.User", related_name="post_revisions", on_delete=fields.RESTRICT
     )
     editor_id: int
@@ -208,7 +217,7 @@ class Like(models.Model):
         "boards.Post", related_name="likes", on_delete=fields.CASCADE
     )
     post_id: int
-    user: fields.ForeignKeyRelation[models.Model] = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "forum.User", related_name="likes", on_delete=fields.CASCADE
     )
     user_id: int
@@ -228,7 +237,7 @@ class TopicRead(models.Model):
         "boards.Topic", related_name="reads", on_delete=fields.CASCADE
     )
     topic_id: int
-    user: fields.ForeignKeyRelation[models.Model] = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "forum.User", related_name="topic_reads", on_delete=fields.CASCADE
     )
     user_id: int
@@ -246,12 +255,12 @@ class Notification(models.Model):
     """An in-app notification (mention, reply to my topic, quote, accepted answer)."""
 
     id = fields.IntField(primary_key=True)
-    user: fields.ForeignKeyRelation[models.Model] = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "forum.User", related_name="notifications", on_delete=fields.CASCADE
     )
     user_id: int
     kind = fields.CharEnumField(NotificationKind, max_length=16)
-    actor: fields.ForeignKeyNullableRelation[models.Model] = fields.ForeignKeyField(
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "forum.User", related_name="sent_notifications", null=True, on_delete=fields.SET_NULL
     )
     actor_id: int | None
