@@ -34,6 +34,7 @@ def collect_routes() -> list[BaseRoute]:
     from forum.api import routes as api_routes
     from forum.boards.routes import routes as board_routes
     from forum.home import routes as home_routes
+    from forum.manage import routes as manage_routes
     from forum.members.routes import routes as member_routes
     from forum.orgs.routes import routes as org_routes
     from moderation.routes import routes as moderation_routes
@@ -44,6 +45,7 @@ def collect_routes() -> list[BaseRoute]:
         *home_routes,
         *account_routes,
         *org_routes,
+        *manage_routes,
         *board_routes,
         *member_routes,
         *realtime_routes,
