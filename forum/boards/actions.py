@@ -13,6 +13,7 @@ from forum import markup
 from forum.boards.models import (
     Board,
     BoardGrant,
+    BoardModerator,
     Like,
     Notification,
     NotificationKind,
@@ -22,7 +23,7 @@ from forum.boards.models import (
     TopicRead,
 )
 from forum.errors import ActionError
-from forum.models import STATUS_RANK, Org, User
+from forum.models import ROLE_LABELS, STATUS_RANK, Org, User
 from forum.policy import (
     BOARD_SCOPES,
     BOARD_VERBS,
@@ -555,12 +556,23 @@ async def do_create_board(
     return board
 
 
-async def create_board(actor: Viewer, org: Org | None, name: str, kind: str) -> Board:
+async def create_board(
+    actor: Viewer, org: Org | None, name_raw: Any, kind: Any, description_raw: Any = ""
+) -> Board:
+    """Org boards start closed to the org (DEFAULT_ORG_MATRIX); site boards start public."""
     ensure(can_create_board(actor, org))
     if kind not in ("discussion", "consultation"):
         raise ActionError("版块类型无效", field="kind")
+    if not isinstance(name_raw, str) or not 2 <= len(name_raw.strip()) <= 64:
+        raise ActionError("版块名称需要 2 到 64 个字", field="name")
+    if not isinstance(description_raw, str) or len(description_raw) > 500:
+        raise ActionError("版块说明不能超过 500 个字", field="description")
+    name, description = name_raw.strip(), description_raw.strip()
+    matrix = DEFAULT_ORG_MATRIX if org is not None else PUBLIC_MATRIX
     async with in_transaction():
-        board = await do_create_board(name, org=org, kind=kind, matrix=DEFAULT_ORG_MATRIX)
+        board = await do_create_board(
+            name, org=org, kind=kind, description=description, matrix=matrix
+        )
         await audit.record(
             actor,
             "board.created",
@@ -588,3 +600,45 @@ DEFAULT_ORG_MATRIX: dict[str, tuple[str, str, bool] | None] = {
     "attach": ("probationary", "org_only", True),
     "moderate": None,
 }
+
+
+async def add_moderator(
+    actor: Viewer, board: Board, *, user: User | None = None, org: Org | None = None, role: str = ""
+) -> BoardModerator:
+    """Grant moderation of `board` to a person, or to whoever holds `role` in `org`."""
+    ensure(can_admin_board(actor, board.access))
+    if user is None and (org is None or role not in ROLE_LABELS):
+        raise ActionError("请填写用户名，或选择组织和职务", field="username")
+    async with in_transaction():
+        grant = await BoardModerator.create(
+            board_id=board.id,
+            user_id=user.id if user else None,
+            org_id=org.id if org and user is None else None,
+            role=role if user is None else "",
+        )
+        await audit.record(
+            actor,
+            "board.moderator_added",
+            "board",
+            board.id,
+            org_path=board.access.org_path or "",
+            after={"user_id": grant.user_id, "org_id": grant.org_id, "role": grant.role},
+        )
+    return grant
+
+
+async def remove_moderator(actor: Viewer, board: Board, grant_id: int) -> None:
+    ensure(can_admin_board(actor, board.access))
+    grant = await BoardModerator.get_or_none(id=grant_id, board_id=board.id)
+    if grant is None:
+        raise ActionError("该版主授权不存在")
+    async with in_transaction():
+        await grant.delete()
+        await audit.record(
+            actor,
+            "board.moderator_removed",
+            "board",
+            board.id,
+            org_path=board.access.org_path or "",
+            before={"user_id": grant.user_id, "org_id": grant.org_id, "role": grant.role},
+        )

@@ -14,8 +14,18 @@ from typing import Any
 from tortoise.connection import get_connection
 from tortoise.expressions import Q
 
-from forum.boards.models import Board, Like, Notification, Post, PostRevision, Topic, TopicRead
+from forum.boards.models import (
+    Board,
+    BoardModerator,
+    Like,
+    Notification,
+    Post,
+    PostRevision,
+    Topic,
+    TopicRead,
+)
 from forum.errors import NotFound
+from forum.models import Org
 from forum.policy import (
     BoardAccess,
     GrantRule,
@@ -149,6 +159,28 @@ async def board_list(viewer: Viewer) -> BoardList:
         else:
             result.other.append(row)
     return result
+
+
+async def board_moderators(board: Board) -> list[BoardModerator]:
+    return (
+        await BoardModerator.filter(board_id=board.id).select_related("user", "org").order_by("id")
+    )
+
+
+async def creatable_orgs(viewer: Viewer) -> list[Org]:
+    """Orgs where the viewer may create boards: those they administer (site admins: all)."""
+    from forum.policy import ADMIN_ROLES, can_admin_site
+
+    qs = Org.filter(is_active=True)
+    if not can_admin_site(viewer):
+        paths = viewer.role_paths(ADMIN_ROLES)
+        if not paths:
+            return []
+        condition = Q(path__startswith=paths[0])
+        for path in paths[1:]:
+            condition |= Q(path__startswith=path)
+        qs = qs.filter(condition)
+    return await qs.order_by("path").limit(500)
 
 
 # --- topics -------------------------------------------------------------------------

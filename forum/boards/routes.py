@@ -20,12 +20,13 @@ from forum.boards.models import Board, Post, Topic
 from forum.errors import ActionError, NotFound
 from forum.home import register_home_section
 from forum.http import int_param, read_form, viewer_of
-from forum.models import STATUS_LABELS
+from forum.models import ROLE_LABELS, STATUS_LABELS, Org, User
 from forum.policy import (
     BOARD_SCOPES,
     BOARD_VERBS,
     Viewer,
     can_admin_board,
+    can_create_boards,
     can_read_board,
     can_reply_topic,
     can_see_revisions,
@@ -296,8 +297,60 @@ async def grants(request: Request) -> Response:
         "status_labels": STATUS_LABELS,
         "error": error,
         "saved": request.query_params.get("saved") == "1",
+        "moderators": await queries.board_moderators(board),
+        "role_labels": ROLE_LABELS,
     }
     return await _page(request, "boards/grants.html", context, status_code=400 if error else 200)
+
+
+async def add_moderator(request: Request) -> Response:
+    viewer = viewer_of(request)
+    board = await _board(request)
+    ensure_visible(can_admin_board(viewer, board.access))
+    data = await read_form(request)
+    username = str(data.get("username", "")).strip()
+    user = org = None
+    if username:
+        user = await User.get_or_none(username=username[:64])
+        if user is None:
+            raise ActionError("找不到该用户名", field="username")
+    elif data.get("org_id"):
+        org = await Org.get_or_none(id=int_param(data.get("org_id")))
+    await actions.add_moderator(viewer, board, user=user, org=org, role=str(data.get("role", "")))
+    return RedirectResponse(f"/forum/b/{board.id}/grants#moderators", status_code=303)
+
+
+async def remove_moderator(request: Request) -> Response:
+    viewer = viewer_of(request)
+    board = await _board(request)
+    ensure_visible(can_admin_board(viewer, board.access))
+    await read_form(request)
+    await actions.remove_moderator(viewer, board, int_param(request.path_params["grant_id"]))
+    return RedirectResponse(f"/forum/b/{board.id}/grants#moderators", status_code=303)
+
+
+async def new_board(request: Request) -> Response:
+    viewer = viewer_of(request)
+    ensure_visible(can_create_boards(viewer))
+    orgs = await queries.creatable_orgs(viewer)
+    form: dict[str, Any] = {"name": "", "description": "", "kind": "discussion", "org_id": ""}
+    error = ""
+    if request.method == "POST":
+        data = await read_form(request)
+        form = {k: str(data.get(k, "")) for k in form}
+        org = next((o for o in orgs if str(o.id) == form["org_id"]), None)
+        if form["org_id"] and org is None:
+            raise NotFound()
+        try:
+            board = await actions.create_board(
+                viewer, org, form["name"], form["kind"], form["description"]
+            )
+        except ActionError as exc:
+            error = exc.message
+        else:
+            return RedirectResponse(f"/forum/b/{board.id}/grants", status_code=303)
+    context = {"orgs": orgs, "form": form, "error": error}
+    return await _page(request, "boards/new_board.html", context, status_code=400 if error else 200)
 
 
 async def home_section(viewer: Viewer) -> dict[str, Any] | None:
@@ -318,7 +371,14 @@ routes: list[BaseRoute] = [
     Route("/forum/notifications/read", notifications_read, methods=["POST"]),
     Route("/forum/b/{board_id:int}", board_page, methods=["GET"]),
     Route("/forum/b/{board_id:int}/new", new_topic, methods=["GET", "POST"]),
+    Route("/forum/boards/new", new_board, methods=["GET", "POST"]),
     Route("/forum/b/{board_id:int}/grants", grants, methods=["GET", "POST"]),
+    Route("/forum/b/{board_id:int}/moderators", add_moderator, methods=["POST"]),
+    Route(
+        "/forum/b/{board_id:int}/moderators/{grant_id:int}/delete",
+        remove_moderator,
+        methods=["POST"],
+    ),
     Route("/forum/b/{board_id:int}/feed.atom", board_feed, methods=["GET"]),
     Route("/t/{topic_id:int}", topic_page, methods=["GET"]),
     Route("/t/{topic_id:int}/unread", first_unread, methods=["GET"]),

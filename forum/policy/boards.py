@@ -31,6 +31,7 @@ __all__ = [
     "can_attach_board",
     "can_close_topic",
     "can_create_board",
+    "can_create_boards",
     "can_delete_post",
     "can_edit_post",
     "can_hide_post",
@@ -178,6 +179,11 @@ def can_create_board(viewer: Viewer, org: Any | None) -> bool:
     return can_admin_site(viewer) or (
         not viewer.suspended and viewer.has_role_over(ADMIN_ROLES, org.path)
     )
+
+
+def can_create_boards(viewer: Viewer) -> bool:
+    """Whether to offer "new board" at all (site admins, or admins of some org)."""
+    return not viewer.suspended and (can_admin_site(viewer) or bool(viewer.admin_paths))
 
 
 def can_admin_board(viewer: Viewer, access: BoardAccess) -> bool:

@@ -330,3 +330,55 @@ async def test_atom_feed_for_public_board_only(client: Client) -> None:
     assert feed.headers["content-type"].startswith("application/atom+xml")
     await client.login("full")
     assert (await client.get(f"/forum/b/{world.branch.id}/feed.atom")).status_code == 404
+
+
+async def test_board_admin_adds_person_and_role_moderators(client: Client) -> None:
+    from forum.boards.models import BoardModerator
+
+    world = await make_world()
+    topic = await start_topic(world.branch, world.users["full"])
+    await client.login("sec")
+    url = f"/forum/b/{world.branch.id}/moderators"
+    assert (await client.post_form(url, {"username": "nobody"})).status_code == 400
+    assert (await client.post_form(url, {"username": "full2"})).status_code == 303
+    role = {"org_id": str(world.tree.branch_a.id), "role": "group_leader"}
+    assert (await client.post_form(url, role)).status_code == 303
+    assert await BoardModerator.filter(board_id=world.branch.id).count() == 2
+    assert await AuditEntry.filter(action="board.moderator_added").count() == 2
+    await client.logout()
+    await client.login("full2")  # now a moderator of the branch board
+    assert (await client.post_form(f"/t/{topic.id}/pin", {"value": "1"})).status_code == 303
+    assert (await client.post_form(url, {"username": "full"})).status_code == 404
+    await client.logout()
+    await client.login("sec")
+    grant = await BoardModerator.get(board_id=world.branch.id, user_id=world.users["full2"].id)
+    response = await client.post_form(f"{url}/{grant.id}/delete")
+    assert response.status_code == 303
+    assert await BoardModerator.filter(board_id=world.branch.id).count() == 1
+    assert await AuditEntry.filter(action="board.moderator_removed").count() == 1
+
+
+async def test_org_admin_creates_board_for_own_org_only(client: Client) -> None:
+    from forum.boards.models import Board
+
+    world = await make_world()
+    await client.login("full")
+    assert (await client.get("/forum/boards/new")).status_code == 404
+    await client.logout()
+    await client.login("sec")
+    page = await client.get("/forum/boards/new")
+    assert page.status_code == 200 and "全站版块" not in page.text
+    before = await Board.all().count()
+    bad = {"name": "x", "kind": "discussion", "org_id": str(world.tree.branch_a.id)}
+    assert (await client.post_form("/forum/boards/new", bad)).status_code == 400
+    sibling = {"name": "乙支部版块", "kind": "discussion", "org_id": str(world.tree.branch_b.id)}
+    assert (await client.post_form("/forum/boards/new", sibling)).status_code == 404
+    site = {"name": "全站新版块", "kind": "discussion", "org_id": ""}
+    assert (await client.post_form("/forum/boards/new", site)).status_code == 403
+    assert await Board.all().count() == before
+    good = {"name": "甲支部学习", "kind": "consultation", "org_id": str(world.tree.branch_a.id)}
+    response = await client.post_form("/forum/boards/new", good)
+    assert response.status_code == 303
+    board = await Board.get(name="甲支部学习")
+    assert board.org_id == world.tree.branch_a.id and str(board.kind) == "consultation"
+    assert await AuditEntry.filter(action="board.created", target_id=str(board.id)).exists()
