@@ -336,3 +336,31 @@ def test_anonymous_viewer_has_no_rights() -> None:
     assert not can_admin_site(ANONYMOUS)
     assert not can_see_member(ANONYMOUS, member_in(BRANCH_A))
     assert not can_vote_in(ANONYMOUS, BRANCH_A)
+
+
+# --- org tree writes, as a matrix: create children / assign roles / see deactivated orgs ----
+def _deactivated(org: Org) -> Org:
+    return Org.construct(
+        _saved_in_db=True,
+        id=org.id,
+        name=org.name,
+        kind=org.kind,
+        path=org.path,
+        depth=org.depth,
+        is_active=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "role", "relation"), list(itertools.product(STATUSES, ROLES, RELATIONS))
+)
+def test_org_write_predicates_matrix(status: str, role: str | None, relation: str) -> None:
+    viewer = make_viewer(status, role)
+    target = TARGETS[relation]
+    in_scope = role == "site_admin" or (role in ADMIN_ROLES and relation in {"same", "descendant"})
+    assert can_create_child_org(viewer, target) is in_scope
+    assert can_create_child_org(viewer, _deactivated(target)) is False
+    assert can_assign_role(viewer, target, "secretary") is in_scope
+    assert can_assign_role(viewer, target, "site_admin") is (role == "site_admin")
+    assert can_see_org(viewer, target) is True
+    assert can_see_org(viewer, _deactivated(target)) is in_scope
