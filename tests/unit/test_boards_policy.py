@@ -171,14 +171,19 @@ def test_moderators_and_admins() -> None:
     org_admin = Viewer(user_id=2, roles=(RoleGrant("secretary", 2, "/1/2/"),))
     sibling_admin = Viewer(user_id=3, roles=(RoleGrant("secretary", 3, "/1/3/"),))
     site_admin = Viewer(user_id=4, roles=(RoleGrant("site_admin", None, None),))
-    assert can_moderate_board(site_mod, access) and not can_admin_board(site_mod, access)
+    assert not can_moderate_board(site_mod, access)  # an org's board stays with the org
+    site_board = board("anyone", org_path=None)
+    assert can_moderate_board(site_mod, site_board) and not can_admin_board(site_mod, site_board)
     assert can_admin_board(org_admin, access) and can_read_board(org_admin, access)
     assert not can_moderate_board(sibling_admin, access)
+    org_mod = Viewer(user_id=5, roles=(RoleGrant("moderator", 2, "/1/2/"),))
+    elsewhere_mod = Viewer(user_id=6, roles=(RoleGrant("moderator", 3, "/1/3/"),))
+    assert can_moderate_board(org_mod, access) and not can_moderate_board(elsewhere_mod, access)
     assert not can_read_board(sibling_admin, access)
     assert can_admin_board(site_admin, board("anyone", org_path=None))
     assert not can_admin_board(org_admin, board("anyone", org_path=None))
     silenced_mod = dataclasses.replace(site_mod, silenced=True)
-    assert not can_reply_board(silenced_mod, access)  # deny wins over moderator rights
+    assert not can_reply_board(silenced_mod, site_board)  # deny wins over moderator rights
     moderate_grant = dataclasses.replace(
         access, grants={**access.grants, "moderate": GrantRule("full", "org_only")}
     )
