@@ -31,6 +31,7 @@ from forum.policy import (
 )
 
 TAG = "boards"
+BODY_FIELD = {"type": "string", "minLength": 1, "maxLength": 20_000, "pattern": r"\S"}
 _nullable_int = {"type": "integer", "nullable": True}
 BOARD = apispec.schema(
     "Board",
@@ -255,7 +256,10 @@ async def api_board_topics(request: Request) -> Response:
     status=201,
     body=_body_schema(
         ["title", "body"],
-        {"title": {"type": "string", "maxLength": 120}, "body": {"type": "string"}},
+        {
+            "title": {"type": "string", "minLength": 2, "maxLength": 120, "pattern": r"\S"},
+            "body": BODY_FIELD,
+        },
     ),
     response=TOPIC,
 )
@@ -309,7 +313,7 @@ async def api_topic(request: Request) -> Response:
     path_params=("topic_id",),
     status=201,
     body=_body_schema(
-        ["body"], {"body": {"type": "string"}, "reply_to": {"type": "integer", "minimum": 1}}
+        ["body"], {"body": BODY_FIELD, "reply_to": {"type": "integer", "minimum": 1}}
     ),
     response=POST,
 )
@@ -332,7 +336,9 @@ async def api_create_post(request: Request) -> Response:
     summary="Edit a post (keeps a revision)",
     tag=TAG,
     path_params=("topic_id", "number"),
-    body=_body_schema(["body"], {"body": {"type": "string"}, "reason": {"type": "string"}}),
+    body=_body_schema(
+        ["body"], {"body": BODY_FIELD, "reason": {"type": "string", "maxLength": 200}}
+    ),
     response=POST,
 )
 async def api_edit_post(request: Request) -> Response:
