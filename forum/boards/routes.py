@@ -36,6 +36,7 @@ from forum.policy import (
 )
 from forum.templating import render
 from forum.viewer import register_viewer_extension
+from realtime import events
 
 register_viewer_extension(load_board_moderator_ids)
 
@@ -123,20 +124,10 @@ async def topic_page(request: Request) -> Response:
     view = await queries.topic_view(viewer, topic, start)
     if view.posts:
         await actions.mark_read(viewer, topic, view.posts[-1].number)
-    last_id = await _channel_last_id(f"topic:{topic.id}")
+    last_id = await events.head(f"topic:{topic.id}")
     return await _page(
         request, "boards/topic.html", {"view": view, "topic": topic, "channel_last_id": last_id}
     )
-
-
-async def _channel_last_id(channel: str) -> int:
-    """The channel's current event id (0 until the realtime core provides `last_id`)."""
-    from realtime import events
-
-    last_id = getattr(events, "last_id", None)
-    if last_id is None:
-        return 0
-    return int(await last_id(channel))
 
 
 async def post_link(request: Request) -> Response:

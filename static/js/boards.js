@@ -1,15 +1,17 @@
-// Live topic updates: subscribe to topic:{id} from the id embedded in the page, insert new
-// posts, update edited ones and replace hidden/deleted ones. The page works without this.
+// Live topic updates over the shared realtime client (static/js/realtime.js): subscribe to
+// topic:{id} from the id the page was rendered with, insert new posts, update edited ones and
+// replace hidden or deleted ones. Resume after reconnects is the shared client's job.
+// The page works without this script.
 (function () {
   "use strict";
   var posts = document.getElementById("posts");
-  if (!posts || !window.WebSocket) return;
+  var rt = window.GrassrootsRealtime;
+  if (!posts || !rt) return;
   var channel = posts.getAttribute("data-channel");
   var topicId = posts.getAttribute("data-topic-id");
   var live = posts.getAttribute("data-live") === "true";
   var lastId = parseInt(posts.getAttribute("data-last-id") || "0", 10) || 0;
   var status = document.getElementById("live-status");
-  var delay = 1000;
 
   function postNode(number) { return document.getElementById("p" + number); }
 
@@ -37,6 +39,15 @@
     return article;
   }
 
+  function replaceBody(node, text) {
+    var target = node.querySelector(".post-body");
+    if (!target) return;
+    var note = document.createElement("p");
+    note.className = "muted post-body";
+    note.textContent = text;
+    target.replaceWith(note);
+  }
+
   function apply(type, data) {
     var node = postNode(data.number);
     if (type === "post.created") {
@@ -45,42 +56,21 @@
       posts.appendChild(build(data));
     } else if (type === "post.edited" && node) {
       var body = node.querySelector(".post-body");
-      if (body) { body.className = "prose post-body"; body.innerHTML = data.html; }
-    } else if (type === "post.hidden" && node) {
-      var target = node.querySelector(".post-body");
-      if (target) {
-        var note = document.createElement("p");
-        note.className = "muted post-body";
-        note.textContent = data.state === "deleted" ? "此回帖已删除。" : "此回帖已被隐藏。";
-        target.replaceWith(note);
+      if (body) {
+        var fresh = document.createElement("div");
+        fresh.className = "prose post-body";
+        fresh.innerHTML = data.html; // sanitized on the server
+        body.replaceWith(fresh);
       }
+    } else if (type === "post.hidden" && node) {
+      replaceBody(node, data.state === "deleted" ? "此回帖已删除。" : "此回帖已被隐藏。");
     }
   }
 
-  function connect() {
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    var socket = new WebSocket(scheme + location.host + "/ws");
-    socket.addEventListener("open", function () {
-      delay = 1000;
-      socket.send(JSON.stringify({ type: "subscribe", channel: channel, last_id: lastId }));
-    });
-    socket.addEventListener("message", function (message) {
-      var frame;
-      try { frame = JSON.parse(message.data); } catch (e) { return; }
-      if (frame.channel !== channel) return;
-      if (frame.type === "event") {
-        if (frame.id <= lastId) return;
-        lastId = frame.id;
-        apply(frame.event, frame.data || {});
-      } else if (frame.type === "reload") {
-        location.reload();
-      }
-    });
-    socket.addEventListener("close", function (event) {
-      if (event.code === 4401 || event.code === 4403) return;
-      setTimeout(connect, delay);
-      delay = Math.min(delay * 2, 30000);
-    });
-  }
-  connect();
+  rt.subscribe(channel, {
+    lastId: lastId,
+    onEvent: function (frame) { apply(frame.event, frame.data || {}); },
+    onReload: function () { location.reload(); },
+    onRefused: function () {},
+  });
 })();

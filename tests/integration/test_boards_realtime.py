@@ -14,7 +14,7 @@ from forum.boards.models import Post
 from realtime import publisher
 from realtime.channels import kind_for
 from realtime.events import ChannelEvent
-from tests.boards_helpers import make_world, start_topic
+from tests.boards_helpers import make_world, reply_to, start_topic
 from tests.factories import viewer_of
 from tests.helpers import Client
 
@@ -95,3 +95,17 @@ async def test_topic_channel_filters_by_policy(published: list[ChannelEvent]) ->
     assert kind.can_receive(await viewer_of(member), frame)
     assert not kind.can_receive(await viewer_of(outsider), frame)
     assert not await kind.can_subscribe(await viewer_of(member), 999_999)
+
+
+async def test_topic_page_embeds_current_channel_id(client: Client) -> None:
+    from realtime.events import head
+
+    world = await make_world()
+    topic = await start_topic(world.public, world.users["full"])
+    await reply_to(topic, world.users["full2"])
+    await reply_to(topic, world.users["probationary"])
+    assert await head(f"topic:{topic.id}") == 3  # the opening post, then two replies
+    await client.login("full")
+    page = await client.get(f"/t/{topic.id}")
+    assert f'data-channel="topic:{topic.id}" data-last-id="3"' in page.text
+    assert "js/realtime.js" in page.text and "js/boards.js" in page.text
