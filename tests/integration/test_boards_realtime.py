@@ -71,7 +71,9 @@ async def test_refused_reply_publishes_nothing(
     assert published == []
 
 
-async def test_topic_channel_filters_by_policy(published: list[ChannelEvent]) -> None:
+async def test_topic_channel_filters_by_policy(
+    database: object, published: list[ChannelEvent]
+) -> None:
     world = await make_world()
     topic = await start_topic(world.branch, world.users["full"])
     loaded = await queries.get_topic_for(await viewer_of(world.users["full"]), topic.id)
