@@ -99,3 +99,27 @@ def test_xss_corpora_do_not_execute_in_posts_or_titles(page: Any, live_server: s
     page.goto(f"{live_server}/forum/search?q=XSS")
     assert fired == []
     assert page.evaluate("typeof window.xss === 'undefined'")
+
+
+def test_reply_appears_live_in_another_readers_page(page: Any, live_server: str) -> None:
+    reader_context = page.context.browser.new_context()
+    reader = reader_context.new_page()
+    try:
+        login(page, live_server, "secretary")
+        login(reader, live_server, "probationary")
+        page.goto(live_server + "/forum")
+        page.locator(".board-link", has_text="内部交流").click()
+        page.locator(".topic-title").first.click()
+        topic_url = page.url
+        reader.goto(topic_url)
+        expect(reader.locator("#posts")).to_be_visible()
+        reader.wait_for_function("window.GrassrootsRealtime !== undefined")
+        before = reader.locator("#posts .post").count()
+        page.fill(".reply-form textarea[name=body]", "**现场**补充通知")
+        page.click(".reply-form button[type=submit]")
+        live_post = reader.locator("#posts .post").nth(before)
+        expect(live_post.locator(".post-body strong")).to_have_text("现场", timeout=10_000)
+        expect(live_post.locator(".post-author")).to_have_text("第一党支部书记")
+        assert reader.url == topic_url  # no reload happened
+    finally:
+        reader_context.close()
