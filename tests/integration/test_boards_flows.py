@@ -382,3 +382,26 @@ async def test_org_admin_creates_board_for_own_org_only(client: Client) -> None:
     board = await Board.get(name="甲支部学习")
     assert board.org_id == world.tree.branch_a.id and str(board.kind) == "consultation"
     assert await AuditEntry.filter(action="board.created", target_id=str(board.id)).exists()
+
+
+async def test_hidden_parent_hides_child_board(client: Client) -> None:
+    from forum.boards import actions
+
+    world = await make_world()
+    child = await actions.do_create_board(
+        "学习园地·子版块", parent=world.public, matrix=actions.PUBLIC_MATRIX
+    )
+    topic = await start_topic(child, world.users["full"], "子版块主题")
+    assert (await client.get(f"/forum/b/{child.id}")).status_code == 200
+    world.public.hidden = True
+    await world.public.save()
+    for path in (f"/forum/b/{child.id}", f"/t/{topic.id}", f"/api/v1/topics/{topic.id}"):
+        assert (await client.get(path)).status_code == 404, path
+    assert "子版块" not in (await client.get("/forum")).text
+    assert (await client.get("/api/v1/search", params={"q": "子版块主题"})).json()["items"] == []
+    await client.login("bmod")  # moderates the hidden parent only: the child stays hidden
+    assert (await client.get(f"/forum/b/{world.public.id}")).status_code == 200
+    assert (await client.get(f"/forum/b/{child.id}")).status_code == 404
+    await client.logout()
+    await client.login("root")  # site admin administers every site board
+    assert (await client.get(f"/forum/b/{child.id}")).status_code == 200
