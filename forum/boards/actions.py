@@ -35,6 +35,7 @@ from forum.policy import (
     can_delete_post,
     can_edit_post,
     can_hide_post,
+    can_hide_topic,
     can_like_post,
     can_moderate_topic,
     can_pin_topic,
@@ -400,7 +401,11 @@ async def _set_topic_flag(actor: Viewer, topic: Topic, name: str, value: bool) -
         return
     async with in_transaction():
         await Topic.filter(id=topic.id).update(**{name: value})
-        verb = {"pinned": ("pinned", "unpinned"), "closed": ("closed", "reopened")}[name]
+        verb = {
+            "pinned": ("pinned", "unpinned"),
+            "closed": ("closed", "reopened"),
+            "hidden": ("hidden", "unhidden"),
+        }[name]
         await audit.record(
             actor,
             f"topic.{verb[0] if value else verb[1]}",
@@ -421,6 +426,12 @@ async def pin_topic(actor: Viewer, topic: Topic, pinned: bool) -> None:
 async def close_topic(actor: Viewer, topic: Topic, closed: bool) -> None:
     ensure(can_close_topic(actor, topic))
     await _set_topic_flag(actor, topic, "closed", closed)
+
+
+async def hide_topic(actor: Viewer, topic: Topic, hidden: bool) -> None:
+    """Hide a whole topic from everyone but the board's moderators (audited)."""
+    ensure(can_hide_topic(actor, topic))
+    await _set_topic_flag(actor, topic, "hidden", hidden)
 
 
 async def accept_post(actor: Viewer, topic: Topic, post: Post) -> None:

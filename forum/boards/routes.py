@@ -233,6 +233,8 @@ async def topic_action(request: Request) -> Response:
         await actions.pin_topic(viewer, topic, value)
     elif action == "close":
         await actions.close_topic(viewer, topic, value)
+    elif action == "hide":
+        await actions.hide_topic(viewer, topic, value)
     else:
         raise NotFound()
     return RedirectResponse(f"/t/{topic.id}", status_code=303)

@@ -35,6 +35,7 @@ __all__ = [
     "can_delete_post",
     "can_edit_post",
     "can_hide_post",
+    "can_hide_topic",
     "can_like_post",
     "can_moderate_board",
     "can_moderate_topic",
@@ -273,6 +274,10 @@ def can_pin_topic(viewer: Viewer, topic: TopicFacts) -> bool:
 
 
 def can_close_topic(viewer: Viewer, topic: TopicFacts) -> bool:
+    return can_moderate_topic(viewer, topic)
+
+
+def can_hide_topic(viewer: Viewer, topic: TopicFacts) -> bool:
     return can_moderate_topic(viewer, topic)
 
 

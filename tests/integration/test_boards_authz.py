@@ -198,6 +198,14 @@ TABLE: list[Case] = [
     Case("DELETE", API_P, "/api/v1/topics/{in_topic}/posts/1", inside(200, 403, MODERATORS)),
     Case("GET", "/api/v1/notifications", "/api/v1/notifications", members(200, 403)),
     Case("GET", "/api/v1/search", "/api/v1/search?q=党建", everyone(200)),
+    # Last: hiding the topic (only its moderators may; the flows tests check the effect).
+    Case(
+        "POST",
+        T + "/{action:str}",
+        "/t/{in_topic}/hide",
+        inside(303, 403, MODERATORS),
+        {"value": "1"},
+    ),
 ]
 
 # Read by test_authz_sweep.py: the routes this file sweeps.

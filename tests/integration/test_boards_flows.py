@@ -405,3 +405,21 @@ async def test_hidden_parent_hides_child_board(client: Client) -> None:
     await client.logout()
     await client.login("root")  # site admin administers every site board
     assert (await client.get(f"/forum/b/{child.id}")).status_code == 200
+
+
+async def test_moderator_hides_topic_from_readers(client: Client, other_client: Client) -> None:
+    world = await make_world()
+    topic = await start_topic(world.public, world.users["full"], "待隐藏的主题")
+    await other_client.login("full2")
+    assert (await other_client.post_form(f"/t/{topic.id}/hide", {"value": "1"})).status_code == 403
+    await client.login("bmod")
+    assert (await client.post_form(f"/t/{topic.id}/hide", {"value": "1"})).status_code == 303
+    assert (await Topic.get(id=topic.id)).hidden
+    assert await AuditEntry.filter(action="topic.hidden", target_id=str(topic.id)).count() == 1
+    assert (await client.get(f"/t/{topic.id}")).status_code == 200  # moderators still see it
+    assert (await other_client.get(f"/t/{topic.id}")).status_code == 404
+    board_page = await other_client.get(f"/forum/b/{world.public.id}")
+    assert "待隐藏的主题" not in board_page.text
+    before = await counts()
+    assert (await other_client.post_form(f"/t/{topic.id}/reply", {"body": "x"})).status_code == 404
+    assert await counts() == before
