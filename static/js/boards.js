@@ -67,6 +67,22 @@
     }
   }
 
+  // In-app notifications arrive as `notice` frames on the user's socket: bump the badge.
+  document.addEventListener("realtime:notice", function (e) {
+    if (!e.detail || e.detail.event !== "notification.created") return;
+    var link = document.querySelector(".notif-badge");
+    if (!link) return;
+    var badge = link.querySelector(".badge-unread");
+    if (!badge) {
+      badge = document.createElement("span");
+      badge.className = "badge badge-unread";
+      badge.textContent = "0";
+      link.appendChild(badge);
+      link.classList.add("has-unread");
+    }
+    badge.textContent = String((parseInt(badge.textContent, 10) || 0) + 1);
+  });
+
   rt.subscribe(channel, {
     lastId: lastId,
     onEvent: function (frame) { apply(frame.event, frame.data || {}); },
