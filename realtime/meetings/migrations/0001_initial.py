@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     # Workaround: tortoise 1.1.9 fails to apply moderation.0001 (AuditEntry left uninitialized)
     # when another app's FKs to forum are applied before it; depending on moderation.0001
     # (which follows forum.0001 in the plan) keeps it first. Needs forum.0001 too.
-    dependencies = [('moderation', '0001_initial')]
+    dependencies = [('forum', '0001_initial'), ('moderation', '0001_initial')]
 
     initial = True
 
