@@ -54,7 +54,7 @@ async def seed(database_url: str, topics: int, posts: int) -> tuple[int, int, in
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
     try:
         authors = [
-            await User.create(username=f"bench{i}", display_name=f"压测用户{i}", password_hash="!")  # noqa: S106
+            await User.create(username=f"bench{i}", display_name=f"压测用户{i}", password_hash="!")
             for i in range(50)
         ]
         board = await do_create_board("压测版块", matrix=PUBLIC_MATRIX)

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
-from tortoise.exceptions import DBConnectionError
+from tortoise.exceptions import DBConnectionError, OperationalError
 
 from forum.errors import DomainError, RateLimited
 from forum.observability import ObservabilityMiddleware
@@ -90,6 +90,21 @@ async def _database_down(conn: HTTPConnection, exc: Exception) -> Response:
     )
 
 
+async def _transaction_conflict(conn: HTTPConnection, exc: Exception) -> Response:
+    """A deadlock or serialization failure rolled the transaction back: nothing was written,
+    and trying again will work, so say that instead of answering 500."""
+    cause = exc.__cause__
+    if cause is None or type(cause).__name__ not in {
+        "DeadlockDetectedError",
+        "SerializationError",
+    }:
+        return await _server_error(conn, exc)
+    logger.warning("transaction conflict on %s: %s", conn.url.path, cause)
+    return await error_response(
+        conn, 503, "系统繁忙，操作未保存，请重试", headers={"Retry-After": "1"}
+    )
+
+
 async def _server_error(conn: HTTPConnection, exc: Exception) -> Response:
     logger.exception("unhandled error on %s", conn.url.path, exc_info=exc)
     return await error_response(conn, 500, "服务器内部错误，我们已记录此问题，请稍后重试")
@@ -135,6 +150,7 @@ def create_app(*, with_lifespan: bool = True) -> Starlette:
             HTTPException: _http_error,
             DBConnectionError: _database_down,
             ConnectionError: _database_down,
+            OperationalError: _transaction_conflict,
             Exception: _server_error,
         },
         lifespan=lifespan if with_lifespan else None,

@@ -254,7 +254,7 @@ async def create_post(
     outbox = Outbox()
     async with in_transaction():
         # Re-check the lock inside the transaction: a topic closed meanwhile refuses.
-        fresh = await Topic.filter(id=topic.id).select_for_update().get()
+        fresh = await Topic.filter(id=topic.id).select_for_update(no_key=True).get()
         topic.closed = fresh.closed
         ensure(can_reply_topic(actor, topic), "主题已关闭，无法回复")
         post = await _add_post(
@@ -457,16 +457,18 @@ async def accept_post(actor: Viewer, topic: Topic, post: Post) -> None:
 async def _mark_read(actor: Viewer, topic: Topic, number: int) -> None:
     if actor.user_id is None:
         return
-    updated = await TopicRead.filter(
+    advance = TopicRead.filter(
         user_id=actor.user_id, topic_id=topic.id, last_read_number__lt=number
-    ).update(last_read_number=number, updated_at=utcnow())
-    if not updated and not await TopicRead.exists(user_id=actor.user_id, topic_id=topic.id):
-        await TopicRead.create(
-            user_id=actor.user_id,
-            topic_id=topic.id,
-            board_id=topic.board_id,
-            last_read_number=number,
-        )
+    )
+    if await advance.update(last_read_number=number, updated_at=utcnow()):
+        return
+    # First view (or a concurrent one in another tab): insert-or-ignore, then advance, so two
+    # simultaneous page views never collide on the (user, topic) unique key.
+    row = TopicRead(
+        user_id=actor.user_id, topic_id=topic.id, board_id=topic.board_id, last_read_number=number
+    )
+    await TopicRead.bulk_create([row], ignore_conflicts=True)
+    await advance.update(last_read_number=number, updated_at=utcnow())
 
 
 async def mark_read(actor: Viewer, topic: Topic, number: int) -> None:

@@ -165,7 +165,7 @@ async def advance_transfer(
     if step_name == "place":
         _check_placement(transfer, placed_org)
     async with in_transaction():
-        current = await Transfer.filter(id=transfer.id).select_for_update().first()
+        current = await Transfer.filter(id=transfer.id).select_for_update(no_key=True).first()
         if current is None or str(current.state) != str(transfer.state):
             raise ActionError("该转接单已被他人处理，请刷新页面")
         before = str(transfer.state)

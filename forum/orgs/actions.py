@@ -126,7 +126,7 @@ async def move_org(actor: Viewer, org: Org, new_parent: Org) -> Org:
     old_prefix, new_prefix = org.path, f"{new_parent.path}{org.id}/"
     depth_delta = new_parent.depth + 1 - org.depth
     async with in_transaction():
-        subtree = await Org.filter(path__startswith=old_prefix).select_for_update()
+        subtree = await Org.filter(path__startswith=old_prefix).select_for_update(no_key=True)
         for node in subtree:
             node.path = new_prefix + node.path[len(old_prefix) :]
             node.depth += depth_delta

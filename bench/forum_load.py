@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""Forum under load: N simulated members posting and reading against 2 workers + PostgreSQL +
+Redis, then an integrity check.
+
+    python bench/forum_load.py [--clients 200] [--duration 60] [--post-ratio 0.3]
+                               [--pg postgres://postgres@127.0.0.1:55432] [--redis redis://127.0.0.1:6390/0]
+
+Needs the services of `scripts/services up`. Creates a fresh database, migrates it, seeds the
+demo data and starts `forum serve --workers 2` (cooldowns and new-member rules off, so that
+every refusal counted is a real error). Each simulated member logs in (demo member accounts,
+one session per client) and loops: read a topic page or the board list, or reply to a
+random topic with a unique marker. Prints throughput, p50/p99 latency and errors; then checks
+in the database that every acknowledged reply exists exactly once and that every topic's
+reply count still matches its posts. Exit status 1 if the check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+MEMBERS = [
+    "full_member",
+    "secretary",
+    "deputy",
+    "organizer",
+    "publicity",
+    "discipline",
+    "group_leader",
+    "publisher",
+    "committee_admin",
+    "committee_secretary",
+    "gb_secretary",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+async def member_client(base: str, username: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, timeout=30)
+    token = (await client.get("/api/v1/csrf")).json()["csrf_token"]
+    login = await client.post(
+        "/login", data={"csrf_token": token, "username": username, "password": "demo-password-2026"}
+    )
+    if login.status_code != 303:
+        raise RuntimeError(f"login {username}: {login.status_code}")
+    client.headers["X-CSRF-Token"] = (await client.get("/api/v1/csrf")).json()["csrf_token"]
+    return client
+
+
+async def run(
+    args: argparse.Namespace, base: str, topics: list[int]
+) -> tuple[dict[str, list[float]], list[str], dict[str, int]]:
+    latencies: dict[str, list[float]] = {"read": [], "post": []}
+    acked: list[str] = []
+    errors: dict[str, int] = {}
+    deadline = time.monotonic() + args.duration
+    rng = random.Random(1)
+    clients = await asyncio.gather(
+        *(member_client(base, MEMBERS[i % len(MEMBERS)]) for i in range(args.clients))
+    )
+
+    async def simulate(client: httpx.AsyncClient, seed: int) -> None:
+        local = random.Random(seed)
+        while time.monotonic() < deadline:
+            topic = local.choice(topics)
+            started = time.perf_counter()
+            try:
+                if local.random() < args.post_ratio:
+                    marker = f"load-{uuid.uuid4().hex}"
+                    response = await client.post(
+                        f"/api/v1/topics/{topic}/posts", json={"body": f"压力测试回复 {marker}"}
+                    )
+                    kind, ok = "post", response.status_code == 201
+                    if ok:
+                        acked.append(marker)
+                else:
+                    path = f"/t/{topic}" if local.random() < 0.7 else "/forum"
+                    response = await client.get(path)
+                    kind, ok = "read", response.status_code == 200
+                if ok:
+                    latencies[kind].append(time.perf_counter() - started)
+                else:
+                    key = f"{kind} {response.status_code}"
+                    errors[key] = errors.get(key, 0) + 1
+            except httpx.HTTPError as exc:
+                key = f"transport {type(exc).__name__}"
+                errors[key] = errors.get(key, 0) + 1
+
+    await asyncio.gather(*(simulate(c, rng.randrange(1 << 30)) for c in clients))
+    await asyncio.gather(*(c.aclose() for c in clients))
+    return latencies, acked, errors
+
+
+async def integrity(dsn: str, acked: list[str]) -> list[str]:
+    conn = await asyncpg.connect(dsn.replace("postgres://", "postgresql://", 1))
+    try:
+        rows = await conn.fetch(
+            "SELECT substring(body_raw from 'load-[0-9a-f]{32}') AS marker, COUNT(*) AS n "
+            "FROM boards_posts WHERE body_raw LIKE '%load-%' GROUP BY 1"
+        )
+        counts = {r["marker"]: r["n"] for r in rows}
+        problems = [f"missing {m}" for m in acked if m not in counts]
+        problems += [f"{m} stored {n} times" for m, n in counts.items() if n != 1]
+        mismatched = await conn.fetch(
+            # reply_count: visible replies (post 2 onwards, neither hidden nor deleted).
+            "SELECT t.id, t.reply_count, COUNT(p.id) AS posts FROM boards_topics t "
+            "LEFT JOIN boards_posts p ON p.topic_id = t.id AND p.number > 1 "
+            "AND NOT p.hidden AND NOT p.deleted GROUP BY t.id, t.reply_count "
+            "HAVING t.reply_count <> COUNT(p.id)"
+        )
+        problems += [
+            f"topic {r['id']}: reply_count {r['reply_count']} but {r['posts']} replies"
+            for r in mismatched
+        ]
+        return problems
+    finally:
+        await conn.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--post-ratio", type=float, default=0.3)
+    parser.add_argument("--server-log", default="/tmp/forum_load_server.log")
+    parser.add_argument(
+        "--pg", default=os.environ.get("TEST_PG_DSN", "postgres://postgres@127.0.0.1:55432")
+    )
+    parser.add_argument(
+        "--redis", default=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6390/0")
+    )
+    args = parser.parse_args()
+    dsn = f"{args.pg}/load_{uuid.uuid4().hex[:8]}"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FORUM_")}
+    env.update(
+        FORUM_DATABASE_URL=dsn + "?maxsize=20",
+        FORUM_REDIS_URL=args.redis,
+        FORUM_REDIS_PREFIX=f"load-{uuid.uuid4().hex[:6]}",
+        FORUM_DATA_DIR=f"/tmp/{uuid.uuid4().hex[:8]}",
+        FORUM_PASSWORD_PROFILE="fast",
+        FORUM_POST_COOLDOWN_SECONDS="0",
+        FORUM_NEW_ACCOUNT_POST_COOLDOWN_SECONDS="0",
+        FORUM_NEW_ACCOUNT_DAYS="0",
+        FORUM_NEW_ACCOUNT_MIN_POSTS="0",
+        FORUM_IP_WRITE_LIMIT="100000000",
+        FORUM_LOG_LEVEL="warning",
+        PYTHONWARNINGS="ignore",
+    )
+    for command in (["migrate"], ["demo"]):
+        subprocess.run(
+            [sys.executable, "-m", "forum.cli", *command],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+    log = open(args.server_log, "w")  # noqa: SIM115 - closed with the server
+    server = subprocess.Popen(
+        [sys.executable, "-m", "forum.cli", "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    try:
+        for _ in range(600):
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        with httpx.Client(base_url=base) as c:
+            boards = c.get("/api/v1/boards").json()
+        board_ids = [b["id"] for b in boards["items"]]
+
+        async def topic_ids() -> list[int]:
+            client = await member_client(base, "full_member")
+            ids: list[int] = []
+            for board in board_ids:
+                r = await client.get(f"/api/v1/boards/{board}/topics")
+                if r.status_code == 200:
+                    ids += [t["id"] for t in r.json()["items"] if not t.get("closed")]
+            await client.aclose()
+            return ids
+
+        topics = asyncio.run(topic_ids())
+        print(
+            f"{args.clients} members, {args.duration:.0f} s, {len(topics)} topics, 2 workers + PostgreSQL + Redis"
+        )
+        started = time.monotonic()
+        latencies, acked, errors = asyncio.run(run(args, base, topics))
+        elapsed = time.monotonic() - started
+        total = sum(len(v) for v in latencies.values())
+        print(f"requests ok: {total} ({total / elapsed:.0f}/s); replies acknowledged: {len(acked)}")
+        for kind, values in latencies.items():
+            if values:
+                print(
+                    f"  {kind:5} n={len(values):6}  p50={statistics.median(values) * 1000:7.1f} ms"
+                    f"  p99={pct(values, 0.99) * 1000:7.1f} ms"
+                )
+        print(f"errors: {sum(errors.values())} {errors}")
+    finally:
+        server.terminate()
+        server.wait(20)
+        log.close()
+    problems = asyncio.run(integrity(dsn, acked))
+    print(
+        "integrity: every acknowledged reply exists exactly once; reply counts match"
+        if not problems
+        else f"integrity FAILED: {problems[:10]}"
+    )
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
