@@ -67,7 +67,32 @@ async def db_session() -> AsyncIterator[TortoiseContext]:
 @pytest_asyncio.fixture(loop_scope="session")
 async def database(db_session: TortoiseContext) -> AsyncIterator[TortoiseContext]:
     yield db_session
-    await truncate_all_models()
+    await _truncate_with_audit_guard_lifted()
+
+
+async def _truncate_with_audit_guard_lifted() -> None:
+    """Empty every table between tests. `audit_entries` is append-only through database
+    triggers (moderation migration 0003), so the test harness, and only it, lifts them
+    around the cleanup: on PostgreSQL by disabling them, on SQLite by dropping and
+    re-creating them from their stored definitions."""
+    conn = Tortoise.get_connection("default")
+    if BACKEND == "postgres":
+        await conn.execute_script("ALTER TABLE audit_entries DISABLE TRIGGER USER")
+        try:
+            await truncate_all_models()
+        finally:
+            await conn.execute_script("ALTER TABLE audit_entries ENABLE TRIGGER USER")
+        return
+    _, rows = await conn.execute_query(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_entries'"
+    )
+    for row in rows:
+        await conn.execute_script(f'DROP TRIGGER "{row["name"]}"')
+    try:
+        await truncate_all_models()
+    finally:
+        for row in rows:
+            await conn.execute_script(row["sql"] + ";")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
     initial = True
+    dependencies = [('forum', '0001_initial')]
 
     operations = [
         ops.CreateModel(
