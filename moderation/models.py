@@ -79,7 +79,7 @@ class Sanction(models.Model):
 
 class WordAction(StrEnum):
     block = "block"
-    replace = "replace"
+    replace = "replace"  # type: ignore[assignment]  # shadows str.replace
     review = "review"
     flag = "flag"
 

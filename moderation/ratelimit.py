@@ -1,0 +1,90 @@
+"""Rate limits: per-account posting cooldown, slow mode, per-IP limit on unsafe requests.
+
+Counters come from `forum.services.get_services().counter`: Redis when configured (shared
+by every worker), in-process otherwise. Refusals are 429 with a Chinese message and
+`Retry-After`.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from forum.errors import Forbidden, RateLimited
+from forum.http import client_ip
+from forum.policy import Viewer, is_site_moderator
+from forum.services import get_services
+from forum.settings import get_settings
+from moderation.newmembers import is_new_account
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# Per IP: at most IP_LIMIT unsafe requests (form posts, API writes) per IP_WINDOW seconds.
+IP_LIMIT = 120
+IP_WINDOW = 60
+
+
+async def check_post_rate(actor: Viewer, *, scope: str, slow_mode_seconds: int = 0) -> None:
+    if actor.user_id is None:
+        raise Forbidden("请先登录")
+    if actor.suspended:
+        raise Forbidden("您的账号已被封禁")
+    if actor.silenced:
+        raise Forbidden("您已被禁言，禁言期间可以浏览，但不能发帖或发言")
+    if is_site_moderator(actor):
+        return
+    counter = get_services().counter
+    if slow_mode_seconds > 0:
+        key = f"slow:{scope}:{actor.user_id}"
+        if await counter.hit(key, slow_mode_seconds) > 1:
+            _, retry = await counter.peek(key, slow_mode_seconds)
+            raise RateLimited(
+                f"此处已开启慢速模式：每 {slow_mode_seconds} 秒只能发言一次，请 {retry} 秒后再试",
+                retry_after=retry,
+            )
+    settings = get_settings()
+    new = await is_new_account(actor)
+    cooldown = settings.new_account_post_cooldown_seconds if new else settings.post_cooldown_seconds
+    if cooldown <= 0:
+        return
+    key = f"post:{actor.user_id}"
+    if await counter.hit(key, cooldown) > 1:
+        _, retry = await counter.peek(key, cooldown)
+        who = "新成员" if new else "每个账号"
+        raise RateLimited(
+            f"发言过于频繁：{who}每 {cooldown} 秒只能发布一次，请 {retry} 秒后再试",
+            retry_after=retry,
+        )
+
+
+class RequestRateLimitMiddleware:
+    """429 for an IP that sends too many unsafe requests; reads pass untouched."""
+
+    def __init__(
+        self, app: ASGIApp, *, limit: int | None = None, window: int | None = None
+    ) -> None:
+        self.app = app
+        self.limit = limit
+        self.window = window
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit if self.limit is not None else IP_LIMIT
+        window = self.window if self.window is not None else IP_WINDOW
+        conn = HTTPConnection(scope)
+        key = f"ip:{client_ip(conn)}"
+        counter = get_services().counter
+        if await counter.hit(key, window) > limit:
+            _, retry = await counter.peek(key, window)
+            from forum.templating import error_response
+
+            response = await error_response(
+                conn,
+                429,
+                f"来自您网络的提交过于频繁，请 {retry} 秒后再试",
+                headers={"Retry-After": str(retry)},
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
