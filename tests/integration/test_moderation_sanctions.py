@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+import moderation.routes  # noqa: F401  (installs the viewer extension and login guard)
 from forum.demo_context import DEMO_PASSWORD
 from forum.errors import ActionError, Forbidden, RateLimited
 from forum.models import AuthSession
@@ -16,8 +17,6 @@ from moderation import hooks, sanctions
 from moderation.models import AuditEntry, Notice, Sanction
 from tests.factories import make_person, make_tree, viewer_of
 from tests.helpers import Client
-
-import moderation.routes  # noqa: F401  (installs the viewer extension and login guard)
 
 
 def capture(services: Services, user_id: int) -> list[dict[str, Any]]:
@@ -62,7 +61,7 @@ async def test_silence_member_sets_viewer_flag_notifies_and_audits(database, ser
 async def test_suspend_revokes_sessions_refuses_login_and_publishes(
     database, services, client: Client
 ) -> None:  # type: ignore[no-untyped-def]
-    tree, moderator, member = await _setup()
+    _, moderator, member = await _setup()
     await client.login(member.username)
     assert (await client.get("/moderation/notices")).status_code == 200
     messages = capture(services, member.id)
@@ -152,7 +151,7 @@ async def test_sanction_validation_writes_nothing(database, services) -> None:  
 
 
 async def test_sanction_pages_and_api(database, services, client: Client) -> None:  # type: ignore[no-untyped-def]
-    tree, moderator, member = await _setup()
+    _, moderator, member = await _setup()
     await client.login(moderator.username)
     page = await client.get("/moderation/sanctions")
     assert page.status_code == 200 and "处理账号" in page.text
@@ -194,8 +193,8 @@ async def test_member_cannot_open_sanction_page_or_api(database, services, clien
     assert await Sanction.all().count() == 0
 
 
-async def test_post_cooldown_applies_after_silence_lifted(database, services) -> None:  # type: ignore[no-untyped-def]
-    _, moderator, member = await _setup()
+async def test_second_post_within_cooldown_rate_limited(database, services) -> None:  # type: ignore[no-untyped-def]
+    _, _, member = await _setup()
     viewer = await viewer_of(member)
     await hooks.check_post_rate(viewer, scope="topic:1")
     with pytest.raises(RateLimited) as info:
