@@ -39,6 +39,24 @@ def fold_char(ch: str) -> str:
     return cached
 
 
+class _FoldTable(dict[int, str]):
+    """`str.translate` table filled on first sight of each code point (C-speed afterwards)."""
+
+    def __missing__(self, code: int) -> str:
+        form = fold_char(chr(code))
+        if len(self) < 200_000:
+            self[code] = form
+        return form
+
+
+_TABLE = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """The normalized text alone (fast path: no position map)."""
+    return text.translate(_TABLE)
+
+
 def normalize(text: str) -> tuple[str, list[int]]:
     """(normalized text, original index of each normalized character)."""
     out: list[str] = []
@@ -93,9 +111,12 @@ class WordMatcher:
     def find(self, text: str) -> list[Match]:
         if not self.size or not text:
             return []
-        normalized, positions = normalize(text)
+        found = list(self._automaton.iter(fold(text)))
+        if not found:  # the common case: no position map needed
+            return []
+        _, positions = normalize(text)
         matches: list[Match] = []
-        for end, (length, entry) in self._automaton.iter(normalized):
+        for end, (length, entry) in found:
             start = end - length + 1
             matches.append(Match(entry, positions[start], positions[end] + 1))
         return matches

@@ -41,6 +41,7 @@ class _Cache:
     version: int = -1
     matcher: WordMatcher | None = None
     checked_at: float = 0.0
+    dirty: bool = True
 
 
 _cache = _Cache()
@@ -48,7 +49,7 @@ _cache = _Cache()
 
 def invalidate() -> None:
     """Force a version check on the next use (this process changed the list)."""
-    _cache.checked_at = 0.0
+    _cache.dirty = True
 
 
 async def current_version() -> int:
@@ -58,13 +59,14 @@ async def current_version() -> int:
 
 async def matcher() -> WordMatcher:
     now = time.monotonic()
-    if _cache.matcher is not None and now - _cache.checked_at < CHECK_SECONDS:
+    if not _cache.dirty and _cache.matcher is not None and now - _cache.checked_at < CHECK_SECONDS:
         return _cache.matcher
     version = await current_version()
-    if _cache.matcher is None or version != _cache.version:
+    if _cache.dirty or _cache.matcher is None or version != _cache.version:
         rows = await WatchedWord.all().values_list("word", "action", "category")
         _cache.matcher = WordMatcher(Entry(str(w), str(a), str(c)) for w, a, c in rows)
         _cache.version = version
+        _cache.dirty = False
     _cache.checked_at = now
     return _cache.matcher
 
