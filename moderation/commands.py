@@ -30,9 +30,8 @@ def cmd_import_words(args: argparse.Namespace) -> int:
     except ActionError as exc:
         print(f"导入失败：{exc.message}", file=sys.stderr)
         return 1
-    print(
-        f"导入完成：新增 {result.created} 个，更新 {result.updated} 个，跳过 {len(result.errors)} 行。"
-    )
+    skipped = len(result.errors)
+    print(f"导入完成：新增 {result.created} 个，更新 {result.updated} 个，跳过 {skipped} 行。")
     for line in result.errors[:20]:
         print(f"  {line}", file=sys.stderr)
     return 0
