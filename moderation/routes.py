@@ -65,7 +65,7 @@ async def queue(request: Request) -> Response:
         request,
         "moderation/queue.html",
         {
-            "items": items,
+            "review_items": items,
             "cursor": cursor,
             "source": source,
             "sources": REVIEW_SOURCE_LABELS,
