@@ -16,8 +16,10 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
+from tortoise.exceptions import DBConnectionError
 
 from forum.errors import DomainError, RateLimited
+from forum.observability import ObservabilityMiddleware
 from forum.security.middleware import CsrfMiddleware, SecurityHeadersMiddleware, ViewerMiddleware
 from forum.services import close_services, open_services
 from forum.settings import get_settings, secret_key, tortoise_config
@@ -35,7 +37,9 @@ def collect_routes() -> list[BaseRoute]:
     from forum.api import routes as api_routes
     from forum.boards.routes import routes as board_routes
     from forum.home import routes as home_routes
+    from forum.manage import routes as manage_routes
     from forum.members.routes import routes as member_routes
+    from forum.observability import routes as metrics_routes
     from forum.orgs.routes import routes as org_routes
     from moderation.routes import routes as moderation_routes
     from realtime.routes import routes as realtime_routes
@@ -45,12 +49,14 @@ def collect_routes() -> list[BaseRoute]:
         *home_routes,
         *account_routes,
         *org_routes,
+        *manage_routes,
         *board_routes,
         *member_routes,
         *realtime_routes,
         *moderation_routes,
         *transparency_routes,
         *api_routes,
+        *metrics_routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 
@@ -73,6 +79,14 @@ async def _http_error(conn: HTTPConnection, exc: Exception) -> Response:
     message = messages.get(exc.status_code) or str(exc.detail)
     headers = dict(exc.headers) if exc.headers else None
     return await error_response(conn, exc.status_code, message, headers=headers)
+
+
+async def _database_down(conn: HTTPConnection, exc: Exception) -> Response:
+    """Fail fast with 503 while the database is unreachable; the pool reconnects by itself."""
+    logger.warning("database unavailable on %s: %s", conn.url.path, exc)
+    return await error_response(
+        conn, 503, "数据库暂时不可用，请稍后重试", headers={"Retry-After": "5"}
+    )
 
 
 async def _server_error(conn: HTTPConnection, exc: Exception) -> Response:
@@ -98,6 +112,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
 def create_app(*, with_lifespan: bool = True) -> Starlette:
     settings = get_settings()
     middleware = [
+        Middleware(ObservabilityMiddleware),
         Middleware(SecurityHeadersMiddleware, hsts=settings.production),
         Middleware(
             SessionMiddleware,
@@ -119,6 +134,8 @@ def create_app(*, with_lifespan: bool = True) -> Starlette:
         exception_handlers={
             DomainError: _domain_error,
             HTTPException: _http_error,
+            DBConnectionError: _database_down,
+            ConnectionError: _database_down,
             Exception: _server_error,
         },
         lifespan=lifespan if with_lifespan else None,

@@ -141,6 +141,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from forum import db
+    from forum.observability import log_config
 
     settings = get_settings()
     if args.workers > 1 and (settings.redis_url is None or settings.is_sqlite):
@@ -159,6 +160,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         log_level=settings.log_level,
+        log_config=log_config(settings.log_level),
         access_log=False,
         ws_max_size=settings.ws_max_frame_bytes,
         proxy_headers=args.proxy_headers,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from tortoise import Tortoise
 from tortoise.connection import get_connection
@@ -38,12 +39,35 @@ async def migrate(
             if progress is not None:
                 progress(f"  已应用迁移 {app_label}.{name}")
 
+    url = config["connections"]["default"]
+    if url.startswith(("postgres://", "asyncpg://")):
+        await _create_postgres_database_if_missing(url)
     async with TortoiseContext() as ctx:
-        await ctx.init(
-            config=config, _create_db=not config["connections"]["default"].startswith("sqlite")
-        )
+        await ctx.init(config=config)
         await migrate_api(config=config, progress=on_progress)
     return applied
+
+
+async def _create_postgres_database_if_missing(url: str) -> None:
+    """`forum migrate` on a fresh server creates the database, then applies everything."""
+    import asyncpg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name:
+        return
+    admin_url = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
+    try:
+        conn = await asyncpg.connect(admin_url)
+    except (OSError, asyncpg.PostgresError):
+        return  # no access to the maintenance DB: the target must exist already
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            quoted = '"' + name.replace('"', '""') + '"'
+            await conn.execute(f"CREATE DATABASE {quoted}")
+    finally:
+        await conn.close()
 
 
 async def pending_migrations() -> list[str]:

@@ -8,6 +8,7 @@ binding) sanitizes; bleach, named in the original plan, is end of life.
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 import markdown
@@ -55,6 +56,7 @@ ALLOWED_TAGS = frozenset(
     }
 )
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "*": set(),  # no generic attributes (ammonia's default would allow lang and title)
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
     "code": {"class"},
@@ -71,7 +73,19 @@ IMAGE_HOSTS: frozenset[str] = frozenset()
 _MENTION_RE = re.compile(r"(?<![\w@])@([\w\u3400-\u9fff.\-]{2,32})")
 
 
+_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def _has_disallowed_scheme(value: str) -> bool:
+    """Judge the scheme after removing every space, separator and control character."""
+    squeezed = "".join(ch for ch in value if unicodedata.category(ch)[0] not in {"Z", "C"})
+    match = _SCHEME_RE.match(squeezed)
+    return match is not None and match.group(1).lower() not in URL_SCHEMES
+
+
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if attr in {"href", "src"} and _has_disallowed_scheme(value):
+        return None
     if tag == "img" and attr == "src":
         parts = urlsplit(value)
         if parts.scheme in {"http", "https"} and parts.hostname not in IMAGE_HOSTS:

@@ -88,6 +88,8 @@ class Settings:
     post_cooldown_seconds: int
     new_account_post_cooldown_seconds: int
     transfer_letter_days: int
+    metrics_allowed_ips: tuple[str, ...]
+    metrics_multiprocess: bool
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -132,6 +134,9 @@ def load_settings() -> Settings:
         post_cooldown_seconds=_int("POST_COOLDOWN_SECONDS", 10),
         new_account_post_cooldown_seconds=_int("NEW_ACCOUNT_POST_COOLDOWN_SECONDS", 120),
         transfer_letter_days=_int("TRANSFER_LETTER_DAYS", 90),
+        metrics_allowed_ips=_csv("METRICS_ALLOWED_IPS", "127.0.0.1,::1"),
+        # prometheus_client's own variable: set it for several workers (multiprocess mode).
+        metrics_multiprocess=bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR")),
     )
 
 

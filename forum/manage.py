@@ -1,0 +1,73 @@
+"""The 管理 hub: links to every admin tool the viewer may use.
+
+Parts add their tools with `register_manage_link`; the predicate decides who sees the link
+(the tools themselves still check the policy on every request).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from forum.http import viewer_of
+from forum.models import Org
+from forum.policy import Viewer, can_admin_site, ensure_visible
+from forum.templating import render
+
+
+@dataclass(frozen=True)
+class ManageLink:
+    order: int
+    title: str
+    href: str
+    description: str
+    visible: Callable[[Viewer], bool]
+
+
+_links: dict[str, ManageLink] = {}
+
+
+def register_manage_link(
+    key: str,
+    *,
+    order: int,
+    title: str,
+    href: str,
+    description: str,
+    visible: Callable[[Viewer], bool],
+) -> None:
+    _links[key] = ManageLink(order, title, href, description, visible)
+
+
+register_manage_link(
+    "site",
+    order=10,
+    title="站点管理",
+    href="/admin",
+    description="党组织与全站职务",
+    visible=can_admin_site,
+)
+
+
+async def manage(request: Request) -> Response:
+    viewer = viewer_of(request)
+    links = [
+        link for link in sorted(_links.values(), key=lambda x: x.order) if link.visible(viewer)
+    ]
+    org_ids = sorted(
+        {
+            g.org_id
+            for g in viewer.roles
+            if g.org_id is not None and g.org_path in viewer.admin_paths
+        }
+    )
+    orgs = await Org.filter(id__in=org_ids).order_by("path") if org_ids else []
+    ensure_visible(bool(links or orgs))
+    return render(request, "forum/manage.html", {"links": links, "orgs": orgs})
+
+
+routes: list[BaseRoute] = [Route("/manage", manage, methods=["GET"])]

@@ -1,0 +1,155 @@
+"""The documented topology on loopback (nginx -> 2 uvicorn workers -> PostgreSQL + Redis),
+and backups: scripts/backup then scripts/restore reproduce every row."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.e2e.test_foundation_cli import ROOT, base_env, forum, free_port, wait_until
+
+PG_DSN = os.environ.get("TEST_PG_DSN", "postgres://postgres@127.0.0.1:55432")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6390/0")
+
+
+def _psql(db: str, sql: str) -> str:
+    url = f"{PG_DSN}/{db}".replace("postgres://", "postgresql://", 1)
+    return subprocess.run(
+        ["psql", url, "-tAc", sql], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture
+def databases() -> Iterator[tuple[str, str]]:
+    names = (f"deploy_{uuid.uuid4().hex[:8]}", f"restore_{uuid.uuid4().hex[:8]}")
+    yield names
+    for name in names:
+        _psql("postgres", f"DROP DATABASE IF EXISTS {name}")
+
+
+def _row_counts(db: str) -> dict[str, int]:
+    tables = _psql(
+        db, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+    ).split()
+    return {t: int(_psql(db, f'SELECT COUNT(*) FROM "{t}"')) for t in tables}  # noqa: S608
+
+
+def test_backup_and_restore_reproduce_every_row(tmp_path: Path, databases: tuple[str, str]) -> None:
+    source, target = databases
+    env = base_env(tmp_path, f"{PG_DSN}/{source}")
+    assert forum(env, "migrate").returncode == 0
+    assert forum(env, "demo").returncode == 0
+    dump = tmp_path / "grassroots.dump"
+    backup = subprocess.run(
+        [ROOT / "scripts" / "backup", f"{PG_DSN}/{source}", str(dump)],
+        capture_output=True,
+        text=True,
+    )
+    assert backup.returncode == 0, backup.stderr
+    restore = subprocess.run(
+        [ROOT / "scripts" / "restore", str(dump), f"{PG_DSN}/{target}"],
+        capture_output=True,
+        text=True,
+    )
+    assert restore.returncode == 0, restore.stderr
+    before, after = _row_counts(source), _row_counts(target)
+    assert before == after and before["members"] > 250
+    # The restored database is current: migrations have nothing to do.
+    again = forum(base_env(tmp_path, f"{PG_DSN}/{target}"), "migrate")
+    assert "无需迁移" in again.stdout
+
+
+def test_documented_topology_serves_through_nginx(
+    tmp_path: Path, databases: tuple[str, str]
+) -> None:
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    assert Path(nginx).exists(), "nginx is required (scripts/test installs it)"
+    app_port, public_port = free_port(), free_port()
+    base = f"http://127.0.0.1:{public_port}"
+    env = base_env(
+        tmp_path,
+        f"{PG_DSN}/{databases[0]}",
+        FORUM_REDIS_URL=REDIS_URL,
+        FORUM_REDIS_PREFIX=f"deploy-{uuid.uuid4().hex[:6]}",
+        FORUM_ALLOWED_ORIGINS=base,
+    )
+    assert forum(env, "migrate").returncode == 0
+    assert forum(env, "demo").returncode == 0
+    state = tmp_path / "nginx"
+    state.mkdir()
+    conf = subprocess.run(
+        [
+            sys.executable,
+            ROOT / "deploy" / "render-nginx",
+            str(state),
+            f"127.0.0.1:{public_port}",
+            f"127.0.0.1:{app_port}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (state / "nginx.conf").write_text(conf)
+    app = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "forum.cli",
+            "serve",
+            "--port",
+            str(app_port),
+            "--workers",
+            "2",
+            "--proxy-headers",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    proxy = subprocess.Popen(
+        [nginx, "-c", str(state / "nginx.conf"), "-g", "daemon off;"], stderr=subprocess.PIPE
+    )
+    try:
+        wait_until(lambda: _status(base + "/healthz") == 200, timeout=60)
+        health = httpx.get(base + "/healthz").json()
+        assert (
+            health["database"]["backend"] == "postgres" and health["broker"]["backend"] == "redis"
+        )
+        css = httpx.get(base + "/static/css/app.css")
+        assert css.status_code == 200 and "immutable" in css.headers["cache-control"]
+        with httpx.Client(base_url=base) as client:
+            token = client.get("/api/v1/csrf").json()["csrf_token"]
+            login = client.post(
+                "/login",
+                data={
+                    "csrf_token": token,
+                    "username": "secretary",
+                    "password": "demo-password-2026",
+                },
+            )
+            assert login.status_code == 303
+            # Requests land on either worker; the session is in the database, so both know it.
+            names = {client.get("/api/v1/me").json()["username"] for _ in range(10)}
+            assert names == {"secretary"}
+        assert httpx.get(base + "/metrics").status_code == 200  # loopback is allowed
+    finally:
+        proxy.terminate()
+        app.terminate()
+        proxy.wait(10)
+        app.wait(15)
+
+
+def _status(url: str) -> int | None:
+    try:
+        return httpx.get(url, timeout=5).status_code
+    except httpx.HTTPError:
+        return None
