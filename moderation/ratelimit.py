@@ -18,9 +18,6 @@ from forum.settings import get_settings
 from moderation.newmembers import is_new_account
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-# Per IP: at most IP_LIMIT unsafe requests (form posts, API writes) per IP_WINDOW seconds.
-IP_LIMIT = 120
-IP_WINDOW = 60
 
 
 async def check_post_rate(actor: Viewer, *, scope: str, slow_mode_seconds: int = 0) -> None:
@@ -70,8 +67,10 @@ class RequestRateLimitMiddleware:
         if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
             await self.app(scope, receive, send)
             return
-        limit = self.limit if self.limit is not None else IP_LIMIT
-        window = self.window if self.window is not None else IP_WINDOW
+        # Per IP: at most `limit` unsafe requests (form posts, API writes) per `window` s.
+        settings = get_settings()
+        limit = self.limit if self.limit is not None else settings.ip_write_limit
+        window = self.window if self.window is not None else settings.ip_write_window_seconds
         conn = HTTPConnection(scope)
         key = f"ip:{client_ip(conn)}"
         counter = get_services().counter
