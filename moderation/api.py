@@ -250,8 +250,11 @@ async def api_lift(request: Request) -> Response:
 @apispec.operation(
     "/api/v1/moderation/audit", "GET", summary="Search the audit log (my scope)",
     tag="moderation",
-    query={"q": {"type": "string"}, "action": {"type": "string"}, "actor": {"type": "string"},
-           "org": {"type": "string"}, "from": {"type": "string", "format": "date"},
+    query={"q": {"type": "string", "maxLength": 100},
+           "action": {"type": "string", "maxLength": 64},
+           "actor": {"type": "string", "maxLength": 32},
+           "org": {"type": "string", "pattern": "^(/[0-9]+)*/$", "maxLength": 255},
+           "from": {"type": "string", "format": "date"},
            "to": {"type": "string", "format": "date"}, "before": ID},
     response={"type": "object", "properties": {
         "entries": {"type": "array", "items": AUDIT_ENTRY}, "next": {"type": ["integer", "null"]}}},

@@ -101,7 +101,7 @@ async def word_count() -> int:
     return await WatchedWord.all().count()
 
 
-async def my_notices(viewer: Viewer) -> list[Notice]:
+async def my_notices(viewer: Viewer, limit: int = 50) -> list[Notice]:
     if viewer.user_id is None:
         return []
-    return await Notice.filter(user_id=viewer.user_id).order_by("-id").limit(50)
+    return await Notice.filter(user_id=viewer.user_id).order_by("-id").limit(limit)

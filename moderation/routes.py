@@ -28,9 +28,11 @@ from moderation.models import (
     WORD_ACTION_LABELS,
 )
 from moderation.registry import kinds, load_target
+from moderation.home import install as install_home
 from moderation.wiring import install
 
 install()
+install_home()
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 

@@ -200,3 +200,28 @@ async def test_second_post_within_cooldown_rate_limited(database, services) -> N
     with pytest.raises(RateLimited) as info:
         await hooks.check_post_rate(viewer, scope="topic:1")
     assert info.value.retry_after >= 1
+
+
+async def test_home_shows_review_count_to_moderators_and_notices_to_members(
+    database, services, client: Client, other_client: Client
+) -> None:  # type: ignore[no-untyped-def]
+    _, moderator, member = await _setup()
+    await sanctions.sanction_user(await viewer_of(moderator), member, "warn", "首页提醒")
+    await client.login(moderator.username)
+    home = await client.get("/")
+    assert "待审核内容" in home.text and "审核队列已清空" in home.text
+    await other_client.login(member.username)
+    home = await other_client.get("/")
+    assert "待审核内容" not in home.text and "您收到一条管理员警告" in home.text
+    page = await other_client.get("/moderation/notices")
+    assert "首页提醒" in page.text
+
+
+async def test_demo_seed_creates_words_and_warning(database, services) -> None:  # type: ignore[no-untyped-def]
+    from forum import demo
+    from moderation.models import WatchedWord
+
+    await demo.seed_demo(progress=lambda _: None)
+    assert await WatchedWord.all().count() == 5
+    assert await AuditEntry.filter(action="word.import").count() == 1
+    assert await AuditEntry.filter(action="sanction.warn").count() == 1
