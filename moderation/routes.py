@@ -21,6 +21,7 @@ from forum.policy import (
 from forum.templating import render
 from moderation import audit_queries, queries, review, sanctions, words
 from moderation.api import api_routes
+from moderation.home import install as install_home
 from moderation.models import (
     FLAG_REASON_LABELS,
     REVIEW_SOURCE_LABELS,
@@ -28,7 +29,6 @@ from moderation.models import (
     WORD_ACTION_LABELS,
 )
 from moderation.registry import kinds, load_target
-from moderation.home import install as install_home
 from moderation.wiring import install
 
 install()
