@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +16,6 @@ from forum.security.passwords import hash_password
 from forum.viewer import viewer_for_user
 
 _seq = itertools.count(1)
-_rng = random.Random(7)
 _hash: str | None = None
 
 
@@ -75,8 +73,13 @@ async def make_member(
     id_number: str | None = None,
     **fields: Any,
 ) -> Member:
-    birth = dt.date(1980 + _rng.randint(0, 20), _rng.randint(1, 12), _rng.randint(1, 28))
-    number = id_number or idcard.generate(_rng, birth, "M")
+    if id_number is None:
+        # Unique per call: the birth date and sequence come from a counter.
+        n = next(_seq)
+        birth = dt.date(1960, 1, 1) + dt.timedelta(days=n % 16000)
+        first17 = f"110101{birth:%Y%m%d}{(n // 16000 % 500) * 2 + 1:03d}"
+        id_number = first17 + idcard.check_char(first17)
+    number = id_number
     parsed = idcard.parse(number)
     return await Member.create(
         user=user,
