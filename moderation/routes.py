@@ -203,7 +203,9 @@ async def add_word(request: Request) -> Response:
 
 
 async def delete_word(request: Request) -> Response:
-    await words.delete_word(viewer_of(request), int_param(request.path_params["word_id"]))
+    viewer = viewer_of(request)
+    ensure_visible(can_manage_words(viewer))
+    await words.delete_word(viewer, int_param(request.path_params["word_id"]))
     return RedirectResponse("/moderation/words", status_code=303)
 
 

@@ -35,6 +35,9 @@ os.environ.update(
         "FORUM_PASSWORD_PROFILE": "fast",
         "FORUM_ALLOWED_ORIGINS": "http://testserver,http://127.0.0.1",
         "FORUM_REDIS_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
+        # Suites that send hundreds of writes from one test IP; the per-IP limit itself is
+        # tested with a low limit in tests/integration/test_moderation_ratelimits.py.
+        "FORUM_IP_WRITE_LIMIT": "1000000",
     }
 )
 os.environ.pop("FORUM_REDIS_URL", None)
