@@ -151,11 +151,12 @@ async def lift_sanction(actor: Viewer, sanction: Sanction, reason: str) -> Sanct
     if sanction.ends_at is not None and sanction.ends_at <= now:
         raise ActionError("该处理已到期，无需解除")
     async with in_transaction():
-        updated = await Sanction.filter(id=sanction.id, lifted_at__isnull=True).update(
-            lifted_at=now, lifted_by_id=actor.user_id, lift_reason=reason[:1000]
-        )
+        # Re-checked in the UPDATE: a concurrent lift or the expiry wins over a stale page.
+        updated = await Sanction.filter(
+            id=sanction.id, lifted_at__isnull=True, ends_at__gt=now
+        ).update(lifted_at=now, lifted_by_id=actor.user_id, lift_reason=reason[:1000])
         if not updated:
-            raise ActionError("该处理已被解除")
+            raise ActionError("该处理已被解除或已到期，无需解除")
         await audit.record(
             actor,
             f"sanction.lift_{sanction.kind}",

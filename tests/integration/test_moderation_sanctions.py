@@ -225,3 +225,19 @@ async def test_demo_seed_creates_words_and_warning(database, services) -> None: 
     assert await WatchedWord.all().count() == 5
     assert await AuditEntry.filter(action="word.import").count() == 1
     assert await AuditEntry.filter(action="sanction.warn").count() == 1
+
+
+async def test_expired_sanction_no_longer_applies(database, services) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    _, moderator, member = await _setup()
+    sanction = await sanctions.sanction_user(
+        await viewer_of(moderator), member, "suspend", "到期测试", hours=1
+    )
+    assert (await viewer_of(member)).suspended
+    past = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    await Sanction.filter(id=sanction.id).update(ends_at=past)
+    viewer = await viewer_of(member)
+    assert not viewer.suspended and not viewer.silenced
+    with pytest.raises(ActionError, match="到期"):
+        await sanctions.lift_sanction(await viewer_of(moderator), sanction, "已到期")
