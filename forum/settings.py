@@ -108,7 +108,10 @@ def load_settings() -> Settings:
     if env not in {"development", "production", "test"}:
         raise ConfigError(f"{ENV_PREFIX}ENV must be development, production or test, got {env!r}")
     data_dir = Path(_env("DATA_DIR", "data") or "data").resolve()
-    database_url = _env("DATABASE_URL") or f"sqlite://{data_dir / 'forum.sqlite3'}"
+    # WAL + synchronous=NORMAL: durable against corruption, one fsync per checkpoint rather than
+    # per commit; busy_timeout lets the CLI and the server share the file.
+    default_db = f"sqlite://{data_dir / 'forum.sqlite3'}?synchronous=NORMAL&busy_timeout=5000"
+    database_url = _env("DATABASE_URL") or default_db
     profile = _env("PASSWORD_PROFILE", "default") or "default"
     if profile not in {"default", "fast"}:
         raise ConfigError(f"{ENV_PREFIX}PASSWORD_PROFILE must be default or fast")

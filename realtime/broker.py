@@ -22,6 +22,8 @@ from redis.exceptions import RedisError
 logger = logging.getLogger("grassroots.broker")
 
 Handler = Callable[[str, dict[str, Any]], Awaitable[None]]
+# Called after the broker (re)connected: messages sent meanwhile may have been missed.
+ReconnectHook = Callable[[], Awaitable[None]]
 
 
 class Broker(Protocol):
@@ -41,12 +43,38 @@ class Broker(Protocol):
 
     async def healthy(self) -> bool: ...
 
+    @property
+    def connected(self) -> bool:
+        """False while messages from other workers may be missed (poll the database)."""
+        ...
+
+    def on_reconnect(self, hook: ReconnectHook) -> Callable[[], None]:
+        """Call `hook()` each time the broker (re)connects; returns a remover."""
+        ...
+
 
 class _LocalFanout:
     """Subscriber bookkeeping shared by both brokers (delivery inside one process)."""
 
     def __init__(self) -> None:
         self._handlers: dict[str, set[Handler]] = defaultdict(set)
+        self._reconnect_hooks: list[ReconnectHook] = []
+
+    def on_reconnect(self, hook: ReconnectHook) -> Callable[[], None]:
+        self._reconnect_hooks.append(hook)
+
+        def remove() -> None:
+            with contextlib.suppress(ValueError):
+                self._reconnect_hooks.remove(hook)
+
+        return remove
+
+    async def _run_reconnect_hooks(self) -> None:
+        for hook in list(self._reconnect_hooks):
+            try:
+                await hook()
+            except Exception:
+                logger.exception("broker reconnect hook failed")
 
     def subscribe(self, channel: str, handler: Handler) -> Callable[[], None]:
         self._handlers[channel].add(handler)
@@ -88,12 +116,18 @@ class MemoryBroker(_LocalFanout):
     async def healthy(self) -> bool:
         return True
 
+    @property
+    def connected(self) -> bool:
+        return True
+
 
 class RedisBroker(_LocalFanout):
     """One pattern subscription per process; messages are dispatched to local handlers.
 
-    If Redis goes away the listener keeps retrying; publishes fail fast (returning False)
-    and the server keeps accepting and storing. Clients catch up by id once it is back.
+    If Redis goes away the listener keeps retrying; publishes fail fast (returning False,
+    after delivering to this process's own subscribers) and the server keeps accepting and
+    storing. While disconnected `connected` is False (the hub polls the database), and the
+    reconnect hooks run after each successful subscription so the hub can catch up.
     """
 
     name = "redis"
@@ -123,11 +157,16 @@ class RedisBroker(_LocalFanout):
             return False
         return True
 
+    @property
+    def connected(self) -> bool:
+        return self._connected.is_set()
+
     async def publish(self, channel: str, message: dict[str, Any]) -> bool:
         try:
             await self._redis.publish(self._prefix + channel, json.dumps(message))
         except (RedisError, OSError) as exc:
             logger.warning("broker publish to %s failed: %s", channel, exc)
+            await self.deliver(channel, message)  # this worker's own subscribers still hear it
             return False
         return True
 
@@ -145,6 +184,7 @@ class RedisBroker(_LocalFanout):
                 await pubsub.psubscribe(self._prefix + "*")
                 self._connected.set()
                 delay = 0.1
+                await self._run_reconnect_hooks()
                 async for raw in pubsub.listen():
                     if raw.get("type") != "pmessage":
                         continue

@@ -1,17 +1,402 @@
 """The realtime hub: connection registry and delivery of broker messages to websockets.
 
-Started and stopped by the app lifespan. (The full core arrives with the boards/meetings
-issues: per-channel ids, resume from a last id, policy filtering at delivery.)
+Started and stopped by the app lifespan. Per channel with local subscribers the hub holds
+one broker subscription and a lock; every delivery to a connection happens under that lock,
+so positions (last id delivered per connection and channel) only move forward:
+
+- an event with the next id is queued (if the channel kind's `can_receive` allows it);
+- an older id is a duplicate and dropped;
+- a newer id means something was missed: the gap is read from the database first.
+
+While the broker is disconnected the hub polls the database for the channels it serves,
+and it catches up once more whenever the broker reconnects, so nothing is lost.
 """
 
 from __future__ import annotations
 
-from forum.services import Services
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from forum.errors import DomainError
+from forum.observability import BROKER_LAG, BROKER_UP, WS_CONNECTIONS, WS_SEND_QUEUE
+from forum.services import Services, get_services
+from forum.viewer import load_viewer
+from realtime import events
+from realtime.broker import Broker
+from realtime.channels import ChannelKind, kind_for
+from realtime.connection import (
+    CLOSE_FORBIDDEN,
+    CLOSE_GOING_AWAY,
+    CLOSE_UNAUTHENTICATED,
+    Connection,
+    encode,
+)
+
+logger = logging.getLogger("grassroots.realtime")
+
+MAX_REPLAY = 500  # more missed events than this: the client reloads over HTTP
+POLL_INTERVAL = 0.5  # seconds between database polls while the broker is down
+SAFETY_POLL_INTERVAL = 15.0  # a poll even when connected (a publish may fail on its own)
+POLL_CHUNK = 500  # channels per head query
+
+
+@dataclasses.dataclass(eq=False)
+class _Channel:
+    kind: ChannelKind
+    unsubscribe: Callable[[], None]
+    subscribers: set[Connection] = dataclasses.field(default_factory=set)
+    lock: asyncio.Lock = dataclasses.field(default_factory=asyncio.Lock)
+    pending: int = 0  # subscribes waiting for the lock (keeps the entry alive)
+
+
+@dataclasses.dataclass(eq=False)
+class _User:
+    unsubscribe: Callable[[], None]
+    connections: set[Connection] = dataclasses.field(default_factory=set)
+
+
+def classify(position: int | None, seq: int) -> str:
+    """What a live event with id `seq` means for a connection at `position`.
+
+    `skip`: not subscribed, or a duplicate (already delivered); `deliver`: the next id;
+    `gap`: ids in between were missed and must be read from the database first.
+    """
+    if position is None or seq <= position:
+        return "skip"
+    return "deliver" if seq == position + 1 else "gap"
+
+
+def event_frame(message: dict[str, Any]) -> str:
+    return encode(
+        {
+            "type": "event",
+            "channel": message["channel"],
+            "id": message["id"],
+            "event": message["event"],
+            "data": message["data"],
+        }
+    )
+
+
+class Hub:
+    def __init__(self, broker: Broker, *, poll_interval: float = POLL_INTERVAL) -> None:
+        self.broker = broker
+        self.poll_interval = poll_interval
+        self.connections: set[Connection] = set()
+        self._channels: dict[str, _Channel] = {}
+        self._users: dict[int, _User] = {}
+        self._poller: asyncio.Task[None] | None = None
+        self._remove_hook: Callable[[], None] | None = None
+
+    # lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._remove_hook = self.broker.on_reconnect(self.catch_up_all)
+        self._poller = asyncio.create_task(self._poll(), name="realtime-poller")
+
+    async def stop(self) -> None:
+        if self._remove_hook is not None:
+            self._remove_hook()
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+        for conn in list(self.connections):
+            conn.close(CLOSE_GOING_AWAY)
+        for conn in list(self.connections):
+            await conn.finish()
+
+    @property
+    def channels(self) -> list[str]:
+        return list(self._channels)
+
+    # connections -----------------------------------------------------------------------
+
+    def register(self, conn: Connection) -> None:
+        self.connections.add(conn)
+        WS_CONNECTIONS.inc()
+        conn.start()
+        user_id = conn.viewer.user_id
+        if user_id is None:
+            return
+        entry = self._users.get(user_id)
+        if entry is None:
+            unsubscribe = self.broker.subscribe(f"user:{user_id}", self._on_user_message)
+            entry = self._users[user_id] = _User(unsubscribe)
+        entry.connections.add(conn)
+
+    async def unregister(self, conn: Connection) -> None:
+        if conn in self.connections:
+            self.connections.discard(conn)
+            WS_CONNECTIONS.dec()
+        for channel in list(conn.positions):
+            self.unsubscribe(conn, channel)
+        user_id = conn.viewer.user_id
+        entry = self._users.get(user_id) if user_id is not None else None
+        if entry is not None and user_id is not None:
+            entry.connections.discard(conn)
+            if not entry.connections:
+                entry.unsubscribe()
+                del self._users[user_id]
+        await conn.finish()
+
+    # subscriptions ---------------------------------------------------------------------
+
+    async def subscribe(
+        self, conn: Connection, channel: str, kind: ChannelKind, last_id: int | None
+    ) -> int:
+        """Replay what `conn` missed after `last_id`, then deliver live; returns the position."""
+        if channel in conn.positions:  # already subscribed: nothing to replay
+            position = conn.positions[channel]
+            conn.send({"type": "subscribed", "channel": channel, "last_id": position})
+            return position
+        entry = self._channels.get(channel)
+        if entry is None:
+            unsubscribe = self.broker.subscribe(channel, self._on_message)
+            entry = self._channels[channel] = _Channel(kind, unsubscribe)
+        entry.pending += 1
+        try:
+            await entry.lock.acquire()
+        except BaseException:  # cancelled while waiting: forget the entry if unused
+            entry.pending -= 1
+            self._release(channel, entry)
+            raise
+        entry.pending -= 1
+        try:
+            entry.subscribers.add(conn)
+            try:
+                position = await self._replay(conn, channel, entry, last_id)
+            except BaseException:
+                entry.subscribers.discard(conn)
+                raise
+            conn.positions[channel] = position
+            conn.send({"type": "subscribed", "channel": channel, "last_id": position})
+            return position
+        finally:
+            entry.lock.release()
+            self._release(channel, entry)
+
+    async def _replay(
+        self, conn: Connection, channel: str, entry: _Channel, last_id: int | None
+    ) -> int:
+        head = await events.head(channel)
+        if last_id is None:
+            return head
+        if last_id > head:
+            conn.send({"type": "reload", "channel": channel, "reason": "unknown_position"})
+            return head
+        if head - last_id > MAX_REPLAY:
+            conn.send({"type": "reload", "channel": channel, "reason": "too_far_behind"})
+            return head
+        position = last_id
+        for row in await events.since(channel, last_id, upto=head, limit=MAX_REPLAY):
+            self._deliver(conn, entry.kind, row.as_message(), None)
+            position = row.seq
+        return position
+
+    def unsubscribe(self, conn: Connection, channel: str) -> bool:
+        if conn.positions.pop(channel, None) is None:
+            return False
+        entry = self._channels.get(channel)
+        if entry is not None:
+            entry.subscribers.discard(conn)
+            self._release(channel, entry)
+        return True
+
+    def _release(self, channel: str, entry: _Channel) -> None:
+        if not entry.subscribers and entry.pending == 0 and self._channels.get(channel) is entry:
+            entry.unsubscribe()
+            del self._channels[channel]
+
+    # delivery --------------------------------------------------------------------------
+
+    def _deliver(
+        self, conn: Connection, kind: ChannelKind, message: dict[str, Any], frame: str | None
+    ) -> str | None:
+        """Queue one event if the policy lets this viewer receive it; returns the frame."""
+        try:
+            allowed = kind.can_receive(conn.viewer, message)
+        except Exception:
+            logger.exception("can_receive failed on %s", message.get("channel"))
+            allowed = False
+        if allowed:
+            frame = frame or event_frame(message)
+            conn.send(frame)
+        return frame
+
+    async def _on_message(self, channel: str, message: dict[str, Any]) -> None:
+        entry = self._channels.get(channel)
+        if entry is None:
+            return
+        seq = message.get("id")
+        if (
+            not isinstance(seq, int)
+            or isinstance(seq, bool)
+            or not isinstance(message.get("event"), str)
+            or not isinstance(message.get("data"), dict)
+        ):
+            logger.warning("dropping malformed event message on %s", channel)
+            return
+        sent_at = message.get("ts")
+        if isinstance(sent_at, float):
+            BROKER_LAG.observe(max(0.0, time.time() - sent_at))
+        audience = message.get("audience")
+        message = {**message, "channel": channel, "audience": audience or {}}
+        async with entry.lock:
+            plan = [(c, classify(c.positions.get(channel), seq)) for c in entry.subscribers]
+            if any(step == "gap" for _, step in plan):
+                await self._catch_up_locked(channel, entry, seq)
+                return
+            frame: str | None = None
+            for conn, step in plan:
+                if step == "deliver":
+                    frame = self._deliver(conn, entry.kind, message, frame)
+                    conn.positions[channel] = seq
+
+    async def _catch_up_locked(self, channel: str, entry: _Channel, head: int | None) -> None:
+        """Read from the database what subscribers of `channel` missed, up to the head."""
+        latest = await events.head(channel)
+        head = latest if head is None else max(head, latest)
+        behind: list[Connection] = []
+        for conn in list(entry.subscribers):
+            position = conn.positions.get(channel)
+            if position is None or position >= head:
+                continue
+            if head - position > MAX_REPLAY:
+                conn.send({"type": "reload", "channel": channel, "reason": "too_far_behind"})
+                conn.positions[channel] = head
+            else:
+                behind.append(conn)
+        if not behind:
+            return
+        low = min(conn.positions[channel] for conn in behind)
+        for row in await events.since(channel, low, upto=head, limit=MAX_REPLAY):
+            message = row.as_message()
+            frame: str | None = None
+            for conn in behind:
+                position = conn.positions.get(channel)
+                if position is not None and row.seq > position:
+                    frame = self._deliver(conn, entry.kind, message, frame)
+                    conn.positions[channel] = row.seq
+
+    async def catch_up(self, channel: str, head: int | None = None) -> None:
+        entry = self._channels.get(channel)
+        if entry is None:
+            return
+        async with entry.lock:
+            await self._catch_up_locked(channel, entry, head)
+
+    async def catch_up_all(self) -> None:
+        """Poll the database for every channel with local subscribers (broker outage)."""
+        names = list(self._channels)
+        for start in range(0, len(names), POLL_CHUNK):
+            chunk = names[start : start + POLL_CHUNK]
+            heads = await events.heads(chunk)
+            for channel in chunk:
+                head = heads.get(channel, 0)
+                entry = self._channels.get(channel)
+                if entry is not None and any(
+                    conn.positions.get(channel, head) < head for conn in entry.subscribers
+                ):
+                    await self.catch_up(channel, head)
+
+    async def _poll(self) -> None:
+        loop = asyncio.get_running_loop()
+        last = loop.time()
+        while True:
+            await asyncio.sleep(self.poll_interval)
+            self._gauges()
+            due = loop.time() - last >= SAFETY_POLL_INTERVAL
+            if not self._channels or (self.broker.connected and not due):
+                continue
+            last = loop.time()
+            try:
+                await self.catch_up_all()
+            except Exception:
+                logger.exception("realtime database poll failed")
+
+    def _gauges(self) -> None:
+        BROKER_UP.set(1 if self.broker.connected else 0)
+        WS_SEND_QUEUE.set(max((conn.queued for conn in self.connections), default=0))
+
+    # user:{id} messages ----------------------------------------------------------------
+
+    async def _on_user_message(self, channel: str, message: dict[str, Any]) -> None:
+        _, _, raw_id = channel.partition(":")
+        entry = self._users.get(int(raw_id)) if raw_id.isdigit() else None
+        if entry is None:
+            return
+        kind = message.get("type")
+        connections = list(entry.connections)
+        if kind == "session.revoked":
+            session_id = message.get("session_id")
+            for conn in connections:
+                if session_id is None or conn.viewer.session_id == session_id:
+                    conn.close(CLOSE_UNAUTHENTICATED)
+        elif kind == "viewer.changed":
+            for conn in connections:
+                await self.refresh_viewer(conn)
+        elif isinstance(kind, str):
+            data = {k: v for k, v in message.items() if k != "type"}
+            frame = encode({"type": "notice", "event": kind, "data": data})
+            for conn in connections:
+                conn.send(frame)
+
+    async def refresh_viewer(self, conn: Connection) -> None:
+        """Reload the viewer; drop subscriptions it may no longer hold."""
+        if conn.closing:
+            return
+        viewer = await load_viewer(conn.viewer.session_id)
+        if not viewer.is_authenticated:
+            conn.close(CLOSE_UNAUTHENTICATED)
+            return
+        if viewer.suspended:
+            conn.close(CLOSE_FORBIDDEN)
+            return
+        conn.viewer = dataclasses.replace(viewer, ip=conn.viewer.ip)
+        for channel in list(conn.positions):
+            await self.recheck(conn, channel)
+
+    async def recheck(self, conn: Connection, channel: str) -> None:
+        """Drop the subscription if the connection's viewer may no longer hold it."""
+        found = kind_for(channel)
+        allowed = False
+        if found is not None:
+            kind, object_id = found
+            try:
+                allowed = await kind.can_subscribe(conn.viewer, object_id)
+            except DomainError:  # e.g. NotFound from ensure_visible: not allowed
+                allowed = False
+            except Exception:
+                logger.exception("can_subscribe failed on %s", channel)
+        if not allowed and self.unsubscribe(conn, channel):
+            conn.send({"type": "unsubscribed", "channel": channel, "reason": "forbidden"})
+
+
+_hub: Hub | None = None
+
+
+def get_hub() -> Hub:
+    """The running hub (one per process); created lazily for apps run without a lifespan."""
+    global _hub
+    if _hub is None:
+        _hub = Hub(get_services().broker)
+    return _hub
 
 
 async def start(services: Services) -> None:
-    return None
+    global _hub
+    _hub = Hub(services.broker)
+    await _hub.start()
 
 
 async def stop() -> None:
-    return None
+    global _hub
+    hub, _hub = _hub, None
+    if hub is not None:
+        await hub.stop()

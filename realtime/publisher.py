@@ -1,26 +1,58 @@
-"""Publishing after commit (STUB until the realtime core lands; see docs/realtime.md)."""
+"""Publishing after commit: fan committed events out to every worker through the broker.
+
+`publish()` never raises: the events are already in the database, so a broker outage only
+delays delivery (other workers poll the database until the broker is back, and clients
+resume by id). When the broker cannot send, this worker's own subscribers still get the
+message (see `RedisBroker.publish`).
+"""
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
+from tortoise.backends.base.client import TransactionalDBClient
+from tortoise.connection import get_connection
+
+from forum.observability import EVENTS_PUBLISHED
 from forum.services import get_services
-from realtime.events import ChannelEvent
+from realtime.models import ChannelEvent
+
+logger = logging.getLogger("grassroots.realtime")
+
+USER_CHANNEL = "user:{}"
 
 
 async def publish(*events: ChannelEvent) -> None:
+    """Send committed events (returned by `events.append`) to every subscriber."""
+    if _in_transaction():
+        logger.warning("publish() called inside a transaction: publish after the commit")
     broker = get_services().broker
     for event in events:
-        await broker.publish(
-            event.channel,
-            {
-                "id": event.seq,
-                "event": event.type,
-                "data": event.payload,
-                "audience": event.audience,
-            },
-        )
+        try:
+            # `ts` lets each worker measure the broker lag (grassroots_broker_lag_seconds).
+            await broker.publish(event.channel, {**event.as_message(), "ts": time.time()})
+            EVENTS_PUBLISHED.inc()
+        except Exception:  # the log is the source of truth: never fail the action
+            logger.exception("publishing %s #%s failed", event.channel, event.seq)
+
+
+def _in_transaction() -> bool:
+    try:
+        return isinstance(get_connection("default"), TransactionalDBClient)
+    except Exception:  # no database configured (scripts): nothing to check
+        return False
 
 
 async def notify_user(user_id: int, type: str, data: dict[str, Any] | None = None) -> None:
-    await get_services().broker.publish(f"user:{user_id}", {"type": type, **(data or {})})
+    """An ephemeral message to every live connection of a user (not stored, not replayed).
+
+    Types the hub acts on: `session.revoked` (with `session_id`), `viewer.changed`; others
+    (e.g. `notification.created`) are forwarded to the user's sockets as `notice` frames.
+    """
+    message = {**(data or {}), "type": type}
+    try:
+        await get_services().broker.publish(USER_CHANNEL.format(user_id), message)
+    except Exception:
+        logger.exception("notifying user %s of %s failed", user_id, type)
