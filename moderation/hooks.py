@@ -6,7 +6,8 @@
   accounts it also enforces the link and mention caps (not on display names or titles).
 - `check_post_rate` refuses silenced/suspended accounts (403) and enforces the per-account
   posting cooldown (and slow mode when `slow_mode_seconds` is given), raising RateLimited
-  (429) with Retry-After.
+  (429) with Retry-After. Scopes `meeting:{id}` (live chat) get a burst limit instead of the
+  posting cooldown (5 messages per 10 s per account and meeting).
 - `needs_premoderation` is True for new accounts whose posts go to the review queue first:
   the part stores the item held back, then calls `enqueue_review(kind, id,
   source="premoderation", hidden=True)`; approving it calls the part's `restore`.

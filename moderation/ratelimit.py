@@ -18,6 +18,22 @@ from forum.settings import get_settings
 from moderation.newmembers import is_new_account
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# Live chat (meeting messages) is conversational: instead of the posting cooldown, at most
+# CHAT_BURST messages per CHAT_WINDOW seconds per account in each meeting.
+CHAT_SCOPE_PREFIXES = ("meeting:",)
+CHAT_BURST = 5
+CHAT_WINDOW = 10
+
+
+async def _check_chat_burst(user_id: int, scope: str) -> None:
+    counter = get_services().counter
+    key = f"chat:{scope}:{user_id}"
+    if await counter.hit(key, CHAT_WINDOW) > CHAT_BURST:
+        _, retry = await counter.peek(key, CHAT_WINDOW)
+        raise RateLimited(
+            f"发言过于频繁：每 {CHAT_WINDOW} 秒最多发言 {CHAT_BURST} 次，请 {retry} 秒后再试",
+            retry_after=retry,
+        )
 
 
 async def check_post_rate(actor: Viewer, *, scope: str, slow_mode_seconds: int = 0) -> None:
@@ -38,6 +54,9 @@ async def check_post_rate(actor: Viewer, *, scope: str, slow_mode_seconds: int =
                 f"此处已开启慢速模式：每 {slow_mode_seconds} 秒只能发言一次，请 {retry} 秒后再试",
                 retry_after=retry,
             )
+    if scope.startswith(CHAT_SCOPE_PREFIXES):
+        await _check_chat_burst(actor.user_id, scope)
+        return
     settings = get_settings()
     new = await is_new_account(actor)
     cooldown = settings.new_account_post_cooldown_seconds if new else settings.post_cooldown_seconds

@@ -134,3 +134,15 @@ async def test_link_and_mention_caps_for_new_accounts(database, services) -> Non
     assert (await hooks.screen_text(seasoned, links + mentions, field="body")).text
     # Titles and names are not capped (they are not bodies).
     assert (await hooks.screen_text(young, links, field="title")).text == links
+
+
+async def test_meeting_chat_gets_burst_limit_not_posting_cooldown(database, services) -> None:  # type: ignore[no-untyped-def]
+    tree = await make_tree()
+    viewer = await viewer_of(await make_person(tree.branch_a, username="chatty"))
+    for _ in range(ratelimit.CHAT_BURST):
+        await hooks.check_post_rate(viewer, scope="meeting:7")
+    with pytest.raises(RateLimited, match="发言过于频繁") as info:
+        await hooks.check_post_rate(viewer, scope="meeting:7")
+    assert 1 <= info.value.retry_after <= ratelimit.CHAT_WINDOW
+    await hooks.check_post_rate(viewer, scope="meeting:8")  # another meeting, its own budget
+    await hooks.check_post_rate(viewer, scope="topic:1")  # posting has its own cooldown
