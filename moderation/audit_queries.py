@@ -14,6 +14,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from forum.errors import ActionError
+from forum.models import Org
 from forum.policy import Viewer, can_admin_site, can_view_audit, ensure_visible
 from forum.settings import get_settings
 from moderation.models import AuditEntry
@@ -120,6 +121,17 @@ async def search(
     rows = await query.order_by("-id").limit(PAGE_SIZE + 1)
     next_cursor = rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None
     return rows[:PAGE_SIZE], next_cursor
+
+
+async def scope_orgs(viewer: Viewer) -> list[Org]:
+    """Orgs the viewer may filter the log by (their subtrees; every org for site admins)."""
+    query = Org.all()
+    if not can_admin_site(viewer):
+        scope = Q(id__lt=0)
+        for path in viewer.admin_paths:
+            scope |= Q(path__startswith=path)
+        query = query.filter(scope)
+    return await query.order_by("path").limit(500)
 
 
 async def distinct_actions(viewer: Viewer) -> list[str]:

@@ -246,6 +246,7 @@ async def audit_page(request: Request) -> Response:
             "cursor": cursor,
             "flt": flt,
             "actions": await audit_queries.distinct_actions(viewer),
+            "orgs": await audit_queries.scope_orgs(viewer),
             "query": urlencode(params),
         },
     )

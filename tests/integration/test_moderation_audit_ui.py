@@ -49,6 +49,9 @@ async def test_org_admin_sees_only_own_subtree(database, services, client: Clien
     assert page.status_code == 200
     assert "甲改名" in page.text and "转正" in page.text
     assert "乙改名" not in page.text and "全站设置" not in page.text
+    # The org filter offers the viewer's subtree only.
+    assert f'value="{tree.group_a1.path}"' in page.text
+    assert f'value="{tree.branch_b.path}"' not in page.text
     api = await client.get("/api/v1/moderation/audit")
     assert sorted(e["reason"] for e in api.json()["entries"]) == ["甲改名", "转正"]
     # Asking for a sibling's path does not widen the scope.
