@@ -17,7 +17,7 @@ publishes them after commit. `delete` is soft: `restore` brings a hidden or dele
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from forum.errors import NotFound
 from forum.policy import ContentRef, Viewer
@@ -35,6 +35,8 @@ class TargetInfo:
     url: str = ""
     hidden: bool = False
     deleted: bool = False
+    # The owning part's own object (e.g. a topic with its board access) for `visible_to`.
+    context: object = field(default=None, compare=False, repr=False)
 
     @property
     def ref(self) -> ContentRef:
