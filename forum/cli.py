@@ -16,7 +16,12 @@ from typing import Any
 
 from forum.settings import ConfigError, get_settings, id_number_key, secret_key, tortoise_config
 
-PART_COMMANDS = ("forum.boards.commands", "forum.members.commands", "moderation.commands")
+PART_COMMANDS = (
+    "forum.boards.commands",
+    "forum.members.commands",
+    "moderation.commands",
+    "realtime.commands",
+)
 
 
 async def _with_db(work: Callable[[], Awaitable[Any]]) -> Any:

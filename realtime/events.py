@@ -11,6 +11,7 @@ waits for the first one) and trivially so on SQLite (writers are serialized).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -20,7 +21,7 @@ from tortoise.transactions import in_transaction
 
 from realtime.models import ChannelCounter, ChannelEvent
 
-__all__ = ["MAX_CHANNEL_LENGTH", "ChannelEvent", "append", "head", "heads", "since"]
+__all__ = ["MAX_CHANNEL_LENGTH", "ChannelEvent", "append", "head", "heads", "prune", "since"]
 
 MAX_CHANNEL_LENGTH = 100
 MAX_TYPE_LENGTH = 64
@@ -102,3 +103,12 @@ async def heads(channels: list[str]) -> dict[str, int]:
         return {}
     rows = await ChannelCounter.filter(channel__in=channels).values_list("channel", "last_seq")
     return {str(channel): int(seq) for channel, seq in rows}
+
+
+async def prune(older_than: dt.datetime) -> int:
+    """Delete events created before `older_than`; returns how many.
+
+    Counters are kept, so ids never repeat; a client resuming from a pruned id gets a
+    `reload` frame (the hub never skips missing ids).
+    """
+    return await ChannelEvent.filter(created_at__lt=older_than).delete()

@@ -71,6 +71,11 @@ def classify(position: int | None, seq: int) -> str:
     return "deliver" if seq == position + 1 else "gap"
 
 
+def contiguous(seqs: list[int], after: int, head: int) -> bool:
+    """True when `seqs` are exactly the ids after `after` up to `head` (nothing missing)."""
+    return seqs == list(range(after + 1, head + 1))
+
+
 def event_frame(message: dict[str, Any]) -> str:
     return encode(
         {
@@ -193,11 +198,13 @@ class Hub:
         if head - last_id > MAX_REPLAY:
             conn.send({"type": "reload", "channel": channel, "reason": "too_far_behind"})
             return head
-        position = last_id
-        for row in await events.since(channel, last_id, upto=head, limit=MAX_REPLAY):
+        rows = await events.since(channel, last_id, upto=head, limit=MAX_REPLAY)
+        if not contiguous([row.seq for row in rows], last_id, head):
+            conn.send({"type": "reload", "channel": channel, "reason": "too_far_behind"})
+            return head  # events were pruned from the log: state must come over HTTP
+        for row in rows:
             self._deliver(conn, entry.kind, row.as_message(), None)
-            position = row.seq
-        return position
+        return head
 
     def unsubscribe(self, conn: Connection, channel: str) -> bool:
         if conn.positions.pop(channel, None) is None:
@@ -275,7 +282,13 @@ class Hub:
         if not behind:
             return
         low = min(conn.positions[channel] for conn in behind)
-        for row in await events.since(channel, low, upto=head, limit=MAX_REPLAY):
+        rows = await events.since(channel, low, upto=head, limit=MAX_REPLAY)
+        if not contiguous([row.seq for row in rows], low, head):  # pruned from the log
+            for conn in behind:
+                conn.send({"type": "reload", "channel": channel, "reason": "too_far_behind"})
+                conn.positions[channel] = head
+            return
+        for row in rows:
             message = row.as_message()
             frame: str | None = None
             for conn in behind:

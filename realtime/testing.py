@@ -7,7 +7,7 @@ change over HTTP, then announce with the `viewer_changed` action). Actions on `e
 - `emit` `{"text": str, "count": 1..50, "only": [user ids]}`: appends `count` events of type
   `echo.said` in one transaction and publishes them after commit; acks `{"ids": [...]}`.
   With `only`, the policy delivers the events to those users only (audience `user_ids`).
-- `whoami`: acks `{"user_id": ...}`.
+- `whoami`: acks `{"user_id": ..., "pid": ...}` (the pid tells the worker process apart).
 - `notify` `{"text": str}`: `notify_user(viewer, "notification.created", ...)`; acks `{}`.
 - `viewer_changed`: `notify_user(viewer, "viewer.changed")`; acks `{}`.
 - `fail` `{"code": "forbidden" | "not_found" | "invalid" | "rate_limited"}`: raises the
@@ -16,6 +16,7 @@ change over HTTP, then announce with the `viewer_changed` action). Actions on `e
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -56,7 +57,7 @@ async def on_action(
     if action == "emit":
         return await _emit(object_id, data)
     if action == "whoami":
-        return {"user_id": viewer.user_id}
+        return {"user_id": viewer.user_id, "pid": os.getpid()}
     if action == "notify":
         if viewer.user_id is not None:
             await publisher.notify_user(

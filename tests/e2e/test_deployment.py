@@ -3,6 +3,7 @@ and backups: scripts/backup then scripts/restore reproduce every row."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from websockets.sync.client import connect as ws_connect
 
 from tests.e2e.test_foundation_cli import ROOT, base_env, forum, free_port, wait_until
 
@@ -140,6 +142,14 @@ def test_documented_topology_serves_through_nginx(
             # Requests land on either worker; the session is in the database, so both know it.
             names = {client.get("/api/v1/me").json()["username"] for _ in range(10)}
             assert names == {"secretary"}
+            cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+        # The websocket upgrade passes through nginx to a worker, with the session.
+        ws_url = f"ws://127.0.0.1:{public_port}/ws"
+        with ws_connect(
+            ws_url, origin=base, additional_headers={"Cookie": cookie}, open_timeout=10
+        ) as ws:
+            ws.send(json.dumps({"type": "ping", "ref": "p1"}))
+            assert json.loads(ws.recv(timeout=10)) == {"type": "pong", "ref": "p1"}
         assert httpx.get(base + "/metrics").status_code == 200  # loopback is allowed
     finally:
         proxy.terminate()

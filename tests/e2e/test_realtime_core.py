@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -140,7 +141,7 @@ async def test_reconnect_to_the_other_worker_gets_exactly_the_missed_events(
 
 
 async def test_resume_limits_reload_when_too_far_behind(
-    server_pair: tuple[UvicornServer, UvicornServer],
+    server_pair: tuple[UvicornServer, UvicornServer], e2e_database_url: str
 ) -> None:
     a, b = server_pair
     channel = _channel()
@@ -162,6 +163,17 @@ async def test_resume_limits_reload_when_too_far_behind(
         await reader.recv()
         before, subscribed = await reader.subscribe(channel, last_id=9999)
         assert before == [{"type": "reload", "channel": channel, "reason": "unknown_position"}]
+        assert subscribed["last_id"] == 550
+        await reader.send({"type": "unsubscribe", "channel": channel})
+        await reader.recv()
+        # Events pruned from the log (here: deleted by hand) cannot be replayed: reload.
+        subprocess.run(
+            ["psql", e2e_database_url, "-qc",
+             f"DELETE FROM realtime_channel_events WHERE channel = '{channel}' AND seq = 545"],  # noqa: S608 - test-made name
+            check=True, capture_output=True, timeout=30,
+        )  # fmt: skip
+        before, subscribed = await reader.subscribe(channel, last_id=540)
+        assert before == [{"type": "reload", "channel": channel, "reason": "too_far_behind"}]
         assert subscribed["last_id"] == 550
         await _assert_quiet(reader)
 
@@ -408,3 +420,36 @@ async def test_demo_accounts_log_in_and_open_sockets(e2e_demo_env: dict[str, str
         async with WsClient.connect(server.ws_url, cookie) as ws:
             await _assert_quiet(ws)
             assert (await ws.action("echo:1", "whoami"))["data"]["user_id"] > 0
+
+
+async def test_uvicorn_with_two_worker_processes_fans_out(e2e_env: dict[str, str]) -> None:
+    """`--workers 2` behind one port: sockets land on both processes and all get the events."""
+    with running(UvicornServer(e2e_env, workers=2)) as (server,):
+        cookie = await _user(server)
+        channel = _channel()
+        clients: dict[int, WsClient] = {}
+        opened: list[WsClient] = []
+        try:
+            for _ in range(40):  # the kernel spreads connections; stop once both are seen
+                ws = await WsClient.connect(server.ws_url, cookie).open()
+                opened.append(ws)
+                pid = (await ws.action(channel, "whoami"))["data"]["pid"]
+                clients.setdefault(pid, ws)
+                if len(clients) == 2:
+                    break
+            assert len(clients) == 2, "all connections landed on one worker"
+            first, second = clients.values()
+            for ws in (first, second):
+                await ws.subscribe(channel, last_id=0)
+            await first.action(channel, "emit", {"count": 2})
+            await second.action(channel, "emit", {"count": 1})
+            for ws in (first, second):
+                assert _ids(await ws.events(channel, 3)) == [1, 2, 3]
+                await _assert_quiet(ws)
+        finally:
+            for ws in opened:
+                await ws.close()
+
+
+def test_prune_events_command(e2e_env: dict[str, str]) -> None:
+    assert "已删除 0 条 30 天前的实时事件" in run_cli(e2e_env, "prune-events", "--days", "30")

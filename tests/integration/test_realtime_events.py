@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import socket
 import time
 from typing import Any
@@ -133,3 +134,15 @@ async def test_publish_with_redis_down_never_raises_and_delivers_locally(
     assert not await broker.healthy()
     assert not broker.connected
     await broker.close()
+
+
+async def test_prune_deletes_old_events_and_ids_keep_growing(database: object) -> None:
+    for _ in range(3):
+        await events.append("topic:8", "x", {})
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=40)
+    await ChannelEvent.filter(channel="topic:8", seq__lte=2).update(created_at=old)
+    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    assert await events.prune(cutoff) == 2
+    assert [r.seq for r in await events.since("topic:8", 0, limit=10)] == [3]
+    assert (await events.append("topic:8", "x", {})).seq == 4
+    assert await events.prune(cutoff) == 0

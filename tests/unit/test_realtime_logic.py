@@ -6,7 +6,7 @@ import pytest
 
 from realtime.connection import TokenBucket
 from realtime.events import check_channel
-from realtime.hub import classify
+from realtime.hub import classify, contiguous
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,11 @@ def test_valid_channels(channel: str) -> None:
 def test_invalid_channels(channel: str) -> None:
     with pytest.raises(ValueError):
         check_channel(channel)
+
+
+def test_contiguous_detects_missing_ids() -> None:
+    assert contiguous([], 5, 5)
+    assert contiguous([6, 7, 8], 5, 8)
+    assert not contiguous([6, 8], 5, 8)  # 7 missing
+    assert not contiguous([7, 8], 5, 8)  # 6 pruned
+    assert not contiguous([6, 7], 5, 8)  # the head is missing

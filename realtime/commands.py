@@ -1,0 +1,33 @@
+"""`forum prune-events --days N`: keep the realtime event log bounded."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+from typing import Any
+
+
+def cmd_prune_events(args: argparse.Namespace) -> int:
+    from forum.cli import _with_db
+    from realtime import events
+
+    if args.days < 1:
+        print("错误：--days 至少为 1。")
+        return 2
+    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=args.days)
+
+    async def work() -> int:
+        return await events.prune(cutoff)
+
+    deleted = asyncio.run(_with_db(work))
+    print(f"已删除 {deleted} 条 {args.days} 天前的实时事件。")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "prune-events", help="delete realtime events older than N days (clients reload)"
+    )
+    parser.add_argument("--days", type=int, default=30)
+    parser.set_defaults(func=cmd_prune_events)
