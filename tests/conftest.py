@@ -38,6 +38,13 @@ os.environ.update(
         # Suites that send hundreds of writes from one test IP; the per-IP limit itself is
         # tested with a low limit in tests/integration/test_moderation_ratelimits.py.
         "FORUM_IP_WRITE_LIMIT": "1000000",
+        # New-member safety and posting cooldowns off by default, so suites that post as fresh
+        # accounts are not premoderated or throttled; the moderation tests switch them on
+        # (`strict_moderation` in tests/moderation_helpers.py).
+        "FORUM_NEW_ACCOUNT_DAYS": "0",
+        "FORUM_NEW_ACCOUNT_MIN_POSTS": "0",
+        "FORUM_POST_COOLDOWN_SECONDS": "0",
+        "FORUM_NEW_ACCOUNT_POST_COOLDOWN_SECONDS": "0",
     }
 )
 os.environ.pop("FORUM_REDIS_URL", None)

@@ -14,6 +14,7 @@ from forum.settings import get_settings
 from moderation import hooks, newmembers, ratelimit
 from tests.factories import make_person, make_tree, viewer_of
 from tests.helpers import Client
+from tests.moderation_helpers import strict_moderation  # noqa: F401
 
 
 async def _age(user: User, days: int) -> None:

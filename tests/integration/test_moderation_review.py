@@ -24,6 +24,7 @@ from realtime import events
 from realtime.events import ChannelEvent
 from tests.factories import make_person, make_tree, viewer_of
 from tests.helpers import Client
+from tests.moderation_helpers import strict_moderation  # noqa: F401
 
 
 @dataclasses.dataclass

@@ -17,6 +17,7 @@ from moderation import hooks, sanctions
 from moderation.models import AuditEntry, Notice, Sanction
 from tests.factories import make_person, make_tree, viewer_of
 from tests.helpers import Client
+from tests.moderation_helpers import strict_moderation  # noqa: F401
 
 
 def capture(services: Services, user_id: int) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from moderation.models import AuditEntry, WatchedWord, WordListVersion
 from tests.conftest import DATABASE_URL
 from tests.factories import make_person, viewer_of
 from tests.helpers import Client
+from tests.moderation_helpers import strict_moderation  # noqa: F401
 
 
 async def _admin():  # type: ignore[no-untyped-def]
