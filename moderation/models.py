@@ -211,3 +211,20 @@ class Notice(models.Model):
     class Meta:
         table = "moderation_notices"
         indexes = (("user_id", "id"),)
+
+
+class TopicSteering(models.Model):
+    """Moderator settings of one topic kept by moderation: slow mode and a timed close.
+
+    `topic_id` is the boards topic id (no FK: the boards app owns topics).
+    """
+
+    id = fields.IntField(primary_key=True)
+    topic_id = fields.IntField(unique=True)
+    slow_mode_seconds = fields.IntField(default=0)
+    close_at = fields.DatetimeField(null=True, db_index=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    updated_by_id = fields.IntField(null=True)
+
+    class Meta:
+        table = "moderation_topic_steering"

@@ -7,6 +7,9 @@ by every worker), in-process otherwise. Refusals are 429 with a Chinese message 
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Awaitable, Callable
+
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -15,6 +18,7 @@ from forum.http import client_ip
 from forum.policy import Viewer, is_site_moderator
 from forum.services import get_services
 from forum.settings import get_settings
+from moderation.models import TopicSteering
 from moderation.newmembers import is_new_account
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -23,6 +27,23 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 CHAT_SCOPE_PREFIXES = ("meeting:",)
 CHAT_BURST = 5
 CHAT_WINDOW = 10
+
+
+# Called with a topic id whose timed close is due (the steering part closes the row).
+DueCloser = Callable[[int], Awaitable[None]]
+due_closers: list[DueCloser] = []
+
+
+async def _topic_steering(topic_id: int) -> int:
+    """Slow-mode seconds of a topic; refuses (and closes) a topic whose timed close is due."""
+    row = await TopicSteering.get_or_none(topic_id=topic_id)
+    if row is None:
+        return 0
+    if row.close_at is not None and row.close_at <= dt.datetime.now(dt.UTC):
+        for closer in due_closers:
+            await closer(topic_id)
+        raise Forbidden("该主题已按计划关闭，不能再回复")
+    return int(row.slow_mode_seconds)
 
 
 async def _check_chat_burst(user_id: int, scope: str) -> None:
@@ -43,6 +64,8 @@ async def check_post_rate(actor: Viewer, *, scope: str, slow_mode_seconds: int =
         raise Forbidden("您的账号已被封禁")
     if actor.silenced:
         raise Forbidden("您已被禁言，禁言期间可以浏览，但不能发帖或发言")
+    if scope.startswith("topic:") and scope[6:].isdigit():
+        slow_mode_seconds = max(slow_mode_seconds, await _topic_steering(int(scope[6:])))
     if is_site_moderator(actor):
         return
     counter = get_services().counter

@@ -147,3 +147,31 @@ async def test_meeting_chat_gets_burst_limit_not_posting_cooldown(database, serv
     assert 1 <= info.value.retry_after <= ratelimit.CHAT_WINDOW
     await hooks.check_post_rate(viewer, scope="meeting:8")  # another meeting, its own budget
     await hooks.check_post_rate(viewer, scope="topic:1")  # posting has its own cooldown
+
+
+async def test_topic_slow_mode_and_timed_close_from_steering_settings(database, services) -> None:  # type: ignore[no-untyped-def]
+    from forum.errors import Forbidden
+    from moderation.models import TopicSteering
+
+    tree = await make_tree()
+    user = await make_person(tree.branch_a, username="topic_poster")
+    await _age(user, 400)
+    viewer = await viewer_of(user)
+    closed: list[int] = []
+
+    async def closer(topic_id: int) -> None:
+        closed.append(topic_id)
+
+    ratelimit.due_closers.append(closer)
+    try:
+        await TopicSteering.create(topic_id=5, slow_mode_seconds=300)
+        await hooks.check_post_rate(viewer, scope="topic:5")
+        with pytest.raises(RateLimited, match="慢速模式"):
+            await hooks.check_post_rate(viewer, scope="topic:5")
+        past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        await TopicSteering.create(topic_id=6, close_at=past)
+        with pytest.raises(Forbidden, match="按计划关闭"):
+            await hooks.check_post_rate(viewer, scope="topic:6")
+        assert closed == [6]
+    finally:
+        ratelimit.due_closers.remove(closer)
