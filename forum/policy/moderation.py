@@ -8,6 +8,7 @@ Nobody moderates their own content or sanctions themselves.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from forum.policy.core import ADMIN_ROLES, Viewer, can_admin_site, in_subtree
 
@@ -82,7 +83,13 @@ def can_moderate_content(viewer: Viewer, content: ContentRef) -> bool:
     return can_moderate_scope(viewer, content.org_path, content.board_id)
 
 
-def can_flag_content(viewer: Viewer, content: ContentRef) -> bool:
+class HasAuthor(Protocol):
+    @property
+    def author_id(self) -> int | None: ...
+
+
+def can_flag_content(viewer: Viewer, content: HasAuthor) -> bool:
+    """Any logged-in account may report others' content (a post, topic, message, ...)."""
     if not viewer.is_authenticated or viewer.suspended:
         return False
     return content.author_id != viewer.user_id
