@@ -95,27 +95,36 @@ async def test_site_moderator_exempt_from_cooldown(database, services) -> None: 
         await hooks.check_post_rate(mod, scope="topic:1", slow_mode_seconds=30)
 
 
-async def test_needs_premoderation_by_age_and_approved_items(database, services) -> None:  # type: ignore[no-untyped-def]
+async def test_needs_premoderation_by_age_and_approved_items(
+    database,
+    services,
+    strict_moderation,  # noqa: F811 - the fixture (imported above) by name
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # type: ignore[no-untyped-def]
     tree = await make_tree()
     young = await make_person(tree.branch_a, username="young")
     seasoned = await make_person(tree.branch_a, username="seasoned")
     await _age(seasoned, 30)
     moderator = await make_person(tree.branch_a, username="mod_pm", role="moderator")
     assert await hooks.needs_premoderation(await viewer_of(young))
-    assert not await hooks.needs_premoderation(await viewer_of(seasoned))
+    assert not await hooks.needs_premoderation(await viewer_of(seasoned))  # age only
     assert not await hooks.needs_premoderation(await viewer_of(moderator))
     approved = {seasoned.id: 1}
 
     async def count(user_id: int) -> int:
         return approved.get(user_id, 0)
 
-    newmembers.register_approved_counter(count)
+    # Other parts' counters (boards) see no posts here; this one decides.
+    saved = list(newmembers._approved_counters)
+    newmembers._approved_counters[:] = [count]
+    with_posts = dataclasses.replace(strict_moderation, new_account_min_posts=3)
+    monkeypatch.setattr(newmembers, "get_settings", lambda: with_posts)
     try:
         assert await hooks.needs_premoderation(await viewer_of(seasoned))  # 1 < 3 posts
         approved[seasoned.id] = 3
         assert not await hooks.needs_premoderation(await viewer_of(seasoned))
     finally:
-        newmembers._approved_counters.remove(count)
+        newmembers._approved_counters[:] = saved
 
 
 async def test_link_and_mention_caps_for_new_accounts(database, services) -> None:  # type: ignore[no-untyped-def]
@@ -175,3 +184,18 @@ async def test_topic_slow_mode_and_timed_close_from_steering_settings(database, 
         assert closed == [6]
     finally:
         ratelimit.due_closers.remove(closer)
+
+
+async def test_seeding_skips_cooldowns_and_premoderation(database, services) -> None:  # type: ignore[no-untyped-def]
+    tree = await make_tree()
+    viewer = await viewer_of(await make_person(tree.branch_a, username="seeded"))
+    assert await hooks.needs_premoderation(viewer)
+    with hooks.seeding():
+        assert not await hooks.needs_premoderation(viewer)
+        for _ in range(3):
+            await hooks.check_post_rate(viewer, scope="topic:1")
+        links = "https://a.example https://b.example https://c.example"
+        assert (await hooks.screen_text(viewer, links, field="body")).text == links
+    await hooks.check_post_rate(viewer, scope="topic:1")
+    with pytest.raises(RateLimited):
+        await hooks.check_post_rate(viewer, scope="topic:1")
