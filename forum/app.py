@@ -42,6 +42,7 @@ def collect_routes() -> list[BaseRoute]:
     from forum.observability import routes as metrics_routes
     from forum.orgs.routes import routes as org_routes
     from moderation.routes import routes as moderation_routes
+    from realtime.meetings.routes import routes as meeting_routes
     from realtime.routes import routes as realtime_routes
     from transparency.routes import routes as transparency_routes
 
@@ -53,6 +54,7 @@ def collect_routes() -> list[BaseRoute]:
         *board_routes,
         *member_routes,
         *realtime_routes,
+        *meeting_routes,
         *moderation_routes,
         *transparency_routes,
         *api_routes,

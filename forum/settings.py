@@ -26,6 +26,7 @@ MODEL_APPS: dict[str, tuple[str, str]] = {
     "directory": ("forum.members.models", "forum.members.migrations"),
     "moderation": ("moderation.models", "moderation.migrations"),
     "realtime": ("realtime.models", "realtime.migrations"),
+    "meetings": ("realtime.meetings.models", "realtime.meetings.migrations"),
     "transparency": ("transparency.models", "transparency.migrations"),
 }
 

@@ -6,4 +6,6 @@ from forum.demo_context import DemoContext
 
 
 async def seed(ctx: DemoContext) -> None:
-    return None
+    from realtime.meetings.demo import seed as seed_meetings
+
+    await seed_meetings(ctx)

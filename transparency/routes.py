@@ -1,7 +1,395 @@
-"""Routes of this part (filled in by its issue)."""
+"""HTML pages of the disclosure board (党务公开), plus the JSON API routes from `api`."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from typing import Any
 
-routes: list[BaseRoute] = []
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from forum.errors import ActionError, NotFound
+from forum.home import register_home_section
+from forum.http import int_param, read_form, viewer_of
+from forum.manage import register_manage_link
+from forum.policy import (
+    Viewer,
+    can_manage_disclosure_catalogue,
+    can_see_disclosure_receipts,
+    can_see_disclosure_workflow,
+    can_work_on_disclosures,
+    ensure_visible,
+)
+from forum.templating import render, templates
+from transparency import actions, forms, queries
+from transparency.api import routes as api_routes
+from transparency.models import REVIEW_CHECKLIST, SCOPE_LABELS, Disclosure
+
+NAV = {"nav": "disclosures"}
+
+
+def _str(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _back(d: Disclosure, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/disclosures/{d.id}{anchor}", status_code=303)
+
+
+async def _item(request: Request) -> Disclosure:
+    viewer = viewer_of(request)
+    return await queries.get_disclosure_for(viewer, int_param(request.path_params["item_id"]))
+
+
+def _login(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+
+async def _filters(request: Request) -> queries.BoardFilter:
+    params = request.query_params
+    org = None
+    if params.get("org"):
+        try:
+            org = await queries.get_org(int_param(params.get("org")))
+        except NotFound:
+            org = None
+    category = params.get("category")
+    year = params.get("year")
+    return queries.BoardFilter(
+        org=org,
+        category_id=int(category) if category and category.isdigit() else None,
+        year=int(year) if year and year.isdigit() and 1900 < int(year) < 3000 else None,
+        q=(params.get("q") or "")[: queries.MAX_QUERY],
+        archive=params.get("view") == "archive",
+        members_only=params.get("audience") == "members",
+        cursor=queries.decode_cursor(params.get("cursor")),
+    )
+
+
+async def board(request: Request) -> Response:
+    viewer = viewer_of(request)
+    filters = await _filters(request)
+    page = await queries.board(viewer, filters)
+    return render(
+        request,
+        "disclosures/board.html",
+        {
+            **NAV,
+            "page": page,
+            "f": filters,
+            "categories": await queries.categories(),
+            "orgs": await queries.org_choices(viewer),
+            "years": await queries.years(),
+            "drafting": bool(await queries.draftable_orgs(viewer)),
+        },
+    )
+
+
+async def feed(request: Request) -> Response:
+    items = await queries.public_feed()
+    base = str(request.base_url).rstrip("/")
+    response = templates.TemplateResponse(
+        request,
+        "disclosures/feed.atom.xml",
+        {"items": items, "base": base, "updated": items[0].publish_from if items else None},
+        media_type="application/atom+xml",
+    )
+    return response
+
+
+async def _draft_form(
+    request: Request,
+    viewer: Viewer,
+    d: Disclosure | None,
+    values: dict[str, Any],
+    error: ActionError | None = None,
+) -> Response:
+    return render(
+        request,
+        "disclosures/form.html",
+        {
+            **NAV,
+            "item": d,
+            "v": values,
+            "error": error.message if error else "",
+            "error_field": error.field if error else "",
+            "orgs": await queries.draftable_orgs(viewer),
+            "all_orgs": await queries.org_choices(viewer),
+            "categories": await queries.categories(),
+            "scopes": SCOPE_LABELS,
+        },
+        status_code=400 if error else 200,
+    )
+
+
+def _values_from_item(d: Disclosure, usernames: str = "") -> dict[str, Any]:
+    return {
+        "org_id": d.org_id,
+        "title": d.title,
+        "body": d.body_raw,
+        "category": d.category_id,
+        "scope": str(d.scope),
+        "publish_from": forms.local_input(d.publish_from),
+        "until": forms.local_input(d.until),
+        "attachments": forms.attachment_lines(d.attachments),
+        "target_orgs": d.target_org_ids,
+        "target_usernames": usernames,
+    }
+
+
+def _values_from_form(form: FormData) -> dict[str, Any]:
+    values: dict[str, Any] = {k: _str(form, k) for k in forms.DRAFT_FIELDS | {"category"}}
+    values["org_id"] = int(_str(form, "org")) if _str(form, "org").isdigit() else None
+    values["category"] = int(_str(form, "category")) if _str(form, "category").isdigit() else None
+    raw_orgs = [v for v in form.getlist("target_orgs") if isinstance(v, str)]
+    values["target_orgs"] = [int(v) for v in raw_orgs if v.isdigit()]
+    return values
+
+
+async def new_form(request: Request) -> Response:
+    viewer = viewer_of(request)
+    if not viewer.is_authenticated:
+        return _login(request)
+    orgs = await queries.draftable_orgs(viewer)
+    ensure_visible(bool(orgs))
+    wanted = request.query_params.get("org")
+    values: dict[str, Any] = {
+        **{k: "" for k in forms.DRAFT_FIELDS},
+        "org_id": int(wanted) if wanted and wanted.isdigit() else orgs[0].id,
+        "category": None,
+        "scope": "org_subtree",
+        "publish_from": forms.local_input(actions.utcnow()),
+        "target_orgs": [],
+    }
+    return await _draft_form(request, viewer, None, values)
+
+
+async def create(request: Request) -> Response:
+    viewer = viewer_of(request)
+    form = await read_form(request)
+    try:
+        org = await queries.get_org(int_param(_str(form, "org")))
+        d = await actions.create_disclosure(viewer, org, await forms.draft_from_form(form))
+    except ActionError as error:
+        return await _draft_form(request, viewer, None, _values_from_form(form), error)
+    return _back(d)
+
+
+async def edit_form(request: Request) -> Response:
+    d = await _item(request)
+    viewer = viewer_of(request)
+    ensure_visible(can_see_disclosure_workflow(viewer, d))
+    usernames = " ".join(await queries.target_usernames(d))
+    return await _draft_form(request, viewer, d, _values_from_item(d, usernames))
+
+
+async def update(request: Request) -> Response:
+    d = await _item(request)
+    viewer = viewer_of(request)
+    form = await read_form(request)
+    try:
+        d = await actions.update_disclosure(viewer, d, await forms.draft_from_form(form))
+    except ActionError as error:
+        return await _draft_form(request, viewer, d, _values_from_form(form), error)
+    return _back(d)
+
+
+async def item(request: Request) -> Response:
+    viewer = viewer_of(request)
+    d = await _item(request)
+    await actions.mark_read(viewer, d)
+    context = await queries.item_context(viewer, d)
+    return render(
+        request,
+        "disclosures/item.html",
+        {**NAV, "item": d, "checklist": REVIEW_CHECKLIST, "now": actions.utcnow(), **context},
+    )
+
+
+async def transition(request: Request) -> Response:
+    viewer = viewer_of(request)
+    d = await _item(request)
+    form = await read_form(request)
+    step = request.path_params["step"]
+    if step == "propose":
+        await actions.propose_disclosure(viewer, d)
+    elif step == "review":
+        confirmed = [str(v) for v in form.getlist("checklist")]
+        await actions.review_disclosure(viewer, d, confirmed, _str(form, "note"))
+    elif step == "approve":
+        await actions.approve_disclosure(viewer, d)
+    elif step == "publish":
+        await actions.publish_disclosure(viewer, d)
+    elif step == "reject":
+        await actions.reject_disclosure(viewer, d, _str(form, "reason"))
+    elif step == "withdraw":
+        await actions.withdraw_disclosure(viewer, d, _str(form, "reason"))
+    else:
+        raise NotFound()
+    return _back(d)
+
+
+async def correct_form(request: Request) -> Response:
+    d = await _item(request)
+    ensure_visible(can_see_disclosure_workflow(viewer_of(request), d))
+    return render(request, "disclosures/correct.html", {**NAV, "item": d, "error": ""})
+
+
+async def correct(request: Request) -> Response:
+    viewer = viewer_of(request)
+    d = await _item(request)
+    form = await read_form(request)
+    try:
+        await actions.correct_disclosure(
+            viewer, d, _str(form, "title"), _str(form, "body"), _str(form, "note")
+        )
+    except ActionError as error:
+        context = {**NAV, "item": d, "error": error.message, "form": form}
+        return render(request, "disclosures/correct.html", context, status_code=400)
+    return _back(d, "#revisions")
+
+
+async def revision(request: Request) -> Response:
+    d = await _item(request)
+    number = int_param(request.path_params["number"])
+    rev = await queries.get_revision(d, number)
+    diff = await queries.revision_diff(d, number) if number > 1 else None
+    return render(
+        request,
+        "disclosures/revision.html",
+        {**NAV, "item": d, "rev": rev, "diff": diff[2] if diff else None},
+    )
+
+
+async def feedback(request: Request) -> Response:
+    viewer = viewer_of(request)
+    d = await _item(request)
+    form = await read_form(request)
+    await actions.leave_feedback(viewer, d, _str(form, "body"))
+    return _back(d, "#feedback")
+
+
+async def answer(request: Request) -> Response:
+    viewer = viewer_of(request)
+    d = await _item(request)
+    fb = await queries.get_feedback(d, int_param(request.path_params["feedback_id"]))
+    form = await read_form(request)
+    public = _str(form, "public") == "1"
+    await actions.answer_feedback(viewer, d, fb, _str(form, "answer"), public=public)
+    return _back(d, f"#feedback-{fb.id}")
+
+
+async def receipts(request: Request) -> Response:
+    d = await _item(request)
+    ensure_visible(can_see_disclosure_receipts(viewer_of(request), d))
+    data = await queries.receipts(d)
+    return render(request, "disclosures/receipts.html", {**NAV, "item": d, "r": data})
+
+
+async def printable(request: Request) -> Response:
+    d = await _item(request)
+    context = await queries.item_context(viewer_of(request), d)
+    return render(request, "disclosures/print.html", {"item": d, **context})
+
+
+async def work(request: Request) -> Response:
+    viewer = viewer_of(request)
+    if not viewer.is_authenticated:
+        return _login(request)
+    queue = await queries.work_queue(viewer)
+    drafting = await queries.draftable_orgs(viewer)
+    return render(request, "disclosures/work.html", {**NAV, "q": queue, "drafting": drafting})
+
+
+async def catalogue(request: Request) -> Response:
+    ensure_visible(can_manage_disclosure_catalogue(viewer_of(request)))
+    cats = await queries.categories(active_only=False)
+    return render(request, "disclosures/catalogue.html", {**NAV, "categories": cats})
+
+
+async def save_category(request: Request) -> Response:
+    viewer = viewer_of(request)
+    form = await read_form(request)
+    category = None
+    if _str(form, "id"):
+        category = await queries.get_category(int_param(_str(form, "id")))
+    order = _str(form, "sort_order")
+    await actions.save_category(
+        viewer,
+        category,
+        _str(form, "key"),
+        _str(form, "name"),
+        int(order) if order.isdigit() else 0,
+        active=_str(form, "is_active") == "1",
+    )
+    return RedirectResponse("/disclosures/catalogue", status_code=303)
+
+
+async def _home_loader(viewer: Viewer) -> dict[str, Any] | None:
+    return {"items": await queries.latest_for(viewer, limit=5)}
+
+
+register_manage_link(
+    "disclosures_work",
+    order=40,
+    title="党务公开待办",
+    href="/disclosures/work",
+    description="起草、审核、审批与发布党务公开事项",
+    visible=can_work_on_disclosures,
+)
+register_manage_link(
+    "disclosures_catalogue",
+    order=41,
+    title="党务公开目录",
+    href="/disclosures/catalogue",
+    description="维护公开事项的类别目录",
+    visible=can_manage_disclosure_catalogue,
+)
+
+
+async def _todo_loader(viewer: Viewer) -> dict[str, Any] | None:
+    if not can_work_on_disclosures(viewer):
+        return None
+    queue = await queries.work_queue(viewer)
+    return {"q": queue} if queue.total else None
+
+
+register_home_section(
+    "disclosures_todo",
+    order=25,
+    title="党务公开待办",
+    template="disclosures/home_todo.html",
+    loader=_todo_loader,
+)
+register_home_section(
+    "disclosures",
+    order=30,
+    title="最新党务公开",
+    template="disclosures/home_section.html",
+    loader=_home_loader,
+)
+
+ITEM = "/disclosures/{item_id:int}"
+routes: list[BaseRoute] = [
+    Route("/disclosures", board, methods=["GET"]),
+    Route("/disclosures/feed.atom", feed, methods=["GET"]),
+    Route("/disclosures/work", work, methods=["GET"]),
+    Route("/disclosures/new", new_form, methods=["GET"]),
+    Route("/disclosures/new", create, methods=["POST"]),
+    Route("/disclosures/catalogue", catalogue, methods=["GET"]),
+    Route("/disclosures/catalogue", save_category, methods=["POST"]),
+    Route(ITEM, item, methods=["GET"]),
+    Route(ITEM + "/edit", edit_form, methods=["GET"]),
+    Route(ITEM + "/edit", update, methods=["POST"]),
+    Route(ITEM + "/correct", correct_form, methods=["GET"]),
+    Route(ITEM + "/correct", correct, methods=["POST"]),
+    Route(ITEM + "/revisions/{number:int}", revision, methods=["GET"]),
+    Route(ITEM + "/feedback", feedback, methods=["POST"]),
+    Route(ITEM + "/feedback/{feedback_id:int}/answer", answer, methods=["POST"]),
+    Route(ITEM + "/receipts", receipts, methods=["GET"]),
+    Route(ITEM + "/print", printable, methods=["GET"]),
+    Route(ITEM + "/{step:str}", transition, methods=["POST"]),
+    *api_routes,
+]

@@ -1,9 +1,99 @@
-"""Demo data for this part (filled in by its issue)."""
+"""Demo boards: the four site boards, a branch-internal board, and some discussion."""
 
 from __future__ import annotations
 
+import dataclasses
+
+from forum.boards import actions
+from forum.boards.models import Board
 from forum.demo_context import DemoContext
+from forum.policy import Viewer
+from forum.viewer import viewer_for_user
+
+SITE_BOARDS = [
+    ("时事热点", "discussion", "关注时事，理性讨论。", actions.PUBLIC_MATRIX),
+    (
+        "党务公开讨论",
+        "discussion",
+        "围绕已公开的党务事项交流意见。",
+        {
+            **actions.PUBLIC_MATRIX,
+            "start_topic": ("probationary", "org_subtree", True),
+            "reply": ("activist", "org_subtree", True),
+        },
+    ),
+    ("学习园地", "discussion", "理论学习心得与资料分享。", actions.PUBLIC_MATRIX),
+    (
+        "在线咨询",
+        "consultation",
+        "党务工作问题在线咨询，由组织工作人员解答。",
+        {**actions.PUBLIC_MATRIX, "start_topic": ("public", "logged_in", False)},
+    ),
+]
+
+DISCUSSIONS = [
+    (
+        "学习园地",
+        "full_member",
+        "推进基层党建工作的几点体会",
+        "结合本支部实际，谈谈如何**推进基层党建工作**：\n\n"
+        "1. 抓好“三会一课”\n2. 落实主题党日\n3. 加强党员教育管理",
+        [
+            ("probationary", "很有启发，我们支部也在落实主题党日。"),
+            ("secretary", "@full_member 写得好，下次支部党员大会上交流一下。"),
+        ],
+    ),
+    (
+        "时事热点",
+        "activist",
+        "关于社区志愿服务的讨论",
+        "大家所在的社区最近有哪些志愿服务活动？",
+        [("full_member", "我们社区每周六有义务理发。")],
+    ),
+    (
+        "在线咨询",
+        "applicant",
+        "入党申请书应该交给谁？",
+        "我想递交入党申请书，请问应该交给哪个组织？",
+        [("secretary", "请交给你工作单位所在的党支部，支部会在一个月内派人谈话。")],
+    ),
+]
+
+
+async def _viewer(ctx: DemoContext, key: str) -> Viewer:
+    return await viewer_for_user(ctx.users[key].id)
 
 
 async def seed(ctx: DemoContext) -> None:
-    return None
+    if await Board.exists(org_id=None, name="时事热点"):
+        return
+    boards: dict[str, Board] = {}
+    for position, (name, kind, description, matrix) in enumerate(SITE_BOARDS):
+        boards[name] = await actions.do_create_board(
+            name, kind=kind, description=description, position=position, matrix=matrix
+        )
+    branch = ctx.branches[0]
+    internal = await actions.do_create_board(
+        f"{branch.name}内部交流",
+        org=branch,
+        description="仅本支部党员和积极分子可见。",
+        matrix=actions.DEFAULT_ORG_MATRIX,
+    )
+    boards[internal.name] = internal
+    from forum.boards import queries
+
+    index = await queries.board_index()
+    for board_name, author, title, body, replies in DISCUSSIONS:
+        board = index.boards[boards[board_name].id]
+        topic = await actions.create_topic(await _viewer(ctx, author), board, title, body)
+        for who, text in replies:
+            topic.access = board.access
+            await actions.create_post(await _viewer(ctx, who), topic, text)
+    secretary = dataclasses.replace(await _viewer(ctx, "secretary"))
+    internal_board = index.boards[internal.id]
+    await actions.create_topic(
+        secretary,
+        internal_board,
+        "本月主题党日安排",
+        "本月主题党日定于最后一个周五下午，请大家准时参加。",
+    )

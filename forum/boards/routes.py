@@ -1,7 +1,385 @@
-"""Routes of this part (filled in by its issue)."""
+"""HTML pages of the forum (论坛): board list, board, topic, posting, notifications, search."""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from typing import Any
 
-routes: list[BaseRoute] = []
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from forum.boards import (
+    actions,
+    queries,
+    realtime_channels,  # noqa: F401  (registers the `topic` channel kind)
+)
+from forum.boards.api import routes as api_routes
+from forum.boards.extensions import load_board_moderator_ids
+from forum.boards.feeds import board_feed
+from forum.boards.models import Board, Post, Topic
+from forum.errors import ActionError, NotFound
+from forum.home import register_home_section
+from forum.http import int_param, read_form, viewer_of
+from forum.models import ROLE_LABELS, STATUS_LABELS, Org, User
+from forum.policy import (
+    BOARD_SCOPES,
+    BOARD_VERBS,
+    Viewer,
+    can_admin_board,
+    can_create_boards,
+    can_read_board,
+    can_reply_topic,
+    can_see_revisions,
+    can_start_topic,
+    ensure,
+    ensure_visible,
+)
+from forum.templating import render
+from forum.viewer import register_viewer_extension
+from realtime import events
+
+register_viewer_extension(load_board_moderator_ids)
+
+VERB_LABELS = {
+    "see": "看到版块",
+    "read": "阅读主题",
+    "start_topic": "发起主题",
+    "reply": "回复",
+    "attach": "上传附件",
+    "moderate": "管理版块",
+}
+SCOPE_LABELS = {
+    "anyone": "所有人（含游客）",
+    "logged_in": "已登录用户",
+    "org_subtree": "本组织及下级组织成员",
+    "org_only": "仅本组织成员",
+}
+
+
+async def _page(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> Response:
+    context["notification_count"] = await queries.unread_notification_count(viewer_of(request))
+    request.scope["nav"] = "forum"
+    return render(request, name, context, status_code=status_code)
+
+
+async def _board(request: Request) -> Board:
+    return await queries.get_board_for(
+        viewer_of(request), int_param(request.path_params["board_id"])
+    )
+
+
+async def _topic(request: Request) -> Topic:
+    return await queries.get_topic_for(
+        viewer_of(request), int_param(request.path_params["topic_id"])
+    )
+
+
+async def _post(request: Request, topic: Topic) -> Post:
+    return await queries.get_post(topic, int_param(request.path_params["number"]))
+
+
+def _post_url(topic_id: int, number: int) -> str:
+    return f"/t/{topic_id}?from={max(1, number)}#p{number}"
+
+
+async def board_list(request: Request) -> Response:
+    lists = await queries.board_list(viewer_of(request))
+    return await _page(request, "boards/board_list.html", {"lists": lists})
+
+
+async def board_page(request: Request) -> Response:
+    viewer = viewer_of(request)
+    board = await _board(request)
+    ensure_visible(can_read_board(viewer, board.access))
+    cursor = queries.parse_topic_cursor(request.query_params.get("cursor"))
+    page = await queries.board_topics(viewer, board, cursor)
+    return await _page(request, "boards/board.html", {"board": board, "page": page})
+
+
+async def new_topic(request: Request) -> Response:
+    viewer = viewer_of(request)
+    board = await _board(request)
+    ensure(can_start_topic(viewer, board.access))
+    form: dict[str, Any] = {"title": "", "body": ""}
+    if request.method == "POST":
+        data = await read_form(request)
+        form = {"title": data.get("title", ""), "body": data.get("body", "")}
+        try:
+            topic = await actions.create_topic(viewer, board, form["title"], form["body"])
+        except ActionError as exc:
+            context = {"board": board, "form": form, "error": exc.message}
+            return await _page(request, "boards/new_topic.html", context, status_code=400)
+        return RedirectResponse(f"/t/{topic.id}", status_code=303)
+    return await _page(
+        request, "boards/new_topic.html", {"board": board, "form": form, "error": ""}
+    )
+
+
+async def topic_page(request: Request) -> Response:
+    viewer = viewer_of(request)
+    topic = await _topic(request)
+    start = int_param(request.query_params.get("from", "1"))
+    view = await queries.topic_view(viewer, topic, start)
+    if view.posts:
+        await actions.mark_read(viewer, topic, view.posts[-1].number)
+    last_id = await events.head(f"topic:{topic.id}")
+    return await _page(
+        request, "boards/topic.html", {"view": view, "topic": topic, "channel_last_id": last_id}
+    )
+
+
+async def post_link(request: Request) -> Response:
+    topic = await _topic(request)
+    number = int_param(request.path_params["number"])
+    return RedirectResponse(_post_url(topic.id, number), status_code=303)
+
+
+async def first_unread(request: Request) -> Response:
+    viewer = viewer_of(request)
+    topic = await _topic(request)
+    view = await queries.topic_view(viewer, topic, 1)
+    number = min((view.last_read or 0) + 1, topic.last_number)
+    return RedirectResponse(_post_url(topic.id, number), status_code=303)
+
+
+async def reply(request: Request) -> Response:
+    viewer = viewer_of(request)
+    topic = await _topic(request)
+    ensure(can_reply_topic(viewer, topic))
+    quoted: Post | None = None
+    body = ""
+    if request.method == "POST":
+        data = await read_form(request)
+        body = str(data.get("body", ""))
+        if data.get("reply_to"):
+            quoted = await queries.get_post(topic, int_param(data.get("reply_to")))
+        try:
+            post = await actions.create_post(viewer, topic, data.get("body"), reply_to=quoted)
+        except ActionError as exc:
+            context = {"topic": topic, "body": body, "quoted": quoted, "error": exc.message}
+            return await _page(request, "boards/reply.html", context, status_code=400)
+        return RedirectResponse(_post_url(topic.id, post.number), status_code=303)
+    if request.query_params.get("quote"):
+        quoted = await queries.get_post(topic, int_param(request.query_params.get("quote")))
+        ensure_visible(not quoted.deleted and not quoted.hidden)
+        body = actions.quote_text(quoted, quoted.author.display_name)
+    return await _page(
+        request, "boards/reply.html", {"topic": topic, "body": body, "quoted": quoted, "error": ""}
+    )
+
+
+async def edit(request: Request) -> Response:
+    viewer = viewer_of(request)
+    topic = await _topic(request)
+    post = await _post(request, topic)
+    body, reason, error = post.body_raw, "", ""
+    if request.method == "POST":
+        data = await read_form(request)
+        body, reason = str(data.get("body", "")), str(data.get("reason", ""))
+        try:
+            await actions.edit_post(viewer, topic, post, data.get("body"), reason)
+        except ActionError as exc:
+            error = exc.message
+        else:
+            return RedirectResponse(_post_url(topic.id, post.number), status_code=303)
+    else:
+        from forum.policy import can_edit_post
+
+        ensure(can_edit_post(viewer, topic, post))
+    context = {"topic": topic, "post": post, "body": body, "reason": reason, "error": error}
+    return await _page(request, "boards/edit_post.html", context, status_code=400 if error else 200)
+
+
+async def history(request: Request) -> Response:
+    viewer = viewer_of(request)
+    topic = await _topic(request)
+    post = await _post(request, topic)
+    ensure_visible(can_see_revisions(viewer, topic, post))
+    revisions = await queries.revisions(post)
+    return await _page(
+        request, "boards/history.html", {"topic": topic, "post": post, "revisions": revisions}
+    )
+
+
+async def post_action(request: Request) -> Response:
+    viewer = viewer_of(request)
+    topic = await _topic(request)
+    post = await _post(request, topic)
+    data = await read_form(request)
+    action = request.path_params["action"]
+    if action == "delete":
+        await actions.delete_post(viewer, topic, post)
+    elif action == "like":
+        await actions.toggle_like(viewer, topic, post)
+    elif action == "hide":
+        reason = str(data.get("reason", ""))[: actions.REASON_MAX]
+        await actions.set_post_hidden(viewer, topic, post, data.get("hidden") != "0", reason)
+    elif action == "accept":
+        await actions.accept_post(viewer, topic, post)
+    else:
+        raise NotFound()
+    return RedirectResponse(_post_url(topic.id, post.number), status_code=303)
+
+
+async def topic_action(request: Request) -> Response:
+    viewer = viewer_of(request)
+    topic = await _topic(request)
+    data = await read_form(request)
+    value = data.get("value") != "0"
+    action = request.path_params["action"]
+    if action == "pin":
+        await actions.pin_topic(viewer, topic, value)
+    elif action == "close":
+        await actions.close_topic(viewer, topic, value)
+    elif action == "hide":
+        await actions.hide_topic(viewer, topic, value)
+    else:
+        raise NotFound()
+    return RedirectResponse(f"/t/{topic.id}", status_code=303)
+
+
+async def notifications(request: Request) -> Response:
+    viewer = viewer_of(request)
+    ensure_visible(viewer.is_authenticated)
+    before = request.query_params.get("before")
+    rows, next_before = await queries.notifications(viewer, int_param(before) if before else None)
+    return await _page(
+        request, "boards/notifications.html", {"rows": rows, "next_before": next_before}
+    )
+
+
+async def notifications_read(request: Request) -> Response:
+    await read_form(request)
+    await actions.mark_all_notifications_read(viewer_of(request))
+    return RedirectResponse("/forum/notifications", status_code=303)
+
+
+async def search(request: Request) -> Response:
+    viewer = viewer_of(request)
+    text = " ".join(request.query_params.get("q", "").split())[:100]
+    before = request.query_params.get("before")
+    posts, next_before = await queries.search_posts(
+        viewer, text, int_param(before) if before else None
+    )
+    context = {"q": text, "posts": posts, "next_before": next_before}
+    return await _page(request, "boards/search.html", context)
+
+
+async def grants(request: Request) -> Response:
+    viewer = viewer_of(request)
+    board = await _board(request)
+    ensure_visible(can_admin_board(viewer, board.access))
+    error = ""
+    if request.method == "POST":
+        data = await read_form(request)
+        try:
+            matrix = actions.clean_matrix({k: v for k, v in data.items() if isinstance(v, str)})
+            await actions.update_grants(viewer, board, matrix)
+        except ActionError as exc:
+            error = exc.message
+        else:
+            return RedirectResponse(f"/forum/b/{board.id}/grants?saved=1", status_code=303)
+    context = {
+        "board": board,
+        "verbs": BOARD_VERBS,
+        "scopes": BOARD_SCOPES,
+        "verb_labels": VERB_LABELS,
+        "scope_labels": SCOPE_LABELS,
+        "status_labels": STATUS_LABELS,
+        "error": error,
+        "saved": request.query_params.get("saved") == "1",
+        "moderators": await queries.board_moderators(board),
+        "role_labels": ROLE_LABELS,
+    }
+    return await _page(request, "boards/grants.html", context, status_code=400 if error else 200)
+
+
+async def add_moderator(request: Request) -> Response:
+    viewer = viewer_of(request)
+    board = await _board(request)
+    ensure_visible(can_admin_board(viewer, board.access))
+    data = await read_form(request)
+    username = str(data.get("username", "")).strip()
+    user = org = None
+    if username:
+        user = await User.get_or_none(username=username[:64])
+        if user is None:
+            raise ActionError("找不到该用户名", field="username")
+    elif data.get("org_id"):
+        org = await Org.get_or_none(id=int_param(data.get("org_id")))
+    await actions.add_moderator(viewer, board, user=user, org=org, role=str(data.get("role", "")))
+    return RedirectResponse(f"/forum/b/{board.id}/grants#moderators", status_code=303)
+
+
+async def remove_moderator(request: Request) -> Response:
+    viewer = viewer_of(request)
+    board = await _board(request)
+    ensure_visible(can_admin_board(viewer, board.access))
+    await read_form(request)
+    await actions.remove_moderator(viewer, board, int_param(request.path_params["grant_id"]))
+    return RedirectResponse(f"/forum/b/{board.id}/grants#moderators", status_code=303)
+
+
+async def new_board(request: Request) -> Response:
+    viewer = viewer_of(request)
+    ensure_visible(can_create_boards(viewer))
+    orgs = await queries.creatable_orgs(viewer)
+    form: dict[str, Any] = {"name": "", "description": "", "kind": "discussion", "org_id": ""}
+    error = ""
+    if request.method == "POST":
+        data = await read_form(request)
+        form = {k: str(data.get(k, "")) for k in form}
+        org = next((o for o in orgs if str(o.id) == form["org_id"]), None)
+        if form["org_id"] and org is None:
+            raise NotFound()
+        try:
+            board = await actions.create_board(
+                viewer, org, form["name"], form["kind"], form["description"]
+            )
+        except ActionError as exc:
+            error = exc.message
+        else:
+            return RedirectResponse(f"/forum/b/{board.id}/grants", status_code=303)
+    context = {"orgs": orgs, "form": form, "error": error}
+    return await _page(request, "boards/new_board.html", context, status_code=400 if error else 200)
+
+
+async def home_section(viewer: Viewer) -> dict[str, Any] | None:
+    lists = await queries.board_list(viewer)
+    rows = [r for r in lists.site + lists.mine if r.unread] or (lists.site + lists.mine)[:4]
+    count = await queries.unread_notification_count(viewer)
+    return {"board_rows": rows[:6], "home_notification_count": count}
+
+
+register_home_section(
+    "boards", order=20, title="论坛", template="boards/_home.html", loader=home_section
+)
+
+routes: list[BaseRoute] = [
+    Route("/forum", board_list, methods=["GET"]),
+    Route("/forum/search", search, methods=["GET"]),
+    Route("/forum/notifications", notifications, methods=["GET"]),
+    Route("/forum/notifications/read", notifications_read, methods=["POST"]),
+    Route("/forum/b/{board_id:int}", board_page, methods=["GET"]),
+    Route("/forum/b/{board_id:int}/new", new_topic, methods=["GET", "POST"]),
+    Route("/forum/boards/new", new_board, methods=["GET", "POST"]),
+    Route("/forum/b/{board_id:int}/grants", grants, methods=["GET", "POST"]),
+    Route("/forum/b/{board_id:int}/moderators", add_moderator, methods=["POST"]),
+    Route(
+        "/forum/b/{board_id:int}/moderators/{grant_id:int}/delete",
+        remove_moderator,
+        methods=["POST"],
+    ),
+    Route("/forum/b/{board_id:int}/feed.atom", board_feed, methods=["GET"]),
+    Route("/t/{topic_id:int}", topic_page, methods=["GET"]),
+    Route("/t/{topic_id:int}/unread", first_unread, methods=["GET"]),
+    Route("/t/{topic_id:int}/reply", reply, methods=["GET", "POST"]),
+    Route("/t/{topic_id:int}/{action:str}", topic_action, methods=["POST"]),
+    Route("/t/{topic_id:int}/{number:int}", post_link, methods=["GET"]),
+    Route("/t/{topic_id:int}/{number:int}/edit", edit, methods=["GET", "POST"]),
+    Route("/t/{topic_id:int}/{number:int}/history", history, methods=["GET"]),
+    Route("/t/{topic_id:int}/{number:int}/{action:str}", post_action, methods=["POST"]),
+    *api_routes,
+]

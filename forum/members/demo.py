@@ -1,9 +1,97 @@
-"""Demo data for this part (filled in by its issue)."""
+"""Demo data for the directory: record history, development contacts and reviews, a floating
+registration for the demo floating member, and transfers in several states (one expired)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from forum.demo_context import DemoContext
+from forum.members.models import (
+    DevelopmentContact,
+    DevelopmentReview,
+    FloatingRecord,
+    MemberChange,
+    Transfer,
+)
+from forum.models import Member
+
+TODAY = dt.date(2026, 11, 1)
 
 
 async def seed(ctx: DemoContext) -> None:
-    return None
+    members = ctx.members
+    full = [m for m in members if str(m.status) == "full" and m.user_id is None]
+    changes = [
+        MemberChange(
+            member_id=m.id,
+            kind="created",
+            summary="建立档案（演示数据）",
+            after={"name": m.name, "status": str(m.status), "id_number": m.id_number_hint},
+        )
+        for m in members
+    ]
+    await MemberChange.bulk_create(changes, batch_size=500)
+    # Introducers, trainers and reviews for people in development.
+    contacts, reviews = [], []
+    for m in members:
+        status = str(m.status)
+        same_branch = [f for f in full if f.org_id == m.org_id]
+        if status in {"activist", "development_target"} and same_branch:
+            contacts.append(
+                DevelopmentContact(
+                    member_id=m.id,
+                    person_id=same_branch[0].id,
+                    kind="trainer",
+                    assigned_on=m.activist_at or TODAY,
+                )
+            )
+            reviews.append(
+                DevelopmentReview(
+                    member_id=m.id,
+                    reviewed_on=TODAY - dt.timedelta(days=ctx.rng.randint(20, 260)),
+                    summary="表现良好，学习积极。",
+                )
+            )
+        if status in {"development_target", "probationary"} and len(same_branch) >= 3:
+            contacts.extend(
+                DevelopmentContact(
+                    member_id=m.id,
+                    person_id=person.id,
+                    kind="introducer",
+                    assigned_on=m.development_target_at or TODAY,
+                )
+                for person in same_branch[1:3]
+            )
+    await DevelopmentContact.bulk_create(contacts, batch_size=500)
+    await DevelopmentReview.bulk_create(reviews, batch_size=500)
+    floating_user = ctx.users.get("floating")
+    if floating_user is not None:
+        member = await Member.get_or_none(user_id=floating_user.id)
+        if member is not None and member.host_org_id is not None:
+            await FloatingRecord.create(
+                member_id=member.id,
+                direction="outflow",
+                certificate_number="LD2026-0001",
+                host_org_id=member.host_org_id,
+                starts_on=TODAY - dt.timedelta(days=60),
+                ends_on=TODAY + dt.timedelta(days=120),
+            )
+    movers = [m for m in full if m.org_id == ctx.branches[1].id][:3]
+    states = [
+        ("requested", None, None),
+        ("letter_issued", TODAY - dt.timedelta(days=10), TODAY + dt.timedelta(days=80)),
+        ("expired", TODAY - dt.timedelta(days=120), TODAY - dt.timedelta(days=30)),
+    ]
+    for mover, (state, issued, expires) in zip(movers, states, strict=False):
+        transfer = await Transfer.create(
+            member_id=mover.id,
+            from_org_id=mover.org_id,
+            to_org_id=ctx.branches[3].id,
+            state=state,
+            reason="工作调动",
+            letter_issued_on=issued,
+            letter_expires_on=expires,
+        )
+        if issued is not None:
+            transfer.letter_number = f"{issued.year}-{transfer.id:06d}"
+            await transfer.save(update_fields=["letter_number"])

@@ -1,5 +1,167 @@
-"""Policy predicates for directory (filled in by its issue)."""
+"""Policy for the member directory and archives (电子档案): field visibility, workflows.
+
+Members see the public card of members in their own org tree; admins of the subtree see
+the full record; everyone else sees nothing (404). Revealing a full ID number is an admin
+act inside that admin's scope.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import TYPE_CHECKING, Protocol
+
+from forum.policy.core import (
+    HasPath,
+    Viewer,
+    can_manage_org,
+    can_see_member,
+    can_see_member_record,
+)
+
+if TYPE_CHECKING:
+    from forum.models import Member
+
+__all__ = [
+    "PUBLIC_MEMBER_FIELDS",
+    "RECORD_MEMBER_FIELDS",
+    "can_accept_transfer",
+    "can_approve_transfer",
+    "can_create_member_in",
+    "can_edit_member",
+    "can_export_members",
+    "can_import_members",
+    "can_manage_development",
+    "can_manage_floating",
+    "can_register_inflow",
+    "can_request_transfer",
+    "can_see_member_changes",
+    "can_see_member_field",
+    "can_see_member_stats",
+    "can_see_transfer",
+    "directory_scope_paths",
+]
+
+# The directory card: what fellow members of the same org tree see.
+PUBLIC_MEMBER_FIELDS = frozenset({"name", "org", "group", "roles", "status"})
+# Everything else on the record (the ID number itself is shown masked unless revealed).
+RECORD_MEMBER_FIELDS = frozenset(
+    {
+        "sex",
+        "birth_date",
+        "age",
+        "ethnicity",
+        "native_place",
+        "id_number",
+        "phone",
+        "email",
+        "education",
+        "workplace",
+        "position",
+        "milestones",
+        "development",
+        "floating",
+        "discipline",
+        "archive_location",
+        "transfers",
+        "changes",
+    }
+)
+
+
+class TransferLike(Protocol):
+    """What the transfer predicates read: both orgs (loaded) and the member id."""
+
+    member_id: int
+
+    @property
+    def from_org(self) -> HasPath: ...
+
+    @property
+    def to_org(self) -> HasPath: ...
+
+
+def directory_scope_paths(viewer: Viewer) -> tuple[str, ...] | None:
+    """Org-path prefixes whose members the viewer may list; None = the whole tree."""
+    if viewer.suspended:
+        return ()
+    if viewer.is_site_admin:
+        return None
+    paths = list(viewer.admin_paths)
+    if viewer.home_path is not None:
+        paths.append(viewer.home_path)
+    return tuple(paths)
+
+
+def can_see_member_field(viewer: Viewer, member: Member, field: str) -> bool:
+    """Field-level visibility (domain.md §8): the card to the org tree, the rest to admins."""
+    if field in PUBLIC_MEMBER_FIELDS:
+        return can_see_member(viewer, member)
+    if field not in RECORD_MEMBER_FIELDS:
+        return False
+    if field == "changes":
+        return can_see_member_changes(viewer, member)
+    return can_see_member_record(viewer, member)
+
+
+def can_see_member_changes(viewer: Viewer, member: Member) -> bool:
+    """The full change history (who changed what) is for admins of the member's scope."""
+    return can_manage_org(viewer, member.org)
+
+
+def can_edit_member(viewer: Viewer, member: Member) -> bool:
+    return can_manage_org(viewer, member.org)
+
+
+def can_create_member_in(viewer: Viewer, org: HasPath) -> bool:
+    return can_manage_org(viewer, org)
+
+
+def can_import_members(viewer: Viewer, org: HasPath) -> bool:
+    return can_manage_org(viewer, org)
+
+
+def can_export_members(viewer: Viewer, org: HasPath) -> bool:
+    return can_manage_org(viewer, org)
+
+
+def can_see_member_stats(viewer: Viewer, org: HasPath) -> bool:
+    return can_manage_org(viewer, org)
+
+
+def can_manage_development(viewer: Viewer, member: Member) -> bool:
+    """Development steps, introducers, reviews: admins of the scope, never on oneself."""
+    return can_manage_org(viewer, member.org) and viewer.member_id != member.id
+
+
+def can_manage_floating(viewer: Viewer, member: Member) -> bool:
+    """Out-flow registration belongs to the home side."""
+    return can_manage_org(viewer, member.org)
+
+
+def can_register_inflow(viewer: Viewer, host_org: HasPath) -> bool:
+    """In-flow registration belongs to the host side (the member may be outside its scope)."""
+    return can_manage_org(viewer, host_org)
+
+
+def can_request_transfer(viewer: Viewer, member: Member) -> bool:
+    if viewer.suspended:
+        return False
+    return can_manage_org(viewer, member.org) or viewer.member_id == member.id
+
+
+def can_see_transfer(viewer: Viewer, transfer: TransferLike) -> bool:
+    """Both sides see the slip, and so does the member."""
+    return (
+        can_manage_org(viewer, transfer.from_org)
+        or can_manage_org(viewer, transfer.to_org)
+        or (viewer.member_id == transfer.member_id and not viewer.suspended)
+    )
+
+
+def can_approve_transfer(viewer: Viewer, transfer: TransferLike) -> bool:
+    """Outgoing side: approve, issue the letter, record the receipt."""
+    return can_manage_org(viewer, transfer.from_org)
+
+
+def can_accept_transfer(viewer: Viewer, transfer: TransferLike) -> bool:
+    """Receiving side: accept and place the member."""
+    return can_manage_org(viewer, transfer.to_org)

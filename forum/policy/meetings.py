@@ -1,5 +1,340 @@
-"""Policy predicates for meetings (filled in by its issue)."""
+"""Meetings (三会一课, 组织生活会): who may see, attend, speak, vote and host.
+
+Rights come from membership status and discipline flags (domain.md §2), never from a role:
+only full members with voting rights in the meeting's own org vote; probationary members
+attend and speak; applicants, activists and development targets may sit in (列席) where the
+meeting type allows; floating members (流动党员) join their host org's meetings as guests and
+never vote there. Roles only give the right to host.
+
+A `Seat` holds the viewer's facts inside one meeting (on the roll, checked in, muted,
+removed); the websocket and HTTP handlers load it fresh for every inbound action, so a
+member muted or removed mid-meeting loses the right at once.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from dataclasses import dataclass
+from typing import Protocol
+
+from forum.policy.core import (
+    ADMIN_ROLES,
+    Viewer,
+    can_admin_site,
+    can_vote_in,
+    has_voting_rights,
+    in_subtree,
+)
+from realtime.meetings.votes import results_visible
+
+__all__ = [
+    "COMMITTEE_ROLES",
+    "MEETING_HOST_ROLES",
+    "MEETING_RULES",
+    "NO_SEAT",
+    "MeetingRule",
+    "Seat",
+    "branch_path_of",
+    "can_archive_meeting",
+    "can_attend_meeting",
+    "can_cast_ballot",
+    "can_check_in_meeting",
+    "can_correct_minutes",
+    "can_edit_meeting",
+    "can_edit_minutes",
+    "can_enter_written_opinion",
+    "can_host_meeting",
+    "can_manage_votes",
+    "can_moderate_meeting",
+    "can_raise_hand",
+    "can_request_leave",
+    "can_schedule_meeting",
+    "can_see_meeting",
+    "can_see_minutes",
+    "can_see_vote_results",
+    "can_speak_in_meeting",
+    "meeting_role",
+]
+
+# The branch committee (支委会): the org's elected posts.
+COMMITTEE_ROLES = frozenset(
+    {
+        "secretary",
+        "deputy_secretary",
+        "organization_member",
+        "publicity_member",
+        "discipline_member",
+    }
+)
+# Who schedules and hosts an org's meetings (plus anyone the host names on the meeting).
+MEETING_HOST_ROLES = ADMIN_ROLES | {"group_leader"}
+
+
+@dataclass(frozen=True)
+class MeetingRule:
+    label: str
+    org_kind: str  # the kind of org that holds it
+    roll: str  # "all" (every branch member), "committee", "group"
+    sit_in: bool  # applicants/activists/development targets may sit in (列席)
+    everyone_speaks: bool  # those sitting in may speak too (open exchange)
+    vote_kinds: frozenset[str]
+    frequency_days: int  # the usual frequency, for overdue flags (domain.md §3)
+
+
+_ALL_KINDS = frozenset({"motion", "admission", "conversion", "election"})
+MEETING_RULES: dict[str, MeetingRule] = {
+    "branch_plenary": MeetingRule("支部党员大会", "branch", "all", True, False, _ALL_KINDS, 92),
+    "branch_committee": MeetingRule(
+        "支委会", "branch", "committee", False, False, frozenset({"motion"}), 31
+    ),
+    # A group carries out tasks and decides nothing: no votes in group meetings.
+    "group_meeting": MeetingRule("党小组会", "group", "group", False, False, frozenset(), 31),
+    "party_lecture": MeetingRule("党课", "branch", "all", True, False, frozenset(), 92),
+    "theme_day": MeetingRule("主题党日", "branch", "all", True, False, frozenset(), 31),
+    "org_life": MeetingRule(
+        "组织生活会", "branch", "all", False, False, frozenset({"motion"}), 366
+    ),
+    "open_exchange": MeetingRule("思想交流会", "branch", "all", True, True, frozenset(), 0),
+}
+
+
+class MeetingLike(Protocol):
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def org_id(self) -> int: ...
+
+    @property
+    def org_path(self) -> str: ...
+
+    @property
+    def paused(self) -> bool: ...
+
+    @property
+    def discussion_locked(self) -> bool: ...
+
+    @property
+    def host_user_ids(self) -> list[int]: ...
+
+
+class VoteLike(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def secret(self) -> bool: ...
+
+
+class OrgLike(Protocol):
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def is_active(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Seat:
+    """The viewer's facts inside one meeting, loaded fresh for every action."""
+
+    on_roll: bool = False  # on the expected roll generated at the start
+    voter: bool = False  # counted among the expected voters at the start
+    guest: bool = False  # a floating member hosted here
+    checked_in: bool = False
+    on_leave: bool = False
+    muted: bool = False
+    removed: bool = False
+
+
+NO_SEAT = Seat()
+
+
+def branch_path_of(meeting: MeetingLike) -> str:
+    """The branch a meeting belongs to (a group meeting's parent branch)."""
+    if MEETING_RULES[str(meeting.type)].org_kind == "group":
+        return meeting.org_path.rstrip("/").rsplit("/", 1)[0] + "/"
+    return meeting.org_path
+
+
+def _is_guest(viewer: Viewer, meeting: MeetingLike) -> bool:
+    branch = branch_path_of(meeting)
+    return (
+        viewer.floating
+        and viewer.host_org_path is not None
+        and in_subtree(viewer.host_org_path, branch)
+        and not (viewer.org_path is not None and in_subtree(viewer.org_path, branch))
+    )
+
+
+def _on_expected_roll(viewer: Viewer, meeting: MeetingLike, seat: Seat) -> bool:
+    rule = MEETING_RULES[str(meeting.type)]
+    if rule.roll == "committee":
+        return viewer.holds_role_at(COMMITTEE_ROLES, meeting.org_id)
+    if rule.roll == "group" and seat.on_roll and not seat.guest:
+        return True  # a branch-level member listed in the group by `Member.group`
+    return viewer.org_path is not None and in_subtree(viewer.org_path, meeting.org_path)
+
+
+def meeting_role(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEAT) -> str:
+    """ "voter", "participant" (attends and speaks), "observer" (sits in) or "none"."""
+    if not viewer.is_member or viewer.suspended or viewer.membership_suspended or seat.removed:
+        return "none"
+    rule = MEETING_RULES[str(meeting.type)]
+    if _is_guest(viewer, meeting):
+        ok = rule.roll == "all" and viewer.status in {"full", "probationary"}
+        return "participant" if ok else "none"
+    if not _on_expected_roll(viewer, meeting, seat):
+        return "none"
+    if viewer.status == "full":
+        # Roles never grant the vote (a committee post included): status and flags do.
+        voting = has_voting_rights(viewer) and can_vote_in(viewer, _PathOnly(meeting.org_path))
+        return "voter" if voting and rule.vote_kinds else "participant"
+    if viewer.status == "probationary":
+        return "participant"
+    if rule.sit_in:
+        return "participant" if rule.everyone_speaks else "observer"
+    return "none"
+
+
+@dataclass
+class _PathOnly:
+    path: str
+
+
+def can_schedule_meeting(viewer: Viewer, org: OrgLike) -> bool:
+    if viewer.suspended or not org.is_active:
+        return False
+    if str(org.kind) not in {rule.org_kind for rule in MEETING_RULES.values()}:
+        return False
+    return can_admin_site(viewer) or viewer.has_role_over(MEETING_HOST_ROLES, org.path)
+
+
+def can_host_meeting(viewer: Viewer, meeting: MeetingLike) -> bool:
+    """The secretary (or an admin above) or whom they named as host."""
+    if viewer.suspended or viewer.user_id is None:
+        return False
+    return (
+        viewer.user_id in meeting.host_user_ids
+        or can_admin_site(viewer)
+        or viewer.has_role_over(MEETING_HOST_ROLES, meeting.org_path)
+    )
+
+
+def can_see_meeting(viewer: Viewer, meeting: MeetingLike) -> bool:
+    """Members of the branch (and guests, and admins above); drafts only to hosts."""
+    if can_host_meeting(viewer, meeting):
+        return True
+    if str(meeting.status) == "draft" or viewer.suspended or not viewer.is_member:
+        return False
+    branch = branch_path_of(meeting)
+    if viewer.org_path is not None and in_subtree(viewer.org_path, branch):
+        return True
+    return _is_guest(viewer, meeting) or viewer.has_role_over(ADMIN_ROLES, meeting.org_path)
+
+
+def can_attend_meeting(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEAT) -> bool:
+    """Join the live room (hosts always; others by their role in this meeting)."""
+    if str(meeting.status) not in {"scheduled", "live"}:
+        return False
+    if can_host_meeting(viewer, meeting):
+        return True
+    return meeting_role(viewer, meeting, seat) != "none"
+
+
+def can_request_leave(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEAT) -> bool:
+    """请假 before the start, by those expected to attend."""
+    if str(meeting.status) != "scheduled" or _is_guest(viewer, meeting):
+        return False
+    return meeting_role(viewer, meeting, seat) in {"voter", "participant"}
+
+
+def can_check_in_meeting(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEAT) -> bool:
+    if str(meeting.status) != "live" or seat.checked_in or seat.removed:
+        return False
+    return meeting_role(viewer, meeting, seat) != "none"
+
+
+def can_speak_in_meeting(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEAT) -> bool:
+    """Post a discussion message: checked in, not muted or silenced, discussion open."""
+    if str(meeting.status) != "live" or viewer.silenced or viewer.suspended:
+        return False
+    if seat.removed or seat.muted:
+        return False
+    if can_host_meeting(viewer, meeting):
+        return True
+    if meeting.paused or meeting.discussion_locked or not seat.checked_in:
+        return False
+    return meeting_role(viewer, meeting, seat) in {"voter", "participant"}
+
+
+def can_raise_hand(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEAT) -> bool:
+    return can_speak_in_meeting(viewer, meeting, seat)
+
+
+def can_moderate_meeting(viewer: Viewer, meeting: MeetingLike) -> bool:
+    """Give the floor, mute, remove messages, lock, move the agenda, pause: hosts, live."""
+    return str(meeting.status) == "live" and can_host_meeting(viewer, meeting)
+
+
+def can_edit_meeting(viewer: Viewer, meeting: MeetingLike) -> bool:
+    """Title, time, agenda, hosts and publication, before the meeting starts."""
+    return str(meeting.status) in {"draft", "scheduled"} and can_host_meeting(viewer, meeting)
+
+
+def can_manage_votes(viewer: Viewer, meeting: MeetingLike) -> bool:
+    rule = MEETING_RULES[str(meeting.type)]
+    return bool(rule.vote_kinds) and can_moderate_meeting(viewer, meeting)
+
+
+def can_cast_ballot(
+    viewer: Viewer, meeting: MeetingLike, vote: VoteLike, seat: Seat = NO_SEAT
+) -> bool:
+    """Strictly by domain rules: a voter on the roll, checked in, with rights right now.
+
+    Muting stops speech, not the vote; removal from the room stops both.
+    """
+    if str(meeting.status) != "live" or str(vote.state) != "open":
+        return False
+    if not (seat.voter and seat.checked_in) or seat.removed or seat.guest:
+        return False
+    return meeting_role(viewer, meeting, seat) == "voter"
+
+
+def can_enter_written_opinion(viewer: Viewer, meeting: MeetingLike, vote: VoteLike) -> bool:
+    """书面意见 of absent voters, for admission and conversion questions not yet closed."""
+    return (
+        str(vote.kind) in {"admission", "conversion"}
+        and str(vote.state) in {"unpublished", "open"}
+        and can_manage_votes(viewer, meeting)
+    )
+
+
+def can_see_vote_results(viewer: Viewer, meeting: MeetingLike, vote: VoteLike) -> bool:
+    """Secret ballots stay hidden until closed, for hosts as for everyone."""
+    return can_see_meeting(viewer, meeting) and results_visible(vote.secret, str(vote.state))
+
+
+def can_see_minutes(viewer: Viewer, meeting: MeetingLike) -> bool:
+    return str(meeting.status) in {"ended", "archived"} and can_see_meeting(viewer, meeting)
+
+
+def can_edit_minutes(viewer: Viewer, meeting: MeetingLike) -> bool:
+    return str(meeting.status) == "ended" and can_host_meeting(viewer, meeting)
+
+
+def can_archive_meeting(viewer: Viewer, meeting: MeetingLike) -> bool:
+    return can_edit_minutes(viewer, meeting)
+
+
+def can_correct_minutes(viewer: Viewer, meeting: MeetingLike) -> bool:
+    """Archived minutes are immutable: corrections are appended, by hosts."""
+    return str(meeting.status) == "archived" and can_host_meeting(viewer, meeting)

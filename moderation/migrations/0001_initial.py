@@ -7,6 +7,8 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
+    dependencies = [('forum', '0001_initial')]
+
     initial = True
     dependencies = [('forum', '0001_initial')]
 

@@ -18,6 +18,8 @@ from starlette.routing import Mount, Route, WebSocketRoute
 
 from tests.factories import Tree, make_member, make_person, make_tree
 from tests.helpers import Client
+from tests.integration import authz_directory
+from tests.integration.test_transparency_authz import SWEPT as TRANSPARENCY_SWEPT
 
 KINDS = [
     "visitor",
@@ -237,6 +239,9 @@ TABLE: list[Case] = [
     Case("GET", "/api/v1/moderation/audit", "-", only(200, 404, "admin", "sibling_admin")),
 ]
 
+# Each part adds its rows (and builds its objects, and fills its placeholders) from its module.
+TABLE += [Case(*row) for row in authz_directory.CASES]
+
 # Routes deliberately outside this sweep (with the reason), so new routes cannot slip by.
 EXEMPT = {
     ("POST", "/login"): "credentials, covered by tests/integration/test_accounts.py",
@@ -244,6 +249,18 @@ EXEMPT = {
     ("POST", "/register"): "creates a new account, open to everyone by design",
     ("POST", "/me/password"): "needs the current password, covered by test_accounts.py",
 }
+# Parts that sweep their own routes with the same method (their objects, their viewer kinds).
+EXEMPT.update(
+    {key: "swept in tests/integration/test_transparency_authz.py" for key in TRANSPARENCY_SWEPT}
+)
+# Meeting routes: swept with the same viewer kinds by tests/integration/test_meetings_authz.py.
+EXEMPT.update(
+    {
+        (method, route.path): "swept by test_meetings_authz.py"
+        for route in __import__("realtime.meetings.routes", fromlist=["routes"]).routes
+        for method in (getattr(route, "methods", None) or set()) - {"HEAD"}
+    }
+)
 
 
 @dataclass
@@ -251,6 +268,7 @@ class World:
     tree: Tree
     role_in: int
     role_out: int
+    directory: dict[str, Any] = field(default_factory=dict)
 
 
 async def _world() -> World:
@@ -276,11 +294,12 @@ async def _world() -> World:
     role_out = await OrgRole.create(
         user=await make_person(b, "full", username="deputy_b"), org=b, role="deputy_secretary"
     )
-    return World(tree, role_in.id, role_out.id)
+    return World(tree, role_in.id, role_out.id, await authz_directory.build(tree))
 
 
 def _fill(value: str, world: World, target: str) -> str:
     """Put real ids in a path or value; org moves act on group A1 (inside branch A)."""
+    value = authz_directory.fill(value, target, world.directory)
     tree = world.tree
     org = {"in": tree.group_a1 if "move" in value else tree.branch_a, "out": tree.branch_b}.get(
         target, tree.branch_a
@@ -324,8 +343,9 @@ async def test_access_matches_table(client: Client, kind: str) -> None:
 
 def test_every_route_is_in_the_table_or_exempt() -> None:
     from forum.app import create_app
+    from tests.integration.test_boards_authz import COVERED as BOARD_ROUTES  # its own sweep
 
-    covered = {(c.method, c.route) for c in TABLE} | set(EXEMPT)
+    covered = {(c.method, c.route) for c in TABLE} | set(EXEMPT) | BOARD_ROUTES
     routes = [
         r
         for r in create_app(with_lifespan=False).routes

@@ -1,0 +1,655 @@
+"""Writes for boards: policy, validation, render, one transaction, then publish after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from forum import markup
+from forum.boards.models import (
+    Board,
+    BoardGrant,
+    BoardModerator,
+    Like,
+    Notification,
+    NotificationKind,
+    Post,
+    PostRevision,
+    Topic,
+    TopicRead,
+)
+from forum.errors import ActionError
+from forum.models import ROLE_LABELS, STATUS_RANK, Org, User
+from forum.policy import (
+    BOARD_SCOPES,
+    BOARD_VERBS,
+    Viewer,
+    can_accept_post,
+    can_admin_board,
+    can_close_topic,
+    can_create_board,
+    can_delete_post,
+    can_edit_post,
+    can_hide_post,
+    can_hide_topic,
+    can_like_post,
+    can_moderate_topic,
+    can_pin_topic,
+    can_read_topic,
+    can_reply_topic,
+    can_start_topic,
+    ensure,
+)
+from moderation import audit, hooks
+from realtime import events, publisher
+from realtime.events import ChannelEvent
+
+TITLE_MAX = 120
+TITLE_MIN = 2
+BODY_MAX = 20_000
+REASON_MAX = 200
+MAX_MENTIONS = 10
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def clean_title(raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise ActionError("标题格式有误", field="title")
+    title = " ".join(raw.split())
+    if not title:
+        raise ActionError("请填写标题", field="title")
+    if len(title) > TITLE_MAX:
+        raise ActionError(f"标题不能超过 {TITLE_MAX} 个字", field="title")
+    if len(title) < TITLE_MIN:
+        raise ActionError(f"标题至少需要 {TITLE_MIN} 个字", field="title")
+    if "\x00" in title:
+        raise ActionError("标题包含无效字符", field="title")
+    return title
+
+
+def clean_body(raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise ActionError("正文格式有误", field="body")
+    body = raw.replace("\r\n", "\n").strip()
+    if not body:
+        raise ActionError("请填写正文", field="body")
+    if len(body) > BODY_MAX:
+        raise ActionError(f"正文不能超过 {BODY_MAX} 个字（当前 {len(body)} 个字）", field="body")
+    if "\x00" in body:
+        raise ActionError("正文包含无效字符", field="body")
+    return body
+
+
+async def _screen(actor: Viewer, text: str, field_name: str) -> str:
+    return (await hooks.screen_text(actor, text, field=field_name)).text
+
+
+def _audience(topic: Topic, *, post_hidden: bool = False) -> dict[str, Any]:
+    return {
+        "board": topic.access.to_dict(),
+        "topic_hidden": topic.hidden,
+        "post_hidden": post_hidden,
+    }
+
+
+def post_payload(post: Post, author_name: str) -> dict[str, Any]:
+    return {
+        "post_id": post.id,
+        "topic_id": post.topic_id,
+        "number": post.number,
+        "author": author_name,
+        "html": post.body_html,
+        "created_at": post.created_at.isoformat(),
+        "edited": post.edit_count > 0,
+    }
+
+
+@dataclass
+class Outbox:
+    """Side effects collected inside the transaction, sent after commit."""
+
+    events: list[ChannelEvent] = field(default_factory=list)
+    notified: list[int] = field(default_factory=list)
+
+    async def send(self) -> None:
+        if self.events:
+            await publisher.publish(*self.events)
+        for user_id in self.notified:
+            await publisher.notify_user(user_id, "notification.created")
+
+
+async def _notify(
+    outbox: Outbox,
+    user_id: int,
+    kind: NotificationKind,
+    actor: Viewer,
+    topic: Topic,
+    number: int,
+) -> None:
+    if user_id == actor.user_id or user_id in outbox.notified:
+        return
+    await Notification.create(
+        user_id=user_id, kind=kind, actor_id=actor.user_id, topic_id=topic.id, post_number=number
+    )
+    outbox.notified.append(user_id)
+
+
+async def _mention_targets(actor: Viewer, topic: Topic, raw: str) -> list[int]:
+    """Users @mentioned in `raw` who may read the topic (so a mention never leaks it)."""
+    from forum.viewer import viewer_for_user
+
+    names = markup.mentions(raw)[:MAX_MENTIONS]
+    if not names:
+        return []
+    users = await User.filter(username__in=names, is_active=True).only("id")
+    targets = []
+    for user in users:
+        if can_read_topic(await viewer_for_user(user.id), topic):
+            targets.append(user.id)  # noqa: PERF401 - awaits inside
+    return targets
+
+
+async def _add_post(
+    actor: Viewer,
+    topic: Topic,
+    body: str,
+    html: str,
+    *,
+    reply_to: Post | None,
+    hidden: bool,
+    mentions: list[int],
+    outbox: Outbox,
+) -> Post:
+    now = utcnow()
+    await Topic.filter(id=topic.id).update(
+        last_number=F("last_number") + 1, last_activity_at=now, last_poster_name=actor.display_name
+    )
+    rows = await Topic.filter(id=topic.id).values("last_number")
+    if not rows:  # pragma: no cover - the row exists inside our transaction
+        raise ActionError("主题不存在")
+    number = int(rows[0]["last_number"])
+    post = await Post.create(
+        topic_id=topic.id,
+        number=int(number),
+        author_id=actor.user_id,
+        reply_to_number=reply_to.number if reply_to else None,
+        body_raw=body,
+        body_html=html,
+        render_version=markup.VERSION,
+        hidden=hidden,
+    )
+    if number > 1 and not hidden:
+        await Topic.filter(id=topic.id).update(reply_count=F("reply_count") + 1)
+    await Board.filter(id=topic.board_id).update(
+        post_count=F("post_count") + 1, last_activity_at=now
+    )
+    await _mark_read(actor, topic, int(number))
+    if not hidden:
+        for user_id in mentions:
+            await _notify(outbox, user_id, NotificationKind.mention, actor, topic, post.number)
+        if reply_to is not None:
+            await _notify(
+                outbox, reply_to.author_id, NotificationKind.quote, actor, topic, post.number
+            )
+        if post.number > 1:
+            await _notify(
+                outbox, topic.author_id, NotificationKind.reply, actor, topic, post.number
+            )
+        outbox.events.append(
+            await events.append(
+                f"topic:{topic.id}",
+                "post.created",
+                post_payload(post, actor.display_name),
+                audience=_audience(topic),
+            )
+        )
+    return post
+
+
+async def create_topic(actor: Viewer, board: Board, title_raw: Any, body_raw: Any) -> Topic:
+    """Start a topic with its opening post. Publishes nothing on the topic channel yet."""
+    ensure(can_start_topic(actor, board.access))
+    title = await _screen(actor, clean_title(title_raw), "title")
+    body = await _screen(actor, clean_body(body_raw), "body")
+    await hooks.check_post_rate(actor, scope="boards")
+    hidden = await hooks.needs_premoderation(actor)
+    html = markup.render(body)
+    outbox = Outbox()
+    async with in_transaction():
+        topic = await Topic.create(
+            board_id=board.id,
+            title=title,
+            author_id=actor.user_id,
+            last_activity_at=utcnow(),
+            last_poster_name=actor.display_name,
+            hidden=hidden,
+        )
+        topic.access = board.access
+        mentions = await _mention_targets(actor, topic, body)
+        await _add_post(
+            actor, topic, body, html, reply_to=None, hidden=False, mentions=mentions, outbox=outbox
+        )
+        await Board.filter(id=board.id).update(topic_count=F("topic_count") + 1)
+    await outbox.send()
+    return topic
+
+
+async def create_post(
+    actor: Viewer, topic: Topic, body_raw: Any, reply_to: Post | None = None
+) -> Post:
+    """Reply (optionally quoting `reply_to`); publishes `post.created` after commit."""
+    ensure(can_reply_topic(actor, topic))
+    body = await _screen(actor, clean_body(body_raw), "body")
+    await hooks.check_post_rate(actor, scope="boards")
+    hidden = await hooks.needs_premoderation(actor)
+    html = markup.render(body)
+    mentions = await _mention_targets(actor, topic, body)
+    outbox = Outbox()
+    async with in_transaction():
+        # Re-check the lock inside the transaction: a topic closed meanwhile refuses.
+        fresh = await Topic.filter(id=topic.id).select_for_update().get()
+        topic.closed = fresh.closed
+        ensure(can_reply_topic(actor, topic), "主题已关闭，无法回复")
+        post = await _add_post(
+            actor,
+            topic,
+            body,
+            html,
+            reply_to=reply_to,
+            hidden=hidden,
+            mentions=mentions,
+            outbox=outbox,
+        )
+    await outbox.send()
+    return post
+
+
+def quote_text(post: Post, author_name: str) -> str:
+    quoted = "\n".join("> " + line for line in post.body_raw.splitlines())
+    return f"> **{author_name}** 在 #{post.number} 楼说：\n{quoted}\n\n"
+
+
+async def edit_post(
+    actor: Viewer, topic: Topic, post: Post, body_raw: Any, reason: Any = ""
+) -> Post:
+    """Keep the previous text as a revision; moderators' edits of others' posts are audited."""
+    ensure(can_edit_post(actor, topic, post))
+    body = await _screen(actor, clean_body(body_raw), "body")
+    why = reason.strip()[:REASON_MAX] if isinstance(reason, str) else ""
+    if body == post.body_raw:
+        raise ActionError("内容没有变化", field="body")
+    html = markup.render(body)
+    outbox = Outbox()
+    async with in_transaction():
+        count = post.edit_count + 1
+        await PostRevision.create(
+            post_id=post.id,
+            number=count,
+            editor_id=actor.user_id,
+            body_before=post.body_raw,
+            body_after=body,
+            reason=why,
+        )
+        post.body_raw, post.body_html, post.render_version = body, html, markup.VERSION
+        post.edit_count, post.edited_at = count, utcnow()
+        await post.save(
+            update_fields=["body_raw", "body_html", "render_version", "edit_count", "edited_at"]
+        )
+        if actor.user_id != post.author_id:
+            await audit.record(
+                actor,
+                "post.edited",
+                "post",
+                post.id,
+                org_path=topic.access.org_path or "",
+                reason=why,
+            )
+        if not post.hidden:
+            outbox.events.append(
+                await events.append(
+                    f"topic:{topic.id}",
+                    "post.edited",
+                    {"post_id": post.id, "number": post.number, "html": html, "edited": True},
+                    audience=_audience(topic),
+                )
+            )
+    await outbox.send()
+    return post
+
+
+async def _remove_event(topic: Topic, post: Post, state: str) -> ChannelEvent:
+    return await events.append(
+        f"topic:{topic.id}",
+        "post.hidden",
+        {"post_id": post.id, "number": post.number, "state": state},
+        audience=_audience(topic),
+    )
+
+
+async def delete_post(actor: Viewer, topic: Topic, post: Post) -> None:
+    ensure(can_delete_post(actor, topic, post))
+    async with in_transaction():
+        await Post.filter(id=post.id).update(deleted=True)
+        if not post.hidden and post.number > 1:
+            await Topic.filter(id=topic.id).update(reply_count=F("reply_count") - 1)
+        if topic.accepted_post_id == post.id:
+            await Topic.filter(id=topic.id).update(accepted_post_id=None)
+        if actor.user_id != post.author_id:
+            await audit.record(
+                actor, "post.deleted", "post", post.id, org_path=topic.access.org_path or ""
+            )
+        event = await _remove_event(topic, post, "deleted")
+    post.deleted = True
+    await publisher.publish(event)
+
+
+async def set_post_hidden(
+    actor: Viewer, topic: Topic, post: Post, hidden: bool, reason: str
+) -> None:
+    ensure(can_hide_post(actor, topic, post))
+    if post.hidden == hidden:
+        return
+    async with in_transaction():
+        await Post.filter(id=post.id).update(hidden=hidden)
+        await audit.record(
+            actor,
+            "post.hidden" if hidden else "post.unhidden",
+            "post",
+            post.id,
+            org_path=topic.access.org_path or "",
+            before={"hidden": post.hidden},
+            after={"hidden": hidden},
+            reason=reason,
+        )
+        post.hidden = hidden
+        if hidden:
+            event = await _remove_event(topic, post, "hidden")
+        else:
+            author = await User.get(id=post.author_id)
+            event = await events.append(
+                f"topic:{topic.id}",
+                "post.edited",
+                post_payload(post, author.display_name),
+                audience=_audience(topic),
+            )
+    await publisher.publish(event)
+
+
+async def toggle_like(actor: Viewer, topic: Topic, post: Post) -> bool:
+    """Like or unlike; returns True when the post is now liked."""
+    ensure(can_like_post(actor, topic, post))
+    async with in_transaction():
+        existing = await Like.get_or_none(post_id=post.id, user_id=actor.user_id)
+        if existing is not None:
+            await existing.delete()
+            await Post.filter(id=post.id).update(like_count=F("like_count") - 1)
+            return False
+        await Like.create(post_id=post.id, user_id=actor.user_id)
+        await Post.filter(id=post.id).update(like_count=F("like_count") + 1)
+        return True
+
+
+async def _set_topic_flag(actor: Viewer, topic: Topic, name: str, value: bool) -> None:
+    if getattr(topic, name) == value:
+        return
+    async with in_transaction():
+        await Topic.filter(id=topic.id).update(**{name: value})
+        verb = {
+            "pinned": ("pinned", "unpinned"),
+            "closed": ("closed", "reopened"),
+            "hidden": ("hidden", "unhidden"),
+        }[name]
+        await audit.record(
+            actor,
+            f"topic.{verb[0] if value else verb[1]}",
+            "topic",
+            topic.id,
+            org_path=topic.access.org_path or "",
+            before={name: not value},
+            after={name: value},
+        )
+    setattr(topic, name, value)
+
+
+async def pin_topic(actor: Viewer, topic: Topic, pinned: bool) -> None:
+    ensure(can_pin_topic(actor, topic))
+    await _set_topic_flag(actor, topic, "pinned", pinned)
+
+
+async def close_topic(actor: Viewer, topic: Topic, closed: bool) -> None:
+    ensure(can_close_topic(actor, topic))
+    await _set_topic_flag(actor, topic, "closed", closed)
+
+
+async def hide_topic(actor: Viewer, topic: Topic, hidden: bool) -> None:
+    """Hide a whole topic from everyone but the board's moderators (audited)."""
+    ensure(can_hide_topic(actor, topic))
+    await _set_topic_flag(actor, topic, "hidden", hidden)
+
+
+async def accept_post(actor: Viewer, topic: Topic, post: Post) -> None:
+    """Mark the accepted answer of a consultation; notifies the answer's author."""
+    ensure(can_accept_post(actor, topic, post))
+    outbox = Outbox()
+    async with in_transaction():
+        await Topic.filter(id=topic.id).update(accepted_post_id=post.id)
+        if can_moderate_topic(actor, topic) and actor.user_id != topic.author_id:
+            await audit.record(
+                actor,
+                "topic.answer_accepted",
+                "topic",
+                topic.id,
+                org_path=topic.access.org_path or "",
+                after={"post_id": post.id},
+            )
+        await _notify(outbox, post.author_id, NotificationKind.accepted, actor, topic, post.number)
+    topic.accepted_post_id = post.id
+    await outbox.send()
+
+
+async def _mark_read(actor: Viewer, topic: Topic, number: int) -> None:
+    if actor.user_id is None:
+        return
+    updated = await TopicRead.filter(
+        user_id=actor.user_id, topic_id=topic.id, last_read_number__lt=number
+    ).update(last_read_number=number, updated_at=utcnow())
+    if not updated and not await TopicRead.exists(user_id=actor.user_id, topic_id=topic.id):
+        await TopicRead.create(
+            user_id=actor.user_id,
+            topic_id=topic.id,
+            board_id=topic.board_id,
+            last_read_number=number,
+        )
+
+
+async def mark_read(actor: Viewer, topic: Topic, number: int) -> None:
+    """Advance the read mark and clear this topic's notifications (a page view)."""
+    if actor.user_id is None or number <= 0:
+        return
+    async with in_transaction():
+        await _mark_read(actor, topic, number)
+        await Notification.filter(
+            user_id=actor.user_id, topic_id=topic.id, read_at__isnull=True, post_number__lte=number
+        ).update(read_at=utcnow())
+
+
+async def mark_all_notifications_read(actor: Viewer) -> int:
+    ensure(actor.is_authenticated)
+    return await Notification.filter(user_id=actor.user_id, read_at__isnull=True).update(
+        read_at=utcnow()
+    )
+
+
+def clean_matrix(data: dict[str, Any]) -> dict[str, tuple[str, str, bool] | None]:
+    """Form/JSON input -> per verb (min_status, scope, deny_sanctioned) or None (nobody)."""
+    matrix: dict[str, tuple[str, str, bool] | None] = {}
+    for verb in BOARD_VERBS:
+        status = data.get(f"{verb}_status", "")
+        if status in ("", "none", None):
+            matrix[verb] = None
+            continue
+        scope = data.get(f"{verb}_scope", "anyone")
+        if status not in STATUS_RANK:
+            raise ActionError("最低身份无效", field=f"{verb}_status")
+        if scope not in BOARD_SCOPES:
+            raise ActionError("范围无效", field=f"{verb}_scope")
+        deny = data.get(f"{verb}_deny_sanctioned") in ("on", "1", "true", True)
+        matrix[verb] = (str(status), str(scope), deny)
+    return matrix
+
+
+async def update_grants(
+    actor: Viewer, board: Board, matrix: dict[str, tuple[str, str, bool] | None]
+) -> None:
+    """Replace a board's matrix (audited with before and after)."""
+    ensure(can_admin_board(actor, board.access))
+    before = {v: [r.min_status, r.scope, r.deny_sanctioned] for v, r in board.access.grants.items()}
+    after = {v: list(rule) for v, rule in matrix.items() if rule is not None}
+    async with in_transaction():
+        await BoardGrant.filter(board_id=board.id).delete()
+        for verb, rule in matrix.items():
+            if rule is not None:
+                await BoardGrant.create(
+                    board_id=board.id,
+                    verb=verb,
+                    min_status=rule[0],
+                    scope=rule[1],
+                    deny_sanctioned=rule[2],
+                )
+        await audit.record(
+            actor,
+            "board.grants_changed",
+            "board",
+            board.id,
+            org_path=board.access.org_path or "",
+            before=before,
+            after=after,
+        )
+
+
+async def do_create_board(
+    name: str,
+    *,
+    org: Org | None = None,
+    parent: Board | None = None,
+    kind: str = "discussion",
+    description: str = "",
+    hidden: bool = False,
+    position: int = 0,
+    matrix: dict[str, tuple[str, str, bool] | None] | None = None,
+) -> Board:
+    """Unchecked: for seeds and `create_board`."""
+    board = await Board.create(
+        name=name,
+        org=org,
+        parent=parent,
+        kind=kind,
+        description=description,
+        hidden=hidden,
+        position=position,
+    )
+    for verb, rule in (matrix or {}).items():
+        if rule is not None:
+            await BoardGrant.create(
+                board_id=board.id,
+                verb=verb,
+                min_status=rule[0],
+                scope=rule[1],
+                deny_sanctioned=rule[2],
+            )
+    return board
+
+
+async def create_board(
+    actor: Viewer, org: Org | None, name_raw: Any, kind: Any, description_raw: Any = ""
+) -> Board:
+    """Org boards start closed to the org (DEFAULT_ORG_MATRIX); site boards start public."""
+    ensure(can_create_board(actor, org))
+    if kind not in ("discussion", "consultation"):
+        raise ActionError("版块类型无效", field="kind")
+    if not isinstance(name_raw, str) or not 2 <= len(name_raw.strip()) <= 64:
+        raise ActionError("版块名称需要 2 到 64 个字", field="name")
+    if not isinstance(description_raw, str) or len(description_raw) > 500:
+        raise ActionError("版块说明不能超过 500 个字", field="description")
+    name, description = name_raw.strip(), description_raw.strip()
+    matrix = DEFAULT_ORG_MATRIX if org is not None else PUBLIC_MATRIX
+    async with in_transaction():
+        board = await do_create_board(
+            name, org=org, kind=kind, description=description, matrix=matrix
+        )
+        await audit.record(
+            actor,
+            "board.created",
+            "board",
+            board.id,
+            org_path=org.path if org else "",
+            after={"name": name, "kind": kind},
+        )
+    return board
+
+
+PUBLIC_MATRIX: dict[str, tuple[str, str, bool] | None] = {
+    "see": ("public", "anyone", False),
+    "read": ("public", "anyone", False),
+    "start_topic": ("public", "logged_in", False),
+    "reply": ("public", "logged_in", False),
+    "attach": ("activist", "logged_in", False),
+    "moderate": None,
+}
+DEFAULT_ORG_MATRIX: dict[str, tuple[str, str, bool] | None] = {
+    "see": ("applicant", "org_subtree", False),
+    "read": ("applicant", "org_only", False),
+    "start_topic": ("probationary", "org_only", True),
+    "reply": ("activist", "org_only", True),
+    "attach": ("probationary", "org_only", True),
+    "moderate": None,
+}
+
+
+async def add_moderator(
+    actor: Viewer, board: Board, *, user: User | None = None, org: Org | None = None, role: str = ""
+) -> BoardModerator:
+    """Grant moderation of `board` to a person, or to whoever holds `role` in `org`."""
+    ensure(can_admin_board(actor, board.access))
+    if user is None and (org is None or role not in ROLE_LABELS):
+        raise ActionError("请填写用户名，或选择组织和职务", field="username")
+    async with in_transaction():
+        grant = await BoardModerator.create(
+            board_id=board.id,
+            user_id=user.id if user else None,
+            org_id=org.id if org and user is None else None,
+            role=role if user is None else "",
+        )
+        await audit.record(
+            actor,
+            "board.moderator_added",
+            "board",
+            board.id,
+            org_path=board.access.org_path or "",
+            after={"user_id": grant.user_id, "org_id": grant.org_id, "role": grant.role},
+        )
+    return grant
+
+
+async def remove_moderator(actor: Viewer, board: Board, grant_id: int) -> None:
+    ensure(can_admin_board(actor, board.access))
+    grant = await BoardModerator.get_or_none(id=grant_id, board_id=board.id)
+    if grant is None:
+        raise ActionError("该版主授权不存在")
+    async with in_transaction():
+        await grant.delete()
+        await audit.record(
+            actor,
+            "board.moderator_removed",
+            "board",
+            board.id,
+            org_path=board.access.org_path or "",
+            before={"user_id": grant.user_id, "org_id": grant.org_id, "role": grant.role},
+        )

@@ -1,0 +1,46 @@
+"""`forum rebake`: re-render posts whose stored HTML came from an older markup version."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from forum import markup
+from forum.boards.models import Post
+
+BATCH = 500
+
+
+async def rebake(batch: int = BATCH) -> int:
+    """Re-render rows with `render_version < markup.VERSION`, by id (keyset), in batches."""
+    done = 0
+    last_id = 0
+    while True:
+        posts = (
+            await Post.filter(render_version__lt=markup.VERSION, id__gt=last_id)
+            .order_by("id")
+            .limit(batch)
+        )
+        if not posts:
+            return done
+        for post in posts:
+            await Post.filter(id=post.id, render_version=post.render_version).update(
+                body_html=markup.render(post.body_raw), render_version=markup.VERSION
+            )
+        done += len(posts)
+        last_id = posts[-1].id
+
+
+def cmd_rebake(args: argparse.Namespace) -> int:
+    from forum.cli import _with_db
+
+    count = asyncio.run(_with_db(lambda: rebake(args.batch)))
+    print(f"已重新渲染 {count} 条回帖（渲染版本 {markup.VERSION}）。")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("rebake", help="re-render posts of an older markup version")
+    parser.add_argument("--batch", type=int, default=BATCH)
+    parser.set_defaults(func=cmd_rebake)

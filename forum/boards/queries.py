@@ -1,0 +1,412 @@
+"""Read paths for boards: every list is keyset-paginated and makes a fixed number of queries.
+
+The board table is small (tens to hundreds of rows), so each request loads all boards with
+their grants in two queries and evaluates the policy on the snapshots (`BoardAccess`); list
+queries then filter by the readable board ids at query level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.connection import get_connection
+from tortoise.expressions import Q
+
+from forum.boards.models import (
+    Board,
+    BoardModerator,
+    Like,
+    Notification,
+    Post,
+    PostRevision,
+    Topic,
+    TopicRead,
+)
+from forum.errors import NotFound
+from forum.models import Org
+from forum.policy import (
+    BoardAccess,
+    GrantRule,
+    Viewer,
+    can_read_topic,
+    can_see_board,
+    ensure_visible,
+    readable_board_ids,
+)
+
+TOPICS_PER_PAGE = 30
+POSTS_PER_PAGE = 20
+NOTIFICATIONS_PER_PAGE = 30
+SEARCH_PER_PAGE = 20
+UNREAD_WINDOW = dt.timedelta(days=30)
+
+
+def _sql(query: str) -> str:
+    """Queries are written with `?`; asyncpg wants `$1, $2, ...`."""
+    if get_connection("default").capabilities.dialect != "postgres":
+        return query
+    parts = query.split("?")
+    return "".join(f"{part}${i}" for i, part in enumerate(parts[:-1], start=1)) + parts[-1]
+
+
+async def raw(query: str, params: list[Any]) -> list[dict[str, Any]]:
+    rows = await get_connection("default").execute_query_dict(_sql(query), params)
+    return [dict(row) for row in rows]
+
+
+def is_postgres() -> bool:
+    return get_connection("default").capabilities.dialect == "postgres"
+
+
+# --- boards -------------------------------------------------------------------------
+
+
+@dataclass
+class BoardIndex:
+    """All boards of the site, each with its `access` snapshot attached."""
+
+    boards: dict[int, Board]
+
+    def get(self, board_id: int) -> Board | None:
+        return self.boards.get(board_id)
+
+    def accesses(self) -> list[BoardAccess]:
+        return [b.access for b in self.boards.values()]
+
+
+async def board_index() -> BoardIndex:
+    boards = await Board.all().select_related("org").prefetch_related("grants")
+    by_id = {b.id: b for b in boards}
+
+    def hidden(board: Board) -> bool:
+        seen: set[int] = set()
+        current: Board | None = board
+        while current is not None and current.id not in seen:
+            if current.hidden:
+                return True
+            seen.add(current.id)
+            current = by_id.get(current.parent_id) if current.parent_id else None
+        return False
+
+    for b in boards:
+        b.access = BoardAccess(
+            board_id=b.id,
+            kind=str(b.kind),
+            org_id=b.org_id,
+            org_path=b.org.path if b.org is not None else None,
+            hidden=hidden(b),
+            grants={
+                str(g.verb): GrantRule(g.min_status, str(g.scope), g.deny_sanctioned)
+                for g in b.grants
+            },
+        )
+    return BoardIndex(by_id)
+
+
+async def get_board_for(viewer: Viewer, board_id: int, index: BoardIndex | None = None) -> Board:
+    index = index or await board_index()
+    board = index.get(board_id)
+    if board is None:
+        raise NotFound()
+    ensure_visible(can_see_board(viewer, board.access))
+    return board
+
+
+@dataclass
+class BoardRow:
+    board: Board
+    unread: int = 0
+
+
+@dataclass
+class BoardList:
+    site: list[BoardRow] = field(default_factory=list)
+    mine: list[BoardRow] = field(default_factory=list)
+    other: list[BoardRow] = field(default_factory=list)
+
+
+async def unread_counts(viewer: Viewer, board_ids: list[int]) -> dict[int, int]:
+    """Per board: recently active topics with posts the viewer has not read (one query)."""
+    if viewer.user_id is None or not board_ids:
+        return {}
+    marks = ",".join("?" for _ in board_ids)
+    since = dt.datetime.now(dt.UTC) - UNREAD_WINDOW
+    rows = await raw(
+        "SELECT t.board_id AS board_id, COUNT(*) AS n FROM boards_topics t "  # noqa: S608
+        "LEFT JOIN boards_topic_reads r ON r.topic_id = t.id AND r.user_id = ? "
+        f"WHERE t.board_id IN ({marks}) AND t.hidden = ? AND t.last_activity_at > ? "
+        "AND (r.id IS NULL OR r.last_read_number < t.last_number) GROUP BY t.board_id",
+        [viewer.user_id, *board_ids, False, since],
+    )
+    return {int(r["board_id"]): int(r["n"]) for r in rows}
+
+
+async def board_list(viewer: Viewer) -> BoardList:
+    index = await board_index()
+    visible = [b for b in index.boards.values() if can_see_board(viewer, b.access)]
+    visible.sort(key=lambda b: (b.org.path if b.org else "", b.position, b.id))
+    counts = await unread_counts(viewer, readable_board_ids(viewer, [b.access for b in visible]))
+    result = BoardList()
+    my_paths = [p for p in (viewer.org_path, viewer.host_org_path) if p]
+    for b in visible:
+        row = BoardRow(b, counts.get(b.id, 0))
+        if b.org is None:
+            result.site.append(row)
+        elif any(p.startswith(b.org.path) for p in my_paths):
+            result.mine.append(row)
+        else:
+            result.other.append(row)
+    return result
+
+
+async def board_moderators(board: Board) -> list[BoardModerator]:
+    return (
+        await BoardModerator.filter(board_id=board.id).select_related("user", "org").order_by("id")
+    )
+
+
+async def creatable_orgs(viewer: Viewer) -> list[Org]:
+    """Orgs where the viewer may create boards: those they administer (site admins: all)."""
+    from forum.policy import ADMIN_ROLES, can_admin_site
+
+    qs = Org.filter(is_active=True)
+    if not can_admin_site(viewer):
+        paths = viewer.role_paths(ADMIN_ROLES)
+        if not paths:
+            return []
+        condition = Q(path__startswith=paths[0])
+        for path in paths[1:]:
+            condition |= Q(path__startswith=path)
+        qs = qs.filter(condition)
+    return await qs.order_by("path").limit(500)
+
+
+# --- topics -------------------------------------------------------------------------
+
+
+@dataclass
+class TopicRow:
+    topic: Topic
+    last_read: int | None  # None: never opened
+
+    @property
+    def unread(self) -> int:
+        return self.topic.last_number - (self.last_read or 0)
+
+
+@dataclass
+class TopicPage:
+    pinned: list[TopicRow]
+    rows: list[TopicRow]
+    next_cursor: str | None
+
+
+def parse_topic_cursor(raw_cursor: str | None) -> tuple[dt.datetime, int] | None:
+    if not raw_cursor:
+        return None
+    try:
+        stamp, _, raw_id = raw_cursor.partition("_")
+        when = dt.datetime.fromtimestamp(int(stamp) / 1_000_000, dt.UTC)
+        return when, int(raw_id)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise NotFound() from exc
+
+
+def topic_cursor(topic: Topic) -> str:
+    micros = int(topic.last_activity_at.timestamp() * 1_000_000)
+    return f"{micros}_{topic.id}"
+
+
+async def _read_marks(viewer: Viewer, topic_ids: list[int]) -> dict[int, int]:
+    if viewer.user_id is None or not topic_ids:
+        return {}
+    rows = await TopicRead.filter(user_id=viewer.user_id, topic_id__in=topic_ids).values_list(
+        "topic_id", "last_read_number"
+    )
+    return {int(t): int(n) for t, n in rows}
+
+
+def _attach(topics: list[Topic], board: Board) -> None:
+    for t in topics:
+        t.access = board.access
+        t.board = board
+
+
+async def board_topics(
+    viewer: Viewer, board: Board, cursor: tuple[dt.datetime, int] | None
+) -> TopicPage:
+    """Topics by last activity (pinned first on the first page), keyset by (time, id)."""
+    from forum.policy import can_moderate_board
+
+    base = Topic.filter(board_id=board.id).select_related("author")
+    if not can_moderate_board(viewer, board.access):
+        base = base.filter(hidden=False)
+    pinned: list[Topic] = []
+    page = base.filter(pinned=False)
+    if cursor is None:
+        pinned = await base.filter(pinned=True).order_by("-last_activity_at", "-id").limit(20)
+    else:
+        when, last_id = cursor
+        page = page.filter(Q(last_activity_at__lt=when) | Q(last_activity_at=when, id__lt=last_id))
+    topics = await page.order_by("-last_activity_at", "-id").limit(TOPICS_PER_PAGE + 1)
+    more = len(topics) > TOPICS_PER_PAGE
+    topics = topics[:TOPICS_PER_PAGE]
+    _attach(pinned + topics, board)
+    marks = await _read_marks(viewer, [t.id for t in pinned + topics])
+    return TopicPage(
+        pinned=[TopicRow(t, marks.get(t.id)) for t in pinned],
+        rows=[TopicRow(t, marks.get(t.id)) for t in topics],
+        next_cursor=topic_cursor(topics[-1]) if more and topics else None,
+    )
+
+
+async def get_topic_for(viewer: Viewer, topic_id: int, index: BoardIndex | None = None) -> Topic:
+    topic = await Topic.get_or_none(id=topic_id)
+    if topic is None:
+        raise NotFound()
+    index = index or await board_index()
+    board = index.get(topic.board_id)
+    if board is None:  # pragma: no cover - FK guarantees the board
+        raise NotFound()
+    _attach([topic], board)
+    ensure_visible(can_see_board(viewer, board.access) and can_read_topic(viewer, topic))
+    return topic
+
+
+async def get_post(topic: Topic, number: int) -> Post:
+    post = await Post.get_or_none(topic_id=topic.id, number=number).select_related("author")
+    if post is None:
+        raise NotFound()
+    return post
+
+
+@dataclass
+class TopicView:
+    topic: Topic
+    posts: list[Post]
+    liked: set[int]
+    last_read: int | None
+    first_number: int
+    next_from: int | None
+    prev_from: int | None
+    accepted: Post | None
+
+
+async def topic_view(viewer: Viewer, topic: Topic, start: int) -> TopicView:
+    """Posts by number from `start` (keyset), with the viewer's likes and read mark."""
+    start = max(1, start)
+    posts = (
+        await Post.filter(topic_id=topic.id, number__gte=start)
+        .select_related("author")
+        .order_by("number")
+        .limit(POSTS_PER_PAGE + 1)
+    )
+    more = len(posts) > POSTS_PER_PAGE
+    posts = posts[:POSTS_PER_PAGE]
+    liked: set[int] = set()
+    if viewer.user_id is not None and posts:
+        rows = await Like.filter(user_id=viewer.user_id, post_id__in=[p.id for p in posts]).values(
+            "post_id"
+        )
+        liked = {int(r["post_id"]) for r in rows}
+    marks = await _read_marks(viewer, [topic.id])
+    accepted = None
+    if topic.accepted_post_id is not None:
+        accepted = await Post.get_or_none(id=topic.accepted_post_id).select_related("author")
+    return TopicView(
+        topic=topic,
+        posts=posts,
+        liked={int(x) for x in liked},
+        last_read=marks.get(topic.id),
+        first_number=start,
+        next_from=posts[-1].number + 1 if more and posts else None,
+        prev_from=max(1, start - POSTS_PER_PAGE) if start > 1 else None,
+        accepted=accepted,
+    )
+
+
+async def revisions(post: Post) -> list[PostRevision]:
+    return await PostRevision.filter(post_id=post.id).select_related("editor").order_by("-number")
+
+
+# --- notifications ------------------------------------------------------------------
+
+
+async def unread_notification_count(viewer: Viewer) -> int:
+    if viewer.user_id is None:
+        return 0
+    return await Notification.filter(user_id=viewer.user_id, read_at__isnull=True).count()
+
+
+async def notifications(
+    viewer: Viewer, before: int | None
+) -> tuple[list[Notification], int | None]:
+    qs = Notification.filter(user_id=viewer.user_id)
+    if before is not None:
+        qs = qs.filter(id__lt=before)
+    rows = (
+        await qs.select_related("actor", "topic").order_by("-id").limit(NOTIFICATIONS_PER_PAGE + 1)
+    )
+    more = len(rows) > NOTIFICATIONS_PER_PAGE
+    rows = rows[:NOTIFICATIONS_PER_PAGE]
+    return rows, (rows[-1].id if more and rows else None)
+
+
+# --- search -------------------------------------------------------------------------
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+async def search_posts(
+    viewer: Viewer, text: str, before: int | None
+) -> tuple[list[Post], int | None]:
+    """Posts (and topic titles, through their first post) containing `text`.
+
+    SQLite: FTS5 trigram MATCH for >= 3 characters, else LIKE over the FTS content.
+    PostgreSQL: ILIKE served by pg_trgm GIN indexes. Only readable boards, visible rows.
+    """
+    index = await board_index()
+    board_ids = readable_board_ids(viewer, index.accesses())
+    if not board_ids or not text:
+        return [], None
+    marks = ",".join("?" for _ in board_ids)
+    params: list[Any] = []
+    if is_postgres():
+        match = "(p.body_raw ILIKE ? OR (p.number = 1 AND t.title ILIKE ?))"
+        params += [_like_pattern(text), _like_pattern(text)]
+        source = "boards_posts p"
+    elif len(text) >= 3:
+        match = "boards_search_fts MATCH ?"
+        params.append('"' + text.replace('"', '""') + '"')
+        source = "boards_search_fts f JOIN boards_posts p ON p.id = f.rowid"
+    else:
+        match = "(f.title LIKE ? ESCAPE '\\' OR f.body LIKE ? ESCAPE '\\')"
+        params += [_like_pattern(text), _like_pattern(text)]
+        source = "boards_search_fts f JOIN boards_posts p ON p.id = f.rowid"
+    keyset = ""
+    if before is not None:
+        keyset = " AND p.id < ?"
+    # Only placeholders and fixed fragments are formatted in; values are parameters.
+    query = (
+        f"SELECT p.id AS id FROM {source} JOIN boards_topics t ON t.id = p.topic_id "  # noqa: S608
+        f"WHERE {match} AND t.board_id IN ({marks}) AND t.hidden = ? AND p.hidden = ? "
+        f"AND p.deleted = ?{keyset} ORDER BY p.id DESC LIMIT ?"
+    )
+    params += [*board_ids, False, False, False]
+    if before is not None:
+        params.append(before)
+    params.append(SEARCH_PER_PAGE + 1)
+    ids = [int(r["id"]) for r in await raw(query, params)]
+    more = len(ids) > SEARCH_PER_PAGE
+    ids = ids[:SEARCH_PER_PAGE]
+    posts = await Post.filter(id__in=ids).select_related("author", "topic").order_by("-id")
+    for p in posts:
+        board = index.get(p.topic.board_id)
+        if board is not None:
+            _attach([p.topic], board)
+    return posts, (ids[-1] if more and ids else None)

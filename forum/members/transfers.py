@@ -1,0 +1,306 @@
+"""Transfer of membership relation (组织关系接转): a state machine, audited at every step.
+
+requested -> approved (outgoing) -> letter_issued (number, validity) -> accepted (receiving;
+the member's org changes only now) -> placed (branch/group) -> completed (receipt).
+Side exits: rejected (reason), withdrawn, expired (the letter ran out: an unplaced member).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from forum.errors import ActionError, NotFound
+from forum.members.actions import do_record_change
+from forum.members.fields import today
+from forum.members.models import TRANSFER_STATE_LABELS, Transfer, TransferState
+from forum.models import Member, Org
+from forum.policy import (
+    Viewer,
+    can_accept_transfer,
+    can_approve_transfer,
+    can_request_transfer,
+    can_see_transfer,
+    ensure,
+    ensure_visible,
+    in_subtree,
+)
+from forum.settings import get_settings
+from moderation import audit
+
+OPEN_STATES = frozenset({"requested", "approved", "letter_issued", "accepted"})
+
+
+@dataclass(frozen=True)
+class Step:
+    sources: frozenset[str]
+    target: str
+    side: str  # "out": outgoing admins, "in": receiving admins, "either", "requester"
+    label: str
+
+
+STEPS: dict[str, Step] = {
+    "approve": Step(frozenset({"requested"}), "approved", "out", "同意转出"),
+    "issue_letter": Step(frozenset({"approved"}), "letter_issued", "out", "开具介绍信"),
+    "accept": Step(frozenset({"letter_issued"}), "accepted", "in", "接收"),
+    "place": Step(frozenset({"accepted"}), "placed", "in", "编入支部"),
+    "confirm_receipt": Step(frozenset({"placed"}), "completed", "out", "回执确认"),
+    "reject": Step(
+        frozenset({"requested", "approved", "letter_issued"}), "rejected", "either", "退回"
+    ),
+    "withdraw": Step(
+        frozenset({"requested", "approved", "letter_issued"}), "withdrawn", "requester", "撤回"
+    ),
+}
+
+
+def allowed_steps(viewer: Viewer, transfer: Transfer) -> list[str]:
+    """The buttons this viewer may press on this slip now."""
+    return [name for name, step in STEPS.items() if _may(viewer, transfer, name, step)]
+
+
+def _may(viewer: Viewer, transfer: Transfer, name: str, step: Step) -> bool:
+    if str(transfer.state) not in step.sources or is_expired(transfer):
+        return False
+    if step.side == "out":
+        return can_approve_transfer(viewer, transfer)
+    if step.side == "in":
+        return can_accept_transfer(viewer, transfer)
+    if step.side == "either":
+        if str(transfer.state) == "letter_issued":
+            return can_accept_transfer(viewer, transfer) or can_approve_transfer(viewer, transfer)
+        return can_approve_transfer(viewer, transfer)
+    return can_approve_transfer(viewer, transfer) or viewer.member_id == transfer.member_id
+
+
+def is_expired(transfer: Transfer, on: dt.date | None = None) -> bool:
+    return (
+        str(transfer.state) == "letter_issued"
+        and transfer.letter_expires_on is not None
+        and transfer.letter_expires_on < (on or today())
+    )
+
+
+async def get_transfer_for(viewer: Viewer, transfer_id: int) -> Transfer:
+    transfer = (
+        await Transfer.filter(id=transfer_id)
+        .select_related("member", "from_org", "to_org", "placed_org")
+        .first()
+    )
+    if transfer is None:
+        raise NotFound()
+    ensure_visible(can_see_transfer(viewer, transfer))
+    return transfer
+
+
+async def request_transfer(actor: Viewer, member: Member, to_org: Org, reason: str) -> Transfer:
+    ensure(can_request_transfer(actor, member))
+    if not to_org.is_active or str(to_org.kind) == "group":
+        raise ActionError("请选择有效的接收党组织（党委、党总支或党支部）", field="to_org_id")
+    if in_subtree(member.org.path, to_org.path) or to_org.id == member.org_id:
+        raise ActionError("接收组织不能是党员当前所在的组织", field="to_org_id")
+    if await Transfer.filter(member_id=member.id, state__in=list(OPEN_STATES)).exists():
+        raise ActionError("该党员已有正在办理的组织关系转接")
+    reason = " ".join(reason.split())[:200]
+    async with in_transaction():
+        transfer = await Transfer.create(
+            member_id=member.id,
+            from_org_id=member.org_id,
+            to_org_id=to_org.id,
+            reason=reason,
+            requested_by_id=actor.user_id,
+        )
+        await _log(actor, transfer, member.org, "transfer.requested", None, "requested")
+    transfer.from_org, transfer.to_org = member.org, to_org
+    return transfer
+
+
+async def _log(
+    actor: Viewer,
+    transfer: Transfer,
+    org: Org,
+    action: str,
+    before: str | None,
+    after: str,
+    extra: dict[str, Any] | None = None,
+    reason: str = "",
+) -> None:
+    await audit.record(
+        actor,
+        action,
+        "transfer",
+        transfer.id,
+        org_path=org.path,
+        before={"state": before} if before else None,
+        after={"state": after, "member_id": transfer.member_id, **(extra or {})},
+        reason=reason,
+    )
+
+
+async def advance_transfer(
+    actor: Viewer,
+    transfer: Transfer,
+    step_name: str,
+    *,
+    reason: str = "",
+    placed_org: Org | None = None,
+) -> Transfer:
+    """Take one step of the state machine (refreshing the row inside the transaction)."""
+    step = STEPS.get(step_name)
+    if step is None:
+        raise NotFound()
+    if is_expired(transfer):
+        await expire_transfers()
+        raise ActionError("介绍信已过期，请重新办理")
+    if str(transfer.state) not in step.sources:
+        raise ActionError(f"转接单当前为“{transfer.state_label}”，不能{step.label}")
+    ensure(_may(actor, transfer, step_name, step), "您不能代表这一方办理此步骤")
+    reason = " ".join(reason.split())[:200]
+    if step_name == "reject" and not reason:
+        raise ActionError("退回时须填写原因", field="reason")
+    if step_name == "place":
+        _check_placement(transfer, placed_org)
+    async with in_transaction():
+        current = await Transfer.filter(id=transfer.id).select_for_update().first()
+        if current is None or str(current.state) != str(transfer.state):
+            raise ActionError("该转接单已被他人处理，请刷新页面")
+        before = str(transfer.state)
+        updates: dict[str, Any] = {"state": step.target}
+        extra: dict[str, Any] = {}
+        if step_name == "issue_letter":
+            issued = today()
+            updates.update(
+                letter_number=f"{issued.year}-{transfer.id:06d}",
+                letter_issued_on=issued,
+                letter_expires_on=issued + dt.timedelta(days=get_settings().transfer_letter_days),
+            )
+            extra = {"letter_number": updates["letter_number"]}
+        if step_name == "reject":
+            updates["rejection_reason"] = reason
+        if step_name == "place" and placed_org is not None:
+            updates["placed_org_id"] = placed_org.id
+        await Transfer.filter(id=transfer.id).update(**updates)
+        for key, value in updates.items():
+            setattr(transfer, key, value)
+        await _move_member(actor, transfer, step_name, placed_org)
+        side_org = transfer.to_org if step.side == "in" else transfer.from_org
+        await _log(
+            actor, transfer, side_org, f"transfer.{step.target}", before, step.target, extra, reason
+        )
+    return transfer
+
+
+def _check_placement(transfer: Transfer, placed_org: Org | None) -> None:
+    if (
+        placed_org is None
+        or not placed_org.is_active
+        or str(placed_org.kind) not in {"branch", "group"}
+        or not in_subtree(placed_org.path, transfer.to_org.path)
+    ):
+        raise ActionError("请选择接收组织下的党支部或党小组", field="placed_org_id")
+
+
+async def _move_member(
+    actor: Viewer, transfer: Transfer, step_name: str, placed_org: Org | None
+) -> None:
+    """The member's org changes only on acceptance (and placement inside the new org)."""
+    if step_name == "accept":
+        await Member.filter(id=transfer.member_id).update(
+            org_id=transfer.to_org_id, group_id=None, floating=False, host_org_id=None
+        )
+        summary = f"组织关系由「{transfer.from_org.name}」转入「{transfer.to_org.name}」"
+        await do_record_change(
+            actor,
+            transfer.member_id,
+            "transfer",
+            summary,
+            before={"org_id": transfer.from_org_id},
+            after={"org_id": transfer.to_org_id},
+            effective_on=today(),
+        )
+    elif step_name == "place" and placed_org is not None:
+        is_group = str(placed_org.kind) == "group"
+        org_id = placed_org.parent_id if is_group else placed_org.id
+        await Member.filter(id=transfer.member_id).update(
+            org_id=org_id, group_id=placed_org.id if is_group else None
+        )
+        await do_record_change(
+            actor,
+            transfer.member_id,
+            "transfer",
+            f"编入「{placed_org.name}」",
+            before={"org_id": transfer.to_org_id},
+            after={"org_id": org_id},
+            effective_on=today(),
+        )
+
+
+async def expire_transfers(on: dt.date | None = None) -> int:
+    """Mark issued letters past their validity as expired (a job and a lazy check)."""
+    day = on or today()
+    stale: list[int] = [
+        int(str(i))
+        for i in await Transfer.filter(
+            state="letter_issued", letter_expires_on__lt=day
+        ).values_list("id", flat=True)
+    ]
+    if not stale:
+        return 0
+    async with in_transaction():
+        count = await Transfer.filter(id__in=stale, state="letter_issued").update(
+            state=TransferState.expired
+        )
+        for transfer_id in stale:
+            await audit.record(
+                _SYSTEM,
+                "transfer.expired",
+                "transfer",
+                transfer_id,
+                before={"state": "letter_issued"},
+                after={"state": "expired"},
+            )
+    return int(count)
+
+
+_SYSTEM = Viewer(username="system")
+
+
+def _scope_clause(viewer: Viewer) -> Q:
+    if viewer.is_site_admin:
+        return Q(id__gt=0)
+    clause = Q(member_id=viewer.member_id or -1)
+    for path in viewer.admin_paths:
+        clause |= Q(from_org__path__startswith=path) | Q(to_org__path__startswith=path)
+    return clause
+
+
+async def transfer_lists(viewer: Viewer) -> dict[str, list[Transfer]]:
+    """Slips the viewer may see: open ones, expired letters (unplaced members), recent ones."""
+    await expire_transfers()
+    base = Transfer.filter(_scope_clause(viewer)).select_related(
+        "member", "from_org", "to_org", "placed_org"
+    )
+    open_ = await base.filter(state__in=[*OPEN_STATES, "placed"]).order_by("-id").limit(200)
+    expired = await base.filter(state="expired").order_by("-id").limit(200)
+    closed = (
+        await base.filter(state__in=["completed", "rejected", "withdrawn"])
+        .order_by("-id")
+        .limit(50)
+    )
+    return {"open": open_, "expired": expired, "closed": closed}
+
+
+__all__ = [
+    "STEPS",
+    "TRANSFER_STATE_LABELS",
+    "advance_transfer",
+    "allowed_steps",
+    "expire_transfers",
+    "get_transfer_for",
+    "request_transfer",
+    "transfer_lists",
+]

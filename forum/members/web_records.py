@@ -1,0 +1,231 @@
+"""HTML handlers: the directory, member records (view, create, edit, reveal the ID number)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from forum.errors import ActionError, NotFound
+from forum.http import int_param, read_form, viewer_of
+from forum.members import actions, queries
+from forum.members.fields import FIELD_LABELS, MILESTONES, SEX_LABELS, TEXT_FIELDS
+from forum.models import ROLE_LABELS, STATUS_LABELS, Member, Org
+from forum.policy import (
+    Viewer,
+    can_create_member_in,
+    can_edit_member,
+    can_see_org,
+    ensure,
+    ensure_visible,
+)
+from forum.templating import render
+
+FORM_KEYS = (
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "status",
+    *TEXT_FIELDS,
+    *(name for name, _ in MILESTONES),
+)
+
+
+def form_dict(form: FormData) -> dict[str, Any]:
+    return {key: form.get(key) for key in FORM_KEYS if isinstance(form.get(key), str)}
+
+
+async def optional_org(viewer: Viewer, raw: str | None) -> Org | None:
+    if not raw:
+        return None
+    org = await Org.get_or_none(id=int_param(raw))
+    if org is None or not can_see_org(viewer, org):
+        raise NotFound()
+    return org
+
+
+def _limit(raw: str | None) -> int:
+    if not raw or not raw.isdigit():
+        return queries.PAGE_SIZE
+    return max(1, min(int(raw), queries.MAX_PAGE_SIZE))
+
+
+async def directory(request: Request) -> Response:
+    viewer = viewer_of(request)
+    if not viewer.is_authenticated:
+        return RedirectResponse("/login?next=/members", status_code=303)
+    params = request.query_params
+    org = await optional_org(viewer, params.get("org"))
+    status = params.get("status") if params.get("status") in STATUS_LABELS else None
+    role = params.get("role") if params.get("role") in ROLE_LABELS else None
+    name = (params.get("q") or "").strip()[:32]
+    after = params.get("after")
+    page = await queries.search_members(
+        viewer,
+        name=name,
+        org=org,
+        status=status,
+        role=role,
+        after=int_param(after) if after else None,
+        limit=_limit(params.get("limit")),
+    )
+    query_string = "&".join(
+        f"{k}={v}"
+        for k, v in params.items()
+        if k != "after" and v and k in {"org", "status", "role"}
+    )
+    return render(
+        request,
+        "members/directory.html",
+        {
+            "page": page,
+            "q": name,
+            "org": org,
+            "status": status,
+            "role": role,
+            "orgs": await queries.manageable_orgs(viewer),
+            "query_string": query_string,
+        },
+    )
+
+
+async def record(request: Request) -> Response:
+    viewer = viewer_of(request)
+    member = await queries.get_member_for(viewer, int_param(request.path_params["member_id"]))
+    context = await queries.record_context(viewer, member)
+    context.update(await queries.workflow_context(viewer, member))
+    return render(
+        request,
+        "members/record.html",
+        {**context, "SEX_LABELS": SEX_LABELS, "FIELD_LABELS": FIELD_LABELS},
+    )
+
+
+async def reveal(request: Request) -> Response:
+    viewer = viewer_of(request)
+    member = await queries.get_member_for(viewer, int_param(request.path_params["member_id"]))
+    form = await read_form(request)
+    value = await actions.reveal_id_number(viewer, member, str(form.get("reason") or ""))
+    context = await queries.record_context(viewer, member)
+    context.update(await queries.workflow_context(viewer, member))
+    response = render(
+        request,
+        "members/record.html",
+        {**context, "SEX_LABELS": SEX_LABELS, "FIELD_LABELS": FIELD_LABELS, "revealed_id": value},
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def _form_page(
+    request: Request,
+    *,
+    member: Member | None,
+    org: Org | None,
+    values: dict[str, Any],
+    error: ActionError | None = None,
+) -> Response:
+    viewer = viewer_of(request)
+    orgs = await queries.manageable_orgs(viewer)
+    return render(
+        request,
+        "members/form.html",
+        {
+            "member": member,
+            "org": org,
+            "orgs": [o for o in orgs if str(o.kind) != "group"],
+            "groups": [o for o in orgs if str(o.kind) == "group"],
+            "values": values,
+            "error": error,
+            "MILESTONES": MILESTONES,
+            "TEXT_FIELDS": TEXT_FIELDS,
+        },
+        status_code=400 if error else 200,
+    )
+
+
+async def new_member(request: Request) -> Response:
+    viewer = viewer_of(request)
+    org = await optional_org(viewer, request.query_params.get("org"))
+    if org is not None:
+        ensure_visible(can_create_member_in(viewer, org))
+    elif not await queries.manageable_orgs(viewer):
+        raise NotFound()
+    values = {"org_id": org.id if org else "", "status": "applicant"}
+    return await _form_page(request, member=None, org=org, values=values)
+
+
+async def create_member(request: Request) -> Response:
+    viewer = viewer_of(request)
+    form = await read_form(request)
+    values = form_dict(form)
+    try:
+        org = await optional_org(viewer, str(form.get("org_id") or ""))
+        if org is None:
+            raise ActionError("请选择所在组织", field="org_id")
+        group = str(form.get("group_id") or "")
+        member = await actions.create_member(
+            viewer, org, values, int_param(group) if group else None
+        )
+    except ActionError as exc:
+        values.update(org_id=form.get("org_id"), group_id=form.get("group_id"))
+        return await _form_page(request, member=None, org=None, values=values, error=exc)
+    return RedirectResponse(f"/members/{member.id}?saved=1", status_code=303)
+
+
+def _member_values(member: Member) -> dict[str, Any]:
+    values: dict[str, Any] = {key: getattr(member, key, "") for key in FORM_KEYS}
+    values.update(
+        id_number="",
+        org_id=member.org_id,
+        group_id=member.group_id or "",
+        status=str(member.status),
+    )
+    for name, _ in MILESTONES:
+        day = getattr(member, name)
+        values[name] = day.isoformat() if day else ""
+    values["birth_date"] = member.birth_date.isoformat() if member.birth_date else ""
+    return values
+
+
+async def edit_member(request: Request) -> Response:
+    viewer = viewer_of(request)
+    member = await queries.get_member_for(viewer, int_param(request.path_params["member_id"]))
+    ensure_visible(can_edit_member(viewer, member))
+    return await _form_page(request, member=member, org=member.org, values=_member_values(member))
+
+
+async def update_member(request: Request) -> Response:
+    viewer = viewer_of(request)
+    member = await queries.get_member_for(viewer, int_param(request.path_params["member_id"]))
+    ensure(can_edit_member(viewer, member))
+    form = await read_form(request)
+    values = form_dict(form)
+    if not values.get("id_number"):
+        # Left blank on the edit form: keep the stored number.
+        values["id_number"] = actions.stored_id_number(member)
+        values.pop("sex", None)
+        values.pop("birth_date", None)
+    values["group_id"] = form.get("group_id") or None
+    try:
+        new_org = await optional_org(viewer, str(form.get("org_id") or ""))
+        await actions.update_member(viewer, member, values, new_org)
+    except ActionError as exc:
+        shown = {**values, "id_number": "", "org_id": form.get("org_id")}
+        return await _form_page(request, member=member, org=member.org, values=shown, error=exc)
+    return RedirectResponse(f"/members/{member.id}?saved=1", status_code=303)
+
+
+routes: list[BaseRoute] = [
+    Route("/members", directory, methods=["GET"]),
+    Route("/members/new", new_member, methods=["GET"]),
+    Route("/members/new", create_member, methods=["POST"]),
+    Route("/members/{member_id:int}", record, methods=["GET"]),
+    Route("/members/{member_id:int}/edit", edit_member, methods=["GET"]),
+    Route("/members/{member_id:int}/edit", update_member, methods=["POST"]),
+    Route("/members/{member_id:int}/reveal", reveal, methods=["POST"]),
+]

@@ -1,0 +1,63 @@
+"""Demo meetings in the first branch: an archived plenary with minutes, a live theme Party
+day the demo accounts can join, and a scheduled plenary with an admission question ahead."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from forum.demo_context import DemoContext
+from forum.models import Member
+from forum.viewer import viewer_for_user
+from realtime.meetings import actions
+
+
+async def seed(ctx: DemoContext) -> None:
+    branch = ctx.branches[0]
+    host = await viewer_for_user(ctx.users["secretary"].id)
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
+
+    # An archived plenary: most of the branch checked in, a motion passed, minutes kept.
+    past = await actions.schedule_meeting(
+        host,
+        branch,
+        type="branch_plenary",
+        title="第三季度支部党员大会",
+        scheduled_at=soon,
+        agenda=["传达学习上级会议精神", "审议支部工作计划"],
+    )
+    past = await actions.start_meeting(host, past)
+    members = await Member.filter(org_id=branch.id, status="full", user_id__isnull=False)
+    for member in members:
+        if member.user_id is not None and not member.on_probation_sanction:
+            await actions.check_in(await viewer_for_user(member.user_id), past)
+    vote = await actions.create_vote(host, past, kind="motion", title="审议通过支部工作计划")
+    await actions.open_vote(host, past, vote)
+    for member in members:
+        if member.user_id is not None and not member.on_probation_sanction:
+            viewer = await viewer_for_user(member.user_id)
+            await actions.cast_ballot(viewer, past, vote, choice="yes")
+    await actions.post_message(host, past, "本季度工作计划已审议，请各党小组抓好落实。")
+    past = await actions.end_meeting(host, past)
+    await actions.update_minutes_summary(host, past, "会议审议并表决通过了支部工作计划。")
+    await actions.archive_meeting(host, past)
+
+    # A live theme Party day to walk into.
+    live = await actions.schedule_meeting(
+        host,
+        branch,
+        type="theme_day",
+        title="十一月主题党日：重温入党誓词",
+        scheduled_at=soon,
+        agenda=["重温入党誓词", "交流学习体会"],
+    )
+    await actions.start_meeting(host, live)
+
+    # A plenary next week, with the notice sent to the roll.
+    await actions.schedule_meeting(
+        host,
+        branch,
+        type="branch_plenary",
+        title="第四季度支部党员大会",
+        scheduled_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=7),
+        agenda=["讨论接收预备党员", "预备党员转正", "其他事项"],
+    )

@@ -1,0 +1,39 @@
+"""Demo seeding of boards and the rebake command."""
+
+from __future__ import annotations
+
+from forum import markup
+from forum.boards.commands import rebake
+from forum.boards.models import Board, Post, Topic
+from forum.demo import seed_demo
+from tests.boards_helpers import make_world, start_topic
+from tests.helpers import Client
+
+
+async def test_demo_seeds_site_boards_and_branch_board(client: Client) -> None:
+    assert await seed_demo(progress=lambda _: None) is not None
+    names = set(await Board.filter(org_id__isnull=True).values_list("name", flat=True))
+    assert names == {"时事热点", "党务公开讨论", "学习园地", "在线咨询"}
+    assert await Board.filter(org_id__isnull=False).count() == 1
+    assert await Topic.all().count() >= 4 and await Post.all().count() >= 8
+    consult = await Board.get(name="在线咨询")
+    assert str(consult.kind) == "consultation"
+    page = await client.get("/forum")
+    assert "时事热点" in page.text and "内部交流" not in page.text
+    await client.login("full_member")
+    assert "内部交流" in (await client.get("/forum")).text
+    found = (await client.get("/api/v1/search", params={"q": "基层党建"})).json()["items"]
+    assert found
+
+
+async def test_rebake_rerenders_old_versions_only(client: Client) -> None:
+    world = await make_world()
+    topic = await start_topic(world.public, world.users["full"], body="**粗体**")
+    await Post.filter(topic_id=topic.id).update(body_html="stale", render_version=0)
+    current = await start_topic(world.public, world.users["full"], "另一个主题", body="新")
+    assert await rebake(batch=1) == 1
+    post = await Post.get(topic_id=topic.id)
+    assert post.body_html == "<p><strong>粗体</strong></p>"
+    assert post.render_version == markup.VERSION
+    assert (await Post.get(topic_id=current.id)).body_html == "<p>新</p>"
+    assert await rebake() == 0

@@ -1,0 +1,91 @@
+"""Bounded queries: board list, topic list and topic page cost the same for 5 and 50 rows."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+
+from forum.boards import actions, queries
+from forum.boards.models import Board, Post, Topic
+from forum.models import User
+from tests.boards_helpers import World, make_world, start_topic
+from tests.factories import viewer_of
+from tests.helpers import Client
+
+
+class _Counter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.queries: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not message.startswith(("Created connection", "Closed connection")):
+            self.queries.append(message)
+
+
+@contextlib.contextmanager
+def count_queries() -> Iterator[_Counter]:
+    logger = logging.getLogger("tortoise.db_client")
+    counter = _Counter()
+    level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(level)
+
+
+async def fill_topic(board: Board, author: User, others: list[User], posts: int) -> Topic:
+    topic = await start_topic(board, author)
+    topic.access = (await queries.board_index()).boards[board.id].access
+    for n in range(posts - 1):
+        viewer = await viewer_of(others[n % len(others)])
+        await actions.create_post(viewer, topic, f"第 {n + 2} 楼")
+    return topic
+
+
+async def fill_board(world: World, board: Board, topics: int) -> None:
+    for n in range(topics):
+        await start_topic(board, world.users["full2"], f"主题 {n}")
+
+
+async def cost(client: Client, url: str) -> int:
+    await client.get(url)  # warm: the first view writes the read mark
+    with count_queries() as counter:
+        response = await client.get(url)
+    assert response.status_code == 200
+    return len(counter.queries)
+
+
+async def test_topic_page_same_queries_for_5_and_50_posts(client: Client) -> None:
+    world = await make_world()
+    others = [world.users[k] for k in ("full2", "probationary", "activist", "secretary")]
+    small = await fill_topic(world.public, world.users["full"], others, 5)
+    large = await fill_topic(world.public, world.users["full"], others, 50)
+    assert await Post.filter(topic_id=large.id).count() == 50
+    await client.login("applicant")
+    assert await cost(client, f"/t/{small.id}") == await cost(client, f"/t/{large.id}")
+    assert await cost(client, f"/t/{small.id}") == await cost(client, f"/t/{large.id}?from=21")
+    small_api = await cost(client, f"/api/v1/topics/{small.id}")
+    assert small_api == await cost(client, f"/api/v1/topics/{large.id}")
+
+
+async def test_topic_list_and_board_list_same_queries_for_5_and_50(client: Client) -> None:
+    world = await make_world()
+    await fill_board(world, world.public, 5)
+    await fill_board(world, world.consult, 50)
+    await client.login("full")
+    small = await cost(client, f"/forum/b/{world.public.id}")
+    assert small == await cost(client, f"/forum/b/{world.consult.id}")
+    assert small == await cost(client, f"/api/v1/boards/{world.consult.id}/topics") + 1
+    board_list = await cost(client, "/forum")
+    for n in range(45):
+        await actions.do_create_board(f"版块 {n}", matrix=actions.PUBLIC_MATRIX)
+    assert board_list == await cost(client, "/forum")
+    with count_queries() as counter:
+        await client.get("/forum")
+    assert len(counter.queries) <= 12, counter.queries
