@@ -19,7 +19,7 @@ from forum.policy import (
     ensure_visible,
 )
 from forum.templating import render
-from moderation import audit_queries, queries, review, sanctions, words
+from moderation import audit_queries, queries, review, sanctions, steering_routes, words
 from moderation.api import api_routes
 from moderation.home import install as install_home
 from moderation.models import (
@@ -287,5 +287,6 @@ routes: list[BaseRoute] = [
     Route("/moderation/audit.csv", audit_csv, methods=["GET"]),
     Route("/manage/audit", audit_page, methods=["GET"]),
     Route("/moderation/notices", notices_page, methods=["GET"]),
+    *steering_routes.routes,
     *api_routes,
 ]

@@ -10,7 +10,6 @@ class Migration(migrations.Migration):
     dependencies = [('forum', '0001_initial')]
 
     initial = True
-    dependencies = [('forum', '0001_initial')]
 
     operations = [
         ops.CreateModel(

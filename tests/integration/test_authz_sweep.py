@@ -237,6 +237,10 @@ TABLE: list[Case] = [
         json={"reason": "x"},
     ),
     Case("GET", "/api/v1/moderation/audit", "-", only(200, 404, "admin", "sibling_admin")),
+    # Topic steering: no topic exists in this world (the path keeps its placeholder), so 404
+    # for everyone; scoped steering is covered in tests/integration/test_moderation_boards.py.
+    Case("GET", "/moderation/topics/{topic_id:int}", "-", everyone(404)),
+    Case("POST", "/moderation/topics/{topic_id:int}/{action:str}", "-", everyone(404)),
 ]
 
 # Each part adds its rows (and builds its objects, and fills its placeholders) from its module.
