@@ -37,9 +37,10 @@ async def suspension_guard(user: User) -> None:
 
 
 def install() -> None:
-    from moderation import boards_targets, steering
+    from moderation import boards_targets, meetings_targets, steering
 
     boards_targets.install()
+    meetings_targets.install()
     steering.install()
     register_viewer_extension(sanction_facts)
     if suspension_guard not in accounts.login_guards:
