@@ -24,6 +24,7 @@ from forum.security.middleware import CsrfMiddleware, SecurityHeadersMiddleware,
 from forum.services import close_services, open_services
 from forum.settings import get_settings, secret_key, tortoise_config
 from forum.templating import STATIC_DIR, error_response
+from moderation.ratelimit import RequestRateLimitMiddleware
 
 logger = logging.getLogger("grassroots")
 
@@ -138,6 +139,8 @@ def create_app(*, with_lifespan: bool = True) -> Starlette:
             same_site="lax",
             https_only=settings.secure_cookies,
         ),
+        # Per-IP limit on unsafe requests (moderation part), before the CSRF body read.
+        Middleware(RequestRateLimitMiddleware),
         Middleware(CsrfMiddleware, on_error=_csrf_error),
         Middleware(ViewerMiddleware),
     ]

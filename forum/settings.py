@@ -88,6 +88,8 @@ class Settings:
     new_account_min_posts: int
     post_cooldown_seconds: int
     new_account_post_cooldown_seconds: int
+    ip_write_limit: int
+    ip_write_window_seconds: int
     transfer_letter_days: int
     metrics_allowed_ips: tuple[str, ...]
     metrics_multiprocess: bool
@@ -137,6 +139,8 @@ def load_settings() -> Settings:
         new_account_min_posts=_int("NEW_ACCOUNT_MIN_POSTS", 3),
         post_cooldown_seconds=_int("POST_COOLDOWN_SECONDS", 10),
         new_account_post_cooldown_seconds=_int("NEW_ACCOUNT_POST_COOLDOWN_SECONDS", 120),
+        ip_write_limit=_int("IP_WRITE_LIMIT", 300),
+        ip_write_window_seconds=_int("IP_WRITE_WINDOW_SECONDS", 60),
         transfer_letter_days=_int("TRANSFER_LETTER_DAYS", 90),
         metrics_allowed_ips=_csv("METRICS_ALLOWED_IPS", "127.0.0.1,::1"),
         # prometheus_client's own variable: set it for several workers (multiprocess mode).

@@ -1,18 +1,65 @@
-"""What other parts call before they accept user text (STUB until the moderation issue lands).
+"""What other parts call before they accept user text (the moderation contract).
 
-- `screen_text` runs the sensitive-word filter: it raises ActionError for a "block" word,
-  returns the text with "replace" words masked, and says whether the item needs review or
-  should be flagged.
-- `check_post_rate` enforces the per-account posting cooldown (and slow mode when
-  `slow_mode_seconds` is given), raising RateLimited with Retry-After.
-- `needs_premoderation` is True for new accounts whose posts go to the review queue first.
+- `screen_text` runs the sensitive-word filter: it raises ActionError for a "block" word
+  (naming the word's category and the offending text), returns the text with "replace"
+  words masked, and says whether the item needs review or should be flagged. For new
+  accounts it also enforces the link and mention caps (not on display names or titles).
+- `check_post_rate` refuses silenced/suspended accounts (403) and enforces the per-account
+  posting cooldown (and slow mode when `slow_mode_seconds` is given), raising RateLimited
+  (429) with Retry-After. Scopes `meeting:{id}` (live chat) get a burst limit instead of the
+  posting cooldown (5 messages per 10 s per account and meeting).
+- `needs_premoderation` is True for new accounts whose posts go to the review queue first:
+  the part stores the item held back, then calls `enqueue_review(kind, id,
+  source="premoderation", hidden=True)`; approving it calls the part's `restore`.
+- `enqueue_review` also takes word-filter hits (`source="word_filter"`, reasons from
+  `Screened.flag_reasons`). Register the item kind first with
+  `moderation.registry.register_flag_target`; count approved items for the "new account"
+  rule with `moderation.newmembers.register_approved_counter`.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
+from forum.errors import ActionError
 from forum.policy import Viewer
+from moderation import newmembers, ratelimit, review, words
+from moderation.models import ReviewItem
+from moderation.newmembers import register_approved_counter
+from moderation.registry import register_flag_target
+from moderation.wordfilter import mask
+
+__all__ = [
+    "Screened",
+    "check_post_rate",
+    "enqueue_review",
+    "needs_premoderation",
+    "register_approved_counter",
+    "register_flag_target",
+    "screen_text",
+    "seeding",
+]
+
+# Set while scripts seed data (`forum demo`): no cooldowns, caps or premoderation.
+_seeding: ContextVar[bool] = ContextVar("moderation_seeding", default=False)
+
+
+@contextlib.contextmanager
+def seeding() -> Iterator[None]:
+    """Seed data through the real actions without new-member rules and posting cooldowns
+    (the word filter still applies)."""
+    token = _seeding.set(True)
+    try:
+        yield
+    finally:
+        _seeding.reset(token)
+
+
+# Fields that are names or titles: no link/mention caps there.
+_NAME_FIELDS = frozenset({"display_name", "title", "name", "username"})
 
 
 @dataclass(frozen=True)
@@ -23,12 +70,59 @@ class Screened:
 
 
 async def screen_text(actor: Viewer, text: str, *, field: str) -> Screened:
-    return Screened(text=text)
+    matcher = await words.matcher()
+    matches = matcher.find(text)
+    blocked = [m for m in matches if m.entry.action == "block"]
+    if blocked:
+        first = blocked[0]
+        raise ActionError(
+            f"内容包含不允许发布的{first.entry.category}词语“{first.original(text)}”，请修改后再提交",
+            field=field,
+        )
+    if (
+        field not in _NAME_FIELDS
+        and actor.user_id is not None
+        and not _seeding.get()
+        and await newmembers.is_new_account(actor)
+    ):
+        newmembers.check_caps(text, field)
+    replaced = mask(text, [m for m in matches if m.entry.action == "replace"])
+    reasons = tuple(
+        dict.fromkeys(
+            f"{m.entry.category}：{m.entry.word}"
+            for m in matches
+            if m.entry.action in ("review", "flag")
+        )
+    )
+    return Screened(
+        text=replaced,
+        needs_review=any(m.entry.action == "review" for m in matches),
+        flag_reasons=reasons,
+    )
 
 
 async def check_post_rate(actor: Viewer, *, scope: str, slow_mode_seconds: int = 0) -> None:
-    return None
+    if _seeding.get():
+        return
+    await ratelimit.check_post_rate(actor, scope=scope, slow_mode_seconds=slow_mode_seconds)
 
 
 async def needs_premoderation(actor: Viewer) -> bool:
-    return False
+    return not _seeding.get() and await newmembers.is_new_account(actor)
+
+
+async def enqueue_review(
+    kind: str, target_id: int, *, source: str, reasons: Sequence[str] = (), hidden: bool = False
+) -> ReviewItem:
+    return await review.enqueue_review(
+        kind, target_id, source=source, reasons=reasons, hidden=hidden
+    )
+
+
+async def check_display_name(name: str, field_name: str) -> str:
+    """Registered in `forum.accounts.actions.display_name_checks`: block words refuse,
+    replace words are masked; review/flag words are refused in names (nobody reviews them)."""
+    screened = await screen_text(Viewer(), name, field=field_name)
+    if screened.needs_review or screened.flag_reasons:
+        raise ActionError("显示名称包含需要审核的词语，请换一个", field=field_name)
+    return screened.text

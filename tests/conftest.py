@@ -35,6 +35,16 @@ os.environ.update(
         "FORUM_PASSWORD_PROFILE": "fast",
         "FORUM_ALLOWED_ORIGINS": "http://testserver,http://127.0.0.1",
         "FORUM_REDIS_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
+        # Suites that send hundreds of writes from one test IP; the per-IP limit itself is
+        # tested with a low limit in tests/integration/test_moderation_ratelimits.py.
+        "FORUM_IP_WRITE_LIMIT": "1000000",
+        # New-member safety and posting cooldowns off by default, so suites that post as fresh
+        # accounts are not premoderated or throttled; the moderation tests switch them on
+        # (`strict_moderation` in tests/moderation_helpers.py).
+        "FORUM_NEW_ACCOUNT_DAYS": "0",
+        "FORUM_NEW_ACCOUNT_MIN_POSTS": "0",
+        "FORUM_POST_COOLDOWN_SECONDS": "0",
+        "FORUM_NEW_ACCOUNT_POST_COOLDOWN_SECONDS": "0",
     }
 )
 os.environ.pop("FORUM_REDIS_URL", None)
@@ -67,7 +77,32 @@ async def db_session() -> AsyncIterator[TortoiseContext]:
 @pytest_asyncio.fixture(loop_scope="session")
 async def database(db_session: TortoiseContext) -> AsyncIterator[TortoiseContext]:
     yield db_session
-    await truncate_all_models()
+    await _truncate_with_audit_guard_lifted()
+
+
+async def _truncate_with_audit_guard_lifted() -> None:
+    """Empty every table between tests. `audit_entries` is append-only through database
+    triggers (moderation migration 0003), so the test harness, and only it, lifts them
+    around the cleanup: on PostgreSQL by disabling them, on SQLite by dropping and
+    re-creating them from their stored definitions."""
+    conn = Tortoise.get_connection("default")
+    if BACKEND == "postgres":
+        await conn.execute_script("ALTER TABLE audit_entries DISABLE TRIGGER USER")
+        try:
+            await truncate_all_models()
+        finally:
+            await conn.execute_script("ALTER TABLE audit_entries ENABLE TRIGGER USER")
+        return
+    _, rows = await conn.execute_query(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_entries'"
+    )
+    for row in rows:
+        await conn.execute_script(f'DROP TRIGGER "{row["name"]}"')
+    try:
+        await truncate_all_models()
+    finally:
+        for row in rows:
+            await conn.execute_script(row["sql"] + ";")
 
 
 @pytest.fixture

@@ -238,6 +238,10 @@ async def create_topic(actor: Viewer, board: Board, title_raw: Any, body_raw: An
         )
         await Board.filter(id=board.id).update(topic_count=F("topic_count") + 1)
     await outbox.send()
+    if hidden:  # new member: held back until a moderator approves it from the queue
+        await hooks.enqueue_review(
+            "topic", topic.id, source="premoderation", reasons=["新成员发布，待审核"], hidden=True
+        )
     return topic
 
 
@@ -247,7 +251,8 @@ async def create_post(
     """Reply (optionally quoting `reply_to`); publishes `post.created` after commit."""
     ensure(can_reply_topic(actor, topic))
     body = await _screen(actor, clean_body(body_raw), "body")
-    await hooks.check_post_rate(actor, scope="boards")
+    # Topic scope: moderation applies the topic's slow mode and timed close too.
+    await hooks.check_post_rate(actor, scope=f"topic:{topic.id}")
     hidden = await hooks.needs_premoderation(actor)
     html = markup.render(body)
     mentions = await _mention_targets(actor, topic, body)
@@ -268,6 +273,10 @@ async def create_post(
             outbox=outbox,
         )
     await outbox.send()
+    if hidden:  # new member: held back until a moderator approves it from the queue
+        await hooks.enqueue_review(
+            "post", post.id, source="premoderation", reasons=["新成员发布，待审核"], hidden=True
+        )
     return post
 
 

@@ -1,5 +1,128 @@
-"""Policy predicates for moderation (filled in by its issue)."""
+"""Policy predicates for moderation: review queue, flags, sanctions, word list, audit log.
+
+Scope rule: site moderators and site admins moderate everywhere; a moderator (or org admin)
+of an org moderates that org's subtree only; a board moderator moderates their boards.
+Nobody moderates their own content or sanctions themselves.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from dataclasses import dataclass
+from typing import Protocol
+
+from forum.policy.core import ADMIN_ROLES, Viewer, can_admin_site, in_subtree
+
+__all__ = [
+    "MODERATOR_ROLES",
+    "ContentRef",
+    "SanctionTargetRef",
+    "can_flag_content",
+    "can_lift_sanction",
+    "can_manage_words",
+    "can_moderate_content",
+    "can_moderate_scope",
+    "can_post_or_speak",
+    "can_sanction_user",
+    "can_view_audit",
+    "can_view_audit_entry",
+    "can_view_review_queue",
+    "is_site_moderator",
+    "moderation_paths",
+]
+
+# Roles that moderate the subtree of the org they are held in.
+MODERATOR_ROLES = frozenset({"moderator", *ADMIN_ROLES})
+
+
+@dataclass(frozen=True)
+class ContentRef:
+    """What the policy needs about a piece of user content (post, topic, message, comment)."""
+
+    author_id: int | None
+    org_path: str = ""
+    board_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SanctionTargetRef:
+    """The account to sanction: its user id and its member org path ("" if not a member)."""
+
+    user_id: int
+    org_path: str = ""
+
+
+def is_site_moderator(viewer: Viewer) -> bool:
+    return not viewer.suspended and (viewer.is_site_admin or viewer.is_site_moderator)
+
+
+def moderation_paths(viewer: Viewer) -> tuple[str, ...]:
+    """Org subtrees the viewer moderates (empty for site moderators: they see everything)."""
+    if viewer.suspended:
+        return ()
+    return viewer.role_paths(MODERATOR_ROLES)
+
+
+def can_moderate_scope(viewer: Viewer, org_path: str, board_id: int | None = None) -> bool:
+    if viewer.suspended or not viewer.is_authenticated:
+        return False
+    if is_site_moderator(viewer):
+        return True
+    if board_id is not None and board_id in viewer.board_moderator_ids:
+        return True
+    return bool(org_path) and any(in_subtree(org_path, p) for p in moderation_paths(viewer))
+
+
+def can_view_review_queue(viewer: Viewer) -> bool:
+    return is_site_moderator(viewer) or bool(moderation_paths(viewer) or viewer.board_moderator_ids)
+
+
+def can_moderate_content(viewer: Viewer, content: ContentRef) -> bool:
+    """Approve, hide, delete, edit: in scope and never on one's own content."""
+    if content.author_id is not None and content.author_id == viewer.user_id:
+        return False
+    return can_moderate_scope(viewer, content.org_path, content.board_id)
+
+
+class HasAuthor(Protocol):
+    @property
+    def author_id(self) -> int | None: ...
+
+
+def can_flag_content(viewer: Viewer, content: HasAuthor) -> bool:
+    """Any logged-in account may report others' content (a post, topic, message, ...)."""
+    if not viewer.is_authenticated or viewer.suspended:
+        return False
+    return content.author_id != viewer.user_id
+
+
+def can_sanction_user(viewer: Viewer, target: SanctionTargetRef) -> bool:
+    """Accounts without a member record can only be sanctioned by site moderators."""
+    if target.user_id == viewer.user_id:
+        return False
+    if not target.org_path:
+        return is_site_moderator(viewer)
+    return can_moderate_scope(viewer, target.org_path)
+
+
+def can_lift_sanction(viewer: Viewer, target: SanctionTargetRef) -> bool:
+    return can_sanction_user(viewer, target)
+
+
+def can_post_or_speak(viewer: Viewer) -> bool:
+    return viewer.is_authenticated and not viewer.silenced and not viewer.suspended
+
+
+def can_manage_words(viewer: Viewer) -> bool:
+    return can_admin_site(viewer)
+
+
+def can_view_audit(viewer: Viewer) -> bool:
+    return can_admin_site(viewer) or (not viewer.suspended and bool(viewer.admin_paths))
+
+
+def can_view_audit_entry(viewer: Viewer, org_path: str) -> bool:
+    if can_admin_site(viewer):
+        return True
+    if viewer.suspended or not org_path:
+        return False
+    return any(in_subtree(org_path, p) for p in viewer.admin_paths)

@@ -57,6 +57,12 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "FORUM_PASSWORD_PROFILE": "fast",
             "FORUM_ALLOWED_ORIGINS": base,
             "PYTHONWARNINGS": "ignore",
+            # New-member safety and cooldowns off: tests post as fresh accounts quickly
+            # (the moderation tests exercise them with their own settings).
+            "FORUM_NEW_ACCOUNT_DAYS": "0",
+            "FORUM_NEW_ACCOUNT_MIN_POSTS": "0",
+            "FORUM_POST_COOLDOWN_SECONDS": "0",
+            "FORUM_NEW_ACCOUNT_POST_COOLDOWN_SECONDS": "0",
         }
     )
     for command in (["migrate"], ["demo"]):

@@ -97,6 +97,12 @@ def server_env(
             "FORUM_ALLOWED_ORIGINS": E2E_ORIGIN,
             "FORUM_LOG_LEVEL": "warning",
             "PYTHONUNBUFFERED": "1",
+            # New-member safety and cooldowns off: tests post as fresh accounts quickly
+            # (the moderation tests exercise them with their own settings).
+            "FORUM_NEW_ACCOUNT_DAYS": "0",
+            "FORUM_NEW_ACCOUNT_MIN_POSTS": "0",
+            "FORUM_POST_COOLDOWN_SECONDS": "0",
+            "FORUM_NEW_ACCOUNT_POST_COOLDOWN_SECONDS": "0",
         }
     )
     if redis_url:

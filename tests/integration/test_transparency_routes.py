@@ -333,7 +333,8 @@ async def test_item_page_query_count_is_bounded(w: World, client: Client) -> Non
     with count_queries() as more:
         page = await client.get(f"/disclosures/{d.id}")
     assert page.text.count("查看改动") == 6 and page.text.count("答复") >= 6
-    assert len(more) == len(few) <= 20
+    # 21: the viewer's running sanctions are one query per request (moderation's viewer facts).
+    assert len(more) == len(few) <= 21
 
 
 async def test_members_view_and_manage_links(w: World, client: Client) -> None:

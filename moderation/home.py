@@ -1,0 +1,37 @@
+"""Home-page section for moderators: how many items wait in their review queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from forum.home import register_home_section
+from forum.policy import Viewer, can_view_review_queue
+from moderation import queries
+
+
+async def load_reviews(viewer: Viewer) -> dict[str, Any] | None:
+    if not can_view_review_queue(viewer):
+        return None
+    return {"open_reviews": await queries.open_review_count(viewer)}
+
+
+async def load_notices(viewer: Viewer) -> dict[str, Any] | None:
+    notices = await queries.my_notices(viewer, limit=3)
+    return {"notices": notices} if notices else None
+
+
+def install() -> None:
+    register_home_section(
+        "moderation.reviews",
+        order=40,
+        title="待审核内容",
+        template="moderation/_home_reviews.html",
+        loader=load_reviews,
+    )
+    register_home_section(
+        "moderation.notices",
+        order=45,
+        title="管理通知",
+        template="moderation/_home_notices.html",
+        loader=load_notices,
+    )

@@ -1,0 +1,73 @@
+"""Meeting discussion messages in the moderation tools (flag, review queue).
+
+Removing is the meetings part's own soft state (`removed`, kept for the record); hide and
+delete both remove, restore brings the message back (visible after the room reloads).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from forum.policy import Viewer, can_moderate_meeting, can_see_meeting
+from moderation.registry import TargetInfo, register_flag_target
+from realtime.events import ChannelEvent
+from realtime.meetings.actions._common import _event
+from realtime.meetings.models import Meeting, MeetingMessage
+
+
+async def load_message(message_id: int) -> TargetInfo | None:
+    message = await MeetingMessage.get_or_none(id=message_id)
+    meeting = await Meeting.get_or_none(id=message.meeting_id) if message else None
+    if message is None or meeting is None:
+        return None
+    return TargetInfo(
+        kind="meeting_message",
+        id=message.id,
+        author_id=message.author_id,
+        org_path=meeting.org_path,
+        excerpt=message.body_raw[:200],
+        url=f"/meetings/{meeting.id}",
+        hidden=message.removed,
+        context=meeting,
+    )
+
+
+def message_visible(viewer: Viewer, info: TargetInfo) -> bool:
+    meeting = info.context
+    if not isinstance(meeting, Meeting) or not can_see_meeting(viewer, meeting):
+        return False
+    return not info.hidden or can_moderate_meeting(viewer, meeting)
+
+
+async def remove_message(message_id: int, actor: Viewer, reason: str) -> Sequence[ChannelEvent]:
+    message = await MeetingMessage.get(id=message_id)
+    if message.removed:
+        return []
+    await MeetingMessage.filter(id=message.id).update(
+        removed=True,
+        removed_by_id=actor.user_id,
+        removed_reason=reason[:500],
+        removed_at=dt.datetime.now(dt.UTC),
+    )
+    meeting = await Meeting.get(id=message.meeting_id)
+    return [await _event(meeting, "message.removed", {"number": message.number})]
+
+
+async def restore_message(message_id: int, actor: Viewer, reason: str) -> Sequence[ChannelEvent]:
+    await MeetingMessage.filter(id=message_id).update(
+        removed=False, removed_by_id=None, removed_reason="", removed_at=None
+    )
+    return []
+
+
+def install() -> None:
+    register_flag_target(
+        "meeting_message",
+        label="会议发言",
+        load=load_message,
+        hide=remove_message,
+        restore=restore_message,
+        delete=remove_message,
+        visible_to=message_visible,
+    )

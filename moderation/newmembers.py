@@ -1,0 +1,75 @@
+"""New-member safety: who counts as new, and the caps on their links and mentions.
+
+An account is new while it is younger than `new_account_days` or has fewer than
+`new_account_min_posts` approved items. Items live in other parts (posts in boards), so
+each part registers a counter of a user's approved items with `register_approved_counter`.
+Without any counter registered only the account's age counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Awaitable, Callable
+
+from forum.errors import ActionError
+from forum.models import User
+from forum.policy import Viewer, can_view_review_queue, is_site_moderator
+from forum.settings import get_settings
+
+ApprovedCounter = Callable[[int], Awaitable[int]]
+_approved_counters: list[ApprovedCounter] = []
+
+MAX_LINKS_NEW = 2
+MAX_MENTIONS_NEW = 3
+LINK_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+MENTION_RE = re.compile(r"(?<![\w@])@[\w\u3400-\u9fff.\-]{2,32}")
+
+
+def register_approved_counter(counter: ApprovedCounter) -> None:
+    if counter not in _approved_counters:
+        _approved_counters.append(counter)
+
+
+async def approved_items(user_id: int) -> int:
+    total = 0
+    for counter in _approved_counters:
+        total += await counter(user_id)
+    return total
+
+
+def _trusted(actor: Viewer) -> bool:
+    return is_site_moderator(actor) or can_view_review_queue(actor)
+
+
+async def is_new_account(actor: Viewer) -> bool:
+    if actor.user_id is None:
+        return True
+    if _trusted(actor):
+        return False
+    settings = get_settings()
+    created = await User.filter(id=actor.user_id).values_list("created_at", flat=True)
+    if not created:
+        return True
+    age = dt.datetime.now(dt.UTC) - created[0]  # type: ignore[operator]
+    if age < dt.timedelta(days=settings.new_account_days):
+        return True
+    if not _approved_counters:
+        return False
+    return await approved_items(actor.user_id) < settings.new_account_min_posts
+
+
+def check_caps(text: str, field: str) -> None:
+    """Links and mentions allowed to new accounts (raises ActionError naming the cap)."""
+    links = len(LINK_RE.findall(text))
+    if links > MAX_LINKS_NEW:
+        raise ActionError(
+            f"新成员每条内容最多包含 {MAX_LINKS_NEW} 个链接（当前 {links} 个），请删减后再提交",
+            field=field,
+        )
+    mentions = len(set(MENTION_RE.findall(text)))
+    if mentions > MAX_MENTIONS_NEW:
+        raise ActionError(
+            f"新成员每条内容最多提及 {MAX_MENTIONS_NEW} 人（当前 {mentions} 人），请删减后再提交",
+            field=field,
+        )

@@ -1,0 +1,107 @@
+"""Reads for the moderation pages: review queue, sanctions, word list, notices."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tortoise.expressions import Q
+
+from forum.errors import NotFound
+from forum.models import User
+from forum.policy import (
+    Viewer,
+    can_manage_words,
+    can_view_review_queue,
+    ensure_visible,
+    is_site_moderator,
+    moderation_paths,
+)
+from moderation.models import Notice, ReviewItem, Sanction, SanctionKind, WatchedWord
+
+PAGE_SIZE = 50
+
+
+def _scope(viewer: Viewer) -> Q | None:
+    """Org subtrees and boards the viewer moderates (None: everything)."""
+    if is_site_moderator(viewer):
+        return None
+    scope = Q(id__lt=0)  # matches nothing; OR-ed with each grant
+    for path in moderation_paths(viewer):
+        scope |= Q(org_path__startswith=path)
+    if viewer.board_moderator_ids:
+        scope |= Q(board_id__in=sorted(viewer.board_moderator_ids))
+    return scope
+
+
+async def review_queue(
+    viewer: Viewer, *, source: str | None = None, after: int | None = None
+) -> tuple[list[ReviewItem], int | None]:
+    """Open items in the viewer's scope, oldest first (keyset on id)."""
+    ensure_visible(can_view_review_queue(viewer))
+    query = ReviewItem.filter(resolved_at__isnull=True)
+    scope = _scope(viewer)
+    if scope is not None:
+        query = query.filter(scope)
+    if source:
+        query = query.filter(source=source)
+    if after is not None:
+        query = query.filter(id__gt=after)
+    rows = await query.order_by("id").limit(PAGE_SIZE + 1)
+    cursor = rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None
+    return rows[:PAGE_SIZE], cursor
+
+
+async def open_review_count(viewer: Viewer) -> int:
+    if not can_view_review_queue(viewer):
+        return 0
+    query = ReviewItem.filter(resolved_at__isnull=True)
+    scope = _scope(viewer)
+    return await (query.filter(scope) if scope is not None else query).count()
+
+
+async def active_sanctions(viewer: Viewer) -> list[Sanction]:
+    """Running silences and suspensions plus recent warnings, in the viewer's scope."""
+    ensure_visible(can_view_review_queue(viewer))
+    now = dt.datetime.now(dt.UTC)
+    query = Sanction.filter(
+        Q(lifted_at__isnull=True, ends_at__gt=now)
+        | Q(kind=SanctionKind.warn, created_at__gt=now - dt.timedelta(days=30))
+    )
+    if not is_site_moderator(viewer):
+        scope = Q(id__lt=0)
+        for path in moderation_paths(viewer):
+            scope |= Q(org_path__startswith=path)
+        query = query.filter(scope)
+    return await query.select_related("user", "created_by").order_by("-id").limit(200)
+
+
+async def find_user(username: str) -> User:
+    user = await User.filter(username__iexact=username.strip()).first()
+    if user is None:
+        raise NotFound()
+    return user
+
+
+async def word_list(
+    viewer: Viewer, *, q: str = "", after: int | None = None
+) -> tuple[list[WatchedWord], int | None]:
+    ensure_visible(can_manage_words(viewer))
+    query = WatchedWord.all()
+    if q:
+        query = query.filter(Q(word__icontains=q) | Q(category__icontains=q))
+    if after is not None:
+        query = query.filter(id__gt=after)
+    rows = await query.order_by("id").limit(PAGE_SIZE * 2 + 1)
+    size = PAGE_SIZE * 2
+    cursor = rows[size - 1].id if len(rows) > size else None
+    return rows[:size], cursor
+
+
+async def word_count() -> int:
+    return await WatchedWord.all().count()
+
+
+async def my_notices(viewer: Viewer, limit: int = 50) -> list[Notice]:
+    if viewer.user_id is None:
+        return []
+    return await Notice.filter(user_id=viewer.user_id).order_by("-id").limit(limit)

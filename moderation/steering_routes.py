@@ -1,0 +1,79 @@
+"""Pages for steering a boards topic: /moderation/topics/{id} (moderators of its board)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from forum.errors import ActionError, NotFound
+from forum.http import int_param, read_form, text_field, viewer_of
+from forum.settings import get_settings
+from forum.templating import render
+from moderation import steering
+
+
+def _int(raw: object, label: str, field: str) -> int:
+    try:
+        return int(str(raw))
+    except ValueError as exc:
+        raise ActionError(f"请填写有效的{label}", field=field) from exc
+
+
+def _local_datetime(raw: object) -> dt.datetime | None:
+    if not raw:
+        return None
+    try:
+        value = dt.datetime.fromisoformat(str(raw))
+    except ValueError as exc:
+        raise ActionError("关闭时间格式有误", field="close_at") from exc
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo(get_settings().timezone))
+    return value.astimezone(dt.UTC)
+
+
+async def topic_page(request: Request) -> Response:
+    viewer = viewer_of(request)
+    topic = await steering.get_topic(viewer, int_param(request.path_params["topic_id"]))
+    return render(request, "moderation/topic.html", await steering.page_context(viewer, topic))
+
+
+async def topic_action(request: Request) -> Response:
+    viewer = viewer_of(request)
+    topic = await steering.get_topic(viewer, int_param(request.path_params["topic_id"]))
+    form = await read_form(request)
+    reason = text_field(form, "reason", "原因", max_length=1000, required=False)
+    action = request.path_params["action"]
+    target = f"/t/{topic.id}"
+    if action == "move":
+        await steering.move_topic(
+            viewer, topic, _int(form.get("board_id"), "版块", "board_id"), reason
+        )
+    elif action == "merge":
+        merged = await steering.merge_topics(
+            viewer, topic, _int(form.get("target_id"), "主题编号", "target_id"), reason
+        )
+        target = f"/t/{merged.id}"
+    elif action == "split":
+        numbers = [_int(n, "楼层", "numbers") for n in form.getlist("numbers")]
+        title = text_field(form, "title", "新主题标题", max_length=120)
+        new = await steering.split_topic(viewer, topic, numbers, title, reason)
+        target = f"/t/{new.id}"
+    elif action == "slow-mode":
+        await steering.set_slow_mode(
+            viewer, topic, _int(form.get("seconds") or 0, "秒数", "seconds"), reason
+        )
+    elif action == "timed-close":
+        await steering.set_timed_close(viewer, topic, _local_datetime(form.get("close_at")), reason)
+    else:
+        raise NotFound()
+    return RedirectResponse(target, status_code=303)
+
+
+routes: list[BaseRoute] = [
+    Route("/moderation/topics/{topic_id:int}", topic_page, methods=["GET"]),
+    Route("/moderation/topics/{topic_id:int}/{action:str}", topic_action, methods=["POST"]),
+]

@@ -1,0 +1,65 @@
+"""Meeting messages in the moderation tools: flagged by participants, removed at the
+threshold, restored by a moderator of the branch; outsiders cannot flag what they cannot see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import moderation.routes  # noqa: F401  (registers the meeting_message target)
+from forum.errors import Forbidden, NotFound
+from forum.services import Services
+from moderation import review
+from moderation.models import AuditEntry, ReviewItem
+from realtime.meetings import actions
+from realtime.meetings.models import MeetingMessage
+from tests.factories import viewer_of
+from tests.integration.meetings_fixtures import live_plenary, make_branch
+
+
+def channel(services: Services, name: str) -> list[dict[str, Any]]:
+    received: list[dict[str, Any]] = []
+
+    async def handler(_: str, message: dict[str, Any]) -> None:
+        received.append(message)
+
+    services.broker.subscribe(name, handler)
+    return received
+
+
+async def test_flagged_meeting_message_removed_then_restored(database, services) -> None:  # type: ignore[no-untyped-def]
+    branch = await make_branch(voters=5)
+    meeting = await live_plenary(branch)
+    author = branch.voters[1]
+    await actions.check_in(await viewer_of(author), meeting)
+    message = await actions.post_message(await viewer_of(author), meeting, "不当言论")
+    live = channel(services, f"meeting:{meeting.id}")
+    with pytest.raises(NotFound):
+        await review.flag_content(
+            await viewer_of(branch.outsider), "meeting_message", message.id, "spam"
+        )
+    with pytest.raises(Forbidden):
+        await review.flag_content(await viewer_of(author), "meeting_message", message.id, "spam")
+    for user in branch.voters[2:5]:
+        await review.flag_content(
+            await viewer_of(user), "meeting_message", message.id, "inappropriate"
+        )
+    assert (await MeetingMessage.get(id=message.id)).removed
+    assert [m["event"] for m in live] == ["message.removed"]
+    item = await ReviewItem.get(target_kind="meeting_message", target_id=message.id)
+    assert item.org_path == meeting.org_path and item.hidden_by_review
+    secretary = await viewer_of(branch.secretary)
+    await review.moderate_content(secretary, "meeting_message", message.id, "dismiss", "误报")
+    assert not (await MeetingMessage.get(id=message.id)).removed
+    assert (
+        await AuditEntry.filter(action="content.auto_hide", target_type="meeting_message").count()
+        == 1
+    )
+    assert (
+        await AuditEntry.filter(action="content.dismiss", actor_id=branch.secretary.id).count() == 1
+    )
+    with pytest.raises(Forbidden):  # a member of the sibling branch moderates nothing here
+        await review.moderate_content(
+            await viewer_of(branch.outsider), "meeting_message", message.id, "hide", "x"
+        )
