@@ -5,7 +5,7 @@ minimum membership status and the org scope (anyone / logged_in / org_subtree / 
 Denies always win: suspended accounts write nothing and read only what visitors read,
 silenced accounts write nothing, a grant may exclude members under discipline (留党察看 /
 停止党籍), and a hidden board (or a hidden ancestor) is invisible to all but its moderators
-and admins. Moderators: board admins, site moderators (site boards only), board moderator grants
+and admins. Moderators: board admins, site moderators (every board), board moderator grants
 (`viewer.board_moderator_ids`) and the matrix's own `moderate` row.
 
 Queries attach a `BoardAccess` snapshot to every board, topic and post they return, so the
@@ -201,8 +201,9 @@ def can_moderate_board(viewer: Viewer, access: BoardAccess) -> bool:
         return False
     return (
         can_admin_board(viewer, access)
-        # Site moderators keep site boards; an org's own boards stay with that org's people.
-        or (viewer.is_site_moderator and access.org_path is None)
+        # Site moderators moderate every board (issue 5: "site moderators see all"), the same
+        # scope the review queue gives them in forum/policy/moderation.py.
+        or viewer.is_site_moderator
         # A "moderator" role held in an org moderates that subtree's boards.
         or (
             access.org_path is not None

@@ -171,7 +171,7 @@ def test_moderators_and_admins() -> None:
     org_admin = Viewer(user_id=2, roles=(RoleGrant("secretary", 2, "/1/2/"),))
     sibling_admin = Viewer(user_id=3, roles=(RoleGrant("secretary", 3, "/1/3/"),))
     site_admin = Viewer(user_id=4, roles=(RoleGrant("site_admin", None, None),))
-    assert not can_moderate_board(site_mod, access)  # an org's board stays with the org
+    assert can_moderate_board(site_mod, access)  # site moderators moderate every board (issue 5)
     site_board = board("anyone", org_path=None)
     assert can_moderate_board(site_mod, site_board) and not can_admin_board(site_mod, site_board)
     assert can_admin_board(org_admin, access) and can_read_board(org_admin, access)
