@@ -63,6 +63,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "FORUM_NEW_ACCOUNT_MIN_POSTS": "0",
             "FORUM_POST_COOLDOWN_SECONDS": "0",
             "FORUM_NEW_ACCOUNT_POST_COOLDOWN_SECONDS": "0",
+            # The XSS suites seed thousands of items from one loopback address; the per-IP
+            # limit itself is tested in tests/integration/test_moderation_*.
+            "FORUM_IP_WRITE_LIMIT": "1000000",
         }
     )
     for command in (["migrate"], ["demo"]):
