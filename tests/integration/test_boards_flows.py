@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from forum import markup
 from forum.boards.models import (
     BoardGrant,
     Like,
