@@ -16,7 +16,6 @@ from tortoise.expressions import Q
 
 from forum.boards.models import (
     Attachment,
-    AttachmentKind,
     Board,
     BoardModerator,
     Like,
@@ -295,7 +294,7 @@ class TopicView:
     next_from: int | None
     prev_from: int | None
     accepted: Post | None
-    # Non-image files per post id (images show inline in the text).
+    # Files per post id (the page lists documents; moderators also see images to delete them).
     files: dict[int, list[Attachment]] = field(default_factory=dict)
 
 
@@ -319,9 +318,9 @@ async def topic_view(viewer: Viewer, topic: Topic, start: int) -> TopicView:
     marks = await _read_marks(viewer, [topic.id])
     files: dict[int, list[Attachment]] = {}
     if posts:
-        found = await Attachment.filter(
-            post_id__in=[p.id for p in posts], deleted=False, kind=AttachmentKind.document
-        ).order_by("id")
+        found = await Attachment.filter(post_id__in=[p.id for p in posts], deleted=False).order_by(
+            "id"
+        )
         for attachment in found:
             attachment.access = topic.access
             if attachment.post_id is not None:

@@ -339,13 +339,21 @@ async def test_moderator_soft_deletes_an_attachment_with_audit(client: Client) -
     world = await make_world()
     topic = await start_topic(world.branch, world.users["full"])
     pdf = await upload(world.branch, world.users["full"], "材料.pdf", pdf_bytes())
-    await reply_to(topic, world.users["full"], f"[材料](/attachments/{pdf.id}/a.pdf)")
+    image = await upload(world.branch, world.users["full"], "合影.png", png_bytes())
+    await reply_to(
+        topic,
+        world.users["full"],
+        f"[材料](/attachments/{pdf.id}/a.pdf) ![合影](/attachments/{image.id}/b.png)",
+    )
     await client.login("full2")
+    page = await client.get(f"/t/{topic.id}")
+    assert "材料.pdf" in page.text and "合影.png" not in page.text  # images show inline only
+    assert "删除附件" not in page.text
     assert (await client.post_form(f"/attachments/{pdf.id}/delete")).status_code == 403
     await client.logout()
     await client.login("sec")
     page = await client.get(f"/t/{topic.id}")
-    assert "删除附件" in page.text
+    assert page.text.count("删除附件") == 2 and "合影.png" in page.text
     response = await client.post_form(f"/attachments/{pdf.id}/delete", {"reason": "违规"})
     assert response.status_code == 303
     row = await Attachment.get(id=pdf.id)
