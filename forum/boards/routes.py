@@ -140,6 +140,13 @@ async def _upload_form_files(viewer: Viewer, board: Board, data: FormData) -> li
     return [await actions.upload_attachment(viewer, board, name, blob) for name, blob in blobs]
 
 
+def _form_text(data: FormData, name: str) -> str:
+    value = data.get(name, "")
+    if not isinstance(value, str):  # a file sent in a text field
+        raise ActionError("表单格式有误，请刷新页面后重试", field=name)
+    return value
+
+
 def _with_links(body: str, attachments: list[Attachment]) -> str:
     if not attachments:
         return body
@@ -205,8 +212,8 @@ async def new_topic(request: Request) -> Response:
     form: dict[str, Any] = {"title": "", "body": ""}
     if request.method == "POST":
         data = await read_form(request)
-        form = {"title": str(data.get("title", "")), "body": str(data.get("body", ""))}
         try:
+            form = {"title": _form_text(data, "title"), "body": _form_text(data, "body")}
             form["body"] = _with_links(form["body"], await _upload_form_files(viewer, board, data))
             topic = await actions.create_topic(viewer, board, form["title"], form["body"])
         except ActionError as exc:
@@ -255,7 +262,7 @@ async def reply(request: Request) -> Response:
     body = ""
     if request.method == "POST":
         data = await read_form(request)
-        body = str(data.get("body", ""))
+        body = _form_text(data, "body")
         if data.get("reply_to"):
             quoted = await queries.get_post(topic, int_param(data.get("reply_to")))
         try:
@@ -281,7 +288,7 @@ async def edit(request: Request) -> Response:
     body, reason, error, status = post.body_raw, "", "", 200
     if request.method == "POST":
         data = await read_form(request)
-        body, reason = str(data.get("body", "")), str(data.get("reason", ""))
+        body, reason = _form_text(data, "body"), _form_text(data, "reason")
         try:
             ensure(can_edit_post(viewer, topic, post))
             body = _with_links(body, await _upload_form_files(viewer, topic.board, data))
