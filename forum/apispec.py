@@ -49,6 +49,7 @@ def operation(
     response: dict[str, Any] | None = None,
     status: int = 200,
     body: dict[str, Any] | None = None,
+    body_type: str = "application/json",
     query: dict[str, dict[str, Any]] | None = None,
     path_params: tuple[str, ...] = (),
 ) -> Callable[[F], F]:
@@ -77,7 +78,7 @@ def operation(
         if body is not None:
             op["requestBody"] = {
                 "required": True,
-                "content": {"application/json": {"schema": body}},
+                "content": {body_type: {"schema": body}},
             }
         _paths.setdefault(path, {})[method.lower()] = op
         return func

@@ -20,6 +20,7 @@ from tortoise.exceptions import DBConnectionError, OperationalError
 
 from forum.errors import DomainError, RateLimited
 from forum.observability import ObservabilityMiddleware
+from forum.security.bodylimit import BodyLimitMiddleware
 from forum.security.middleware import CsrfMiddleware, SecurityHeadersMiddleware, ViewerMiddleware
 from forum.services import close_services, open_services
 from forum.settings import get_settings, secret_key, tortoise_config
@@ -139,6 +140,8 @@ def create_app(*, with_lifespan: bool = True) -> Starlette:
             same_site="lax",
             https_only=settings.secure_cookies,
         ),
+        # Body size per path (uploads get a larger limit), before anything reads the body.
+        Middleware(BodyLimitMiddleware, default=settings.max_body_bytes, on_error=_csrf_error),
         # Per-IP limit on unsafe requests (moderation part), before the CSRF body read.
         Middleware(RequestRateLimitMiddleware),
         Middleware(CsrfMiddleware, on_error=_csrf_error),
@@ -157,7 +160,6 @@ def create_app(*, with_lifespan: bool = True) -> Starlette:
             Exception: _server_error,
         },
         lifespan=lifespan if with_lifespan else None,
-        max_body_size=settings.max_body_bytes,
     )
 
 

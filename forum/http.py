@@ -9,6 +9,7 @@ from starlette.requests import HTTPConnection, Request
 
 from forum.errors import ActionError, NotFound
 from forum.policy import ANONYMOUS, Viewer
+from forum.security.bodylimit import BodyTooLarge
 
 MAX_FORM_FIELDS = 200
 
@@ -30,6 +31,8 @@ def wants_json(conn: HTTPConnection) -> bool:
 async def read_form(request: Request) -> FormData:
     try:
         return await request.form(max_fields=MAX_FORM_FIELDS, max_files=10)
+    except BodyTooLarge:
+        raise
     except Exception as exc:  # malformed multipart and limits all surface as one clear 400
         raise ActionError("表单格式有误，请刷新页面后重试") from exc
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import markdown
 import nh3
 
-VERSION = 1
+VERSION = 2  # 2: relative images only from /attachments/ and /static/
 
 EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
 
@@ -67,8 +67,11 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
-# Images only from our own server (relative URLs) or these hosts; others become links.
+# Images only from our own server (relative URLs under these paths) or these hosts.
 IMAGE_HOSTS: frozenset[str] = frozenset()
+# Own-origin image sources: uploaded attachments (policy-checked when served) and static files.
+# Anything else relative (`/logout`, `x.png`, `/\\evil.example`) is dropped.
+_LOCAL_IMAGE_RE = re.compile(r"/(?:attachments/[0-9]{1,10}/|static/)[^\\\s?#]+")
 
 _MENTION_RE = re.compile(r"(?<![\w@])@([\w\u3400-\u9fff.\-]{2,32})")
 
@@ -91,6 +94,10 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
         if parts.scheme in {"http", "https"} and parts.hostname not in IMAGE_HOSTS:
             return None
         if parts.scheme not in {"", "http", "https"} or value.startswith("//"):
+            return None
+        if not parts.scheme and (
+            not _LOCAL_IMAGE_RE.fullmatch(value) or ".." in value or "%2e" in value.lower()
+        ):
             return None
     if tag in {"code", "span"} and attr == "class":
         # Only syntax-highlighting and mention classes survive.

@@ -94,6 +94,10 @@ class Settings:
     transfer_letter_days: int
     metrics_allowed_ips: tuple[str, ...]
     metrics_multiprocess: bool
+    # Attachments on boards (files under data_dir/attachments, content-addressed).
+    attachment_max_bytes: int = 8 * 1024 * 1024
+    attachment_max_files: int = 4
+    attachment_hourly_limit: int = 30
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -147,6 +151,9 @@ def load_settings() -> Settings:
         metrics_allowed_ips=_csv("METRICS_ALLOWED_IPS", "127.0.0.1,::1"),
         # prometheus_client's own variable: set it for several workers (multiprocess mode).
         metrics_multiprocess=bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR")),
+        attachment_max_bytes=_int("ATTACHMENT_MAX_BYTES", 8 * 1024 * 1024),
+        attachment_max_files=_int("ATTACHMENT_MAX_FILES", 4),
+        attachment_hourly_limit=_int("ATTACHMENT_HOURLY_LIMIT", 30),
     )
 
 

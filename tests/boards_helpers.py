@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from forum.boards import actions, queries
 from forum.boards.models import Board, BoardModerator, Post, Topic
@@ -58,3 +59,65 @@ async def reply_to(topic: Topic, user: User, body: str = "回复内容") -> Post
     viewer = await viewer_of(user)
     loaded = await queries.get_topic_for(viewer, topic.id)
     return await actions.create_post(viewer, loaded, body)
+
+
+# --- attachment files ---------------------------------------------------------------
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    import struct
+    import zlib
+
+    body = kind + data
+    return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+
+
+def png_bytes(*, text: bytes = b"", size: int = 2) -> bytes:
+    """A real `size` x `size` red PNG, optionally with a tEXt chunk (metadata to strip)."""
+    import struct
+    import zlib
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    rows = b"".join(b"\x00" + b"\xff\x00\x00" * size for _ in range(size))
+    chunks = [_png_chunk(b"IHDR", header)]
+    if text:
+        chunks.append(_png_chunk(b"tEXt", b"Comment\x00" + text))
+    chunks += [_png_chunk(b"IDAT", zlib.compress(rows)), _png_chunk(b"IEND", b"")]
+    return b"\x89PNG\r\n\x1a\n" + b"".join(chunks)
+
+
+def jpeg_bytes(*, exif: bytes = b"") -> bytes:
+    """A JPEG segment layout (SOI, APP0, optional APP1 Exif, DQT, SOS, data, EOI)."""
+    import struct
+
+    def segment(marker: int, payload: bytes) -> bytes:
+        return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
+
+    parts = [b"\xff\xd8", segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")]
+    if exif:
+        parts.append(segment(0xE1, b"Exif\x00\x00" + exif))
+    parts += [segment(0xDB, b"\x00" + bytes(64)), segment(0xDA, b"\x01\x01\x00\x00\x3f\x00")]
+    parts += [b"\x12\x34\x56", b"\xff\xd9"]
+    return b"".join(parts)
+
+
+def docx_bytes() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+async def upload(board: Board, user: User, name: str = "a.png", data: bytes | None = None) -> Any:
+    """Upload through the action as `user` (policy applies)."""
+    viewer = await viewer_of(user)
+    loaded = (await queries.board_index()).boards[board.id]
+    return await actions.upload_attachment(viewer, loaded, name, data or png_bytes())

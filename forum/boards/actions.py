@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from forum import markup
+from forum.boards import attachments as files
 from forum.boards.models import (
+    Attachment,
+    AttachmentKind,
     Board,
     BoardGrant,
     BoardModerator,
@@ -22,7 +27,7 @@ from forum.boards.models import (
     Topic,
     TopicRead,
 )
-from forum.errors import ActionError
+from forum.errors import ActionError, RateLimited
 from forum.models import ROLE_LABELS, STATUS_RANK, Org, User
 from forum.policy import (
     BOARD_SCOPES,
@@ -30,6 +35,7 @@ from forum.policy import (
     Viewer,
     can_accept_post,
     can_admin_board,
+    can_attach_board,
     can_close_topic,
     can_create_board,
     can_delete_post,
@@ -37,6 +43,7 @@ from forum.policy import (
     can_hide_post,
     can_hide_topic,
     can_like_post,
+    can_moderate_board,
     can_moderate_topic,
     can_pin_topic,
     can_read_topic,
@@ -44,6 +51,7 @@ from forum.policy import (
     can_start_topic,
     ensure,
 )
+from forum.settings import get_settings
 from moderation import audit, hooks
 from realtime import events, publisher
 from realtime.events import ChannelEvent
@@ -185,6 +193,7 @@ async def _add_post(
         render_version=markup.VERSION,
         hidden=hidden,
     )
+    await _link_attachments(actor, post, topic.board_id, body)
     if number > 1 and not hidden:
         await Topic.filter(id=topic.id).update(reply_count=F("reply_count") + 1)
     await Board.filter(id=topic.board_id).update(
@@ -311,6 +320,7 @@ async def edit_post(
         await post.save(
             update_fields=["body_raw", "body_html", "render_version", "edit_count", "edited_at"]
         )
+        await _link_attachments(actor, post, topic.board_id, body)
         if actor.user_id != post.author_id:
             await audit.record(
                 actor,
@@ -664,3 +674,103 @@ async def remove_moderator(actor: Viewer, board: Board, grant_id: int) -> None:
             org_path=board.access.org_path or "",
             before={"user_id": grant.user_id, "org_id": grant.org_id, "role": grant.role},
         )
+
+
+# --- attachments --------------------------------------------------------------------
+
+_ATTACHMENT_REF_RE = re.compile(r"/attachments/(\d{1,10})/")
+MAX_LINKED_ATTACHMENTS = 50
+
+
+class AttachmentTooLarge(ActionError):
+    """A single file above ATTACHMENT_MAX_BYTES (413)."""
+
+    status_code = 413
+
+
+def attachment_limit_message() -> str:
+    mb = get_settings().attachment_max_bytes / (1024 * 1024)
+    return f"文件过大：每个附件不能超过 {mb:g} MB"
+
+
+def attachment_url(attachment: Attachment) -> str:
+    return f"/attachments/{attachment.id}/{quote(attachment.filename)}"
+
+
+def attachment_markdown(attachment: Attachment) -> str:
+    label = attachment.filename.replace("[", "(").replace("]", ")")
+    prefix = "!" if attachment.kind == AttachmentKind.image else ""
+    return f"{prefix}[{label}]({attachment_url(attachment)})"
+
+
+async def _check_upload_rate(actor: Viewer) -> None:
+    limit = get_settings().attachment_hourly_limit
+    since = utcnow() - dt.timedelta(hours=1)
+    count = await Attachment.filter(uploader_id=actor.user_id, created_at__gte=since).count()
+    if count >= limit:
+        raise RateLimited(
+            f"上传过于频繁：每小时最多上传 {limit} 个附件，请稍后再试", retry_after=600
+        )
+
+
+async def upload_attachment(
+    actor: Viewer, board: Board, filename: str | None, data: bytes
+) -> Attachment:
+    """Check, sniff and store one file; the row and the file exist together or not at all."""
+    ensure(can_attach_board(actor, board.access))
+    if len(data) > get_settings().attachment_max_bytes:
+        raise AttachmentTooLarge(attachment_limit_message(), field="file")
+    sniffed = files.sniff(data)
+    name = files.clean_filename(filename, sniffed)
+    await _check_upload_rate(actor)
+    sha, key, created = files.store(sniffed.data)
+    try:
+        async with in_transaction():
+            attachment = await Attachment.create(
+                board_id=board.id,
+                uploader_id=actor.user_id,
+                filename=name,
+                content_type=sniffed.content_type,
+                kind=AttachmentKind(sniffed.kind),
+                size=len(sniffed.data),
+                sha256=sha,
+                storage_key=key,
+            )
+    except BaseException:
+        if created and not await Attachment.exists(sha256=sha):
+            files.discard(key)
+        raise
+    return attachment
+
+
+async def _link_attachments(actor: Viewer, post: Post, board_id: int, body: str) -> None:
+    """The author's own unlinked uploads on this board that the text references join the post."""
+    ids = {int(m) for m in _ATTACHMENT_REF_RE.findall(body)}
+    if not ids or actor.user_id is None:
+        return
+    await Attachment.filter(
+        id__in=sorted(ids)[:MAX_LINKED_ATTACHMENTS],
+        uploader_id=actor.user_id,
+        board_id=board_id,
+        post_id__isnull=True,
+    ).update(post_id=post.id)
+
+
+async def delete_attachment(actor: Viewer, attachment: Attachment, reason: str = "") -> None:
+    """A moderator's soft delete: the file stops being served; the row and bytes stay."""
+    ensure(can_moderate_board(actor, attachment.access))
+    if attachment.deleted:
+        return
+    async with in_transaction():
+        await Attachment.filter(id=attachment.id).update(deleted=True)
+        await audit.record(
+            actor,
+            "attachment.deleted",
+            "attachment",
+            attachment.id,
+            org_path=attachment.access.org_path or "",
+            before={"deleted": False, "filename": attachment.filename},
+            after={"deleted": True},
+            reason=reason[:REASON_MAX],
+        )
+    attachment.deleted = True

@@ -275,3 +275,49 @@ class Notification(models.Model):
     class Meta:
         table = "boards_notifications"
         indexes = (("user_id", "id"), ("user_id", "read_at"))
+
+
+class AttachmentKind(StrEnum):
+    image = "image"
+    document = "document"
+
+
+class Attachment(models.Model):
+    """A file uploaded to a board, linked to the post whose text first references it.
+
+    The bytes live under the data folder, named by their sha256 (content-addressed), so the
+    same file uploaded twice is stored once. `deleted` is a moderator's soft delete.
+    """
+
+    id = fields.IntField(primary_key=True)
+    board: fields.ForeignKeyRelation[Board] = fields.ForeignKeyField(
+        "boards.Board", related_name="attachments", on_delete=fields.RESTRICT
+    )
+    board_id: int
+    uploader: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="attachments", on_delete=fields.RESTRICT
+    )
+    uploader_id: int
+    post: fields.ForeignKeyNullableRelation[Post] = fields.ForeignKeyField(
+        "boards.Post", related_name="attachments", null=True, on_delete=fields.SET_NULL
+    )
+    post_id: int | None
+    filename = fields.CharField(max_length=120)
+    content_type = fields.CharField(max_length=100)
+    kind = fields.CharEnumField(AttachmentKind, max_length=16)
+    size = fields.IntField()
+    sha256 = fields.CharField(max_length=64)
+    storage_key = fields.CharField(max_length=80)
+    deleted = fields.BooleanField(default=False, db_default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    # Attached by queries: the policy snapshot of the attachment's board.
+    access: BoardAccess
+
+    class Meta:
+        table = "boards_attachments"
+        indexes = (
+            ("post_id", "id"),
+            ("uploader_id", "created_at"),
+            ("board_id", "id"),
+            ("sha256",),
+        )

@@ -15,6 +15,7 @@ from tortoise.connection import get_connection
 from tortoise.expressions import Q
 
 from forum.boards.models import (
+    Attachment,
     Board,
     BoardModerator,
     Like,
@@ -30,6 +31,7 @@ from forum.policy import (
     BoardAccess,
     GrantRule,
     Viewer,
+    can_read_attachment,
     can_read_topic,
     can_see_board,
     ensure_visible,
@@ -292,6 +294,8 @@ class TopicView:
     next_from: int | None
     prev_from: int | None
     accepted: Post | None
+    # Files per post id (the page lists documents; moderators also see images to delete them).
+    files: dict[int, list[Attachment]] = field(default_factory=dict)
 
 
 async def topic_view(viewer: Viewer, topic: Topic, start: int) -> TopicView:
@@ -312,6 +316,15 @@ async def topic_view(viewer: Viewer, topic: Topic, start: int) -> TopicView:
         )
         liked = {int(r["post_id"]) for r in rows}
     marks = await _read_marks(viewer, [topic.id])
+    files: dict[int, list[Attachment]] = {}
+    if posts:
+        found = await Attachment.filter(post_id__in=[p.id for p in posts], deleted=False).order_by(
+            "id"
+        )
+        for attachment in found:
+            attachment.access = topic.access
+            if attachment.post_id is not None:
+                files.setdefault(attachment.post_id, []).append(attachment)
     accepted = None
     if topic.accepted_post_id is not None:
         accepted = await Post.get_or_none(id=topic.accepted_post_id).select_related("author")
@@ -324,7 +337,36 @@ async def topic_view(viewer: Viewer, topic: Topic, start: int) -> TopicView:
         next_from=posts[-1].number + 1 if more and posts else None,
         prev_from=max(1, start - POSTS_PER_PAGE) if start > 1 else None,
         accepted=accepted,
+        files=files,
     )
+
+
+async def get_attachment_for(
+    viewer: Viewer, attachment_id: int
+) -> tuple[Attachment, Topic | None, Post | None]:
+    """An attachment with its board's access (and its post and topic when linked), or 404."""
+    attachment = await Attachment.get_or_none(id=attachment_id)
+    if attachment is None:
+        raise NotFound()
+    index = await board_index()
+    board = index.get(attachment.board_id)
+    if board is None:  # pragma: no cover - FK guarantees the board
+        raise NotFound()
+    attachment.access = board.access
+    topic: Topic | None = None
+    post: Post | None = None
+    if attachment.post_id is not None:
+        post = await Post.get_or_none(id=attachment.post_id)
+        if post is not None:
+            topic = await Topic.get_or_none(id=post.topic_id)
+        if topic is None or post is None:  # pragma: no cover - FK guarantees both
+            raise NotFound()
+        topic_board = index.get(topic.board_id)
+        if topic_board is None:  # pragma: no cover
+            raise NotFound()
+        _attach([topic], topic_board)
+    ensure_visible(can_read_attachment(viewer, attachment, topic, post))
+    return attachment, topic, post
 
 
 async def revisions(post: Post) -> list[PostRevision]:

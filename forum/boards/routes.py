@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from forum.boards import (
@@ -13,10 +14,11 @@ from forum.boards import (
     queries,
     realtime_channels,  # noqa: F401  (registers the `topic` channel kind)
 )
+from forum.boards import attachments as files
 from forum.boards.api import routes as api_routes
 from forum.boards.extensions import load_board_moderator_ids
 from forum.boards.feeds import board_feed
-from forum.boards.models import Board, Post, Topic
+from forum.boards.models import Attachment, AttachmentKind, Board, Post, Topic
 from forum.errors import ActionError, NotFound
 from forum.home import register_home_section
 from forum.http import int_param, read_form, viewer_of
@@ -26,7 +28,9 @@ from forum.policy import (
     BOARD_VERBS,
     Viewer,
     can_admin_board,
+    can_attach_board,
     can_create_boards,
+    can_edit_post,
     can_read_board,
     can_reply_topic,
     can_see_revisions,
@@ -34,6 +38,8 @@ from forum.policy import (
     ensure,
     ensure_visible,
 )
+from forum.security.bodylimit import register_body_limit
+from forum.settings import get_settings
 from forum.templating import render
 from forum.viewer import register_viewer_extension
 from realtime import events
@@ -60,6 +66,12 @@ async def _page(
     request: Request, name: str, context: dict[str, Any], status_code: int = 200
 ) -> Response:
     context["notification_count"] = await queries.unread_notification_count(viewer_of(request))
+    settings = get_settings()
+    context["attach_limits"] = {
+        "max_bytes": settings.attachment_max_bytes,
+        "max_mb": f"{settings.attachment_max_bytes / 1048576:g}",
+        "max_files": settings.attachment_max_files,
+    }
     request.scope["nav"] = "forum"
     return render(request, name, context, status_code=status_code)
 
@@ -84,6 +96,101 @@ def _post_url(topic_id: int, number: int) -> str:
     return f"/t/{topic_id}?from={max(1, number)}#p{number}"
 
 
+# --- attachments --------------------------------------------------------------------
+
+# Forms that may carry files, and the upload API: a larger body limit than the app's default.
+_COMPOSE_PATHS = r"/forum/b/\d+/new|/t/\d+/reply|/t/\d+/\d+/edit"
+register_body_limit(
+    _COMPOSE_PATHS,
+    lambda: (
+        get_settings().attachment_max_bytes * get_settings().attachment_max_files
+        + get_settings().max_body_bytes
+    ),
+    lambda: (
+        f"提交的内容过大：每个附件不超过 {get_settings().attachment_max_bytes / 1048576:g} MB，"
+        f"每次最多 {get_settings().attachment_max_files} 个"
+    ),
+)
+register_body_limit(
+    r"/api/v1/boards/\d+/attachments",
+    lambda: get_settings().attachment_max_bytes + 64 * 1024,
+    actions.attachment_limit_message,
+)
+
+
+async def _upload_form_files(viewer: Viewer, board: Board, data: FormData) -> list[Attachment]:
+    """Files picked in a compose form without JS: vet all of them, then store each."""
+    uploads = [f for f in data.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    if not uploads:
+        return []
+    ensure(can_attach_board(viewer, board.access))
+    settings = get_settings()
+    if len(uploads) > settings.attachment_max_files:
+        raise ActionError(f"每次最多上传 {settings.attachment_max_files} 个附件", field="files")
+    blobs = []
+    for upload in uploads:
+        blob = await upload.read(settings.attachment_max_bytes + 1)
+        if len(blob) > settings.attachment_max_bytes:
+            raise actions.AttachmentTooLarge(actions.attachment_limit_message(), field="files")
+        try:
+            files.sniff(blob)
+        except ActionError as exc:
+            raise ActionError(f"{upload.filename}：{exc.message}", field="files") from exc
+        blobs.append((upload.filename, blob))
+    return [await actions.upload_attachment(viewer, board, name, blob) for name, blob in blobs]
+
+
+def _form_text(data: FormData, name: str) -> str:
+    value = data.get(name, "")
+    if not isinstance(value, str):  # a file sent in a text field
+        raise ActionError("表单格式有误，请刷新页面后重试", field=name)
+    return value
+
+
+def _with_links(body: str, attachments: list[Attachment]) -> str:
+    if not attachments:
+        return body
+    links = "\n".join(actions.attachment_markdown(a) for a in attachments)
+    return f"{body.rstrip()}\n\n{links}" if body.strip() else links
+
+
+async def serve_attachment(request: Request) -> Response:
+    """The file itself: policy first, then safe headers (sandboxed, never sniffed)."""
+    viewer = viewer_of(request)
+    attachment, _topic, _post = await queries.get_attachment_for(
+        viewer, int_param(request.path_params["attachment_id"])
+    )
+    path = files.path_of(attachment.storage_key)
+    if not path.is_file():
+        raise NotFound()
+    image = attachment.kind == AttachmentKind.image
+    return FileResponse(
+        path,
+        media_type=attachment.content_type,
+        filename=attachment.filename,
+        content_disposition_type="inline" if image else "attachment",
+        headers={
+            "Cache-Control": "private, max-age=31536000, immutable",
+            "ETag": f'"{attachment.sha256}"',
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox",
+            "Cross-Origin-Resource-Policy": "same-origin",
+        },
+    )
+
+
+async def delete_attachment(request: Request) -> Response:
+    viewer = viewer_of(request)
+    attachment, topic, post = await queries.get_attachment_for(
+        viewer, int_param(request.path_params["attachment_id"])
+    )
+    data = await read_form(request)
+    await actions.delete_attachment(viewer, attachment, str(data.get("reason", "")))
+    if topic is not None and post is not None:
+        return RedirectResponse(_post_url(topic.id, post.number), status_code=303)
+    return RedirectResponse(f"/forum/b/{attachment.board_id}", status_code=303)
+
+
 async def board_list(request: Request) -> Response:
     lists = await queries.board_list(viewer_of(request))
     return await _page(request, "boards/board_list.html", {"lists": lists})
@@ -105,12 +212,15 @@ async def new_topic(request: Request) -> Response:
     form: dict[str, Any] = {"title": "", "body": ""}
     if request.method == "POST":
         data = await read_form(request)
-        form = {"title": data.get("title", ""), "body": data.get("body", "")}
         try:
+            form = {"title": _form_text(data, "title"), "body": _form_text(data, "body")}
+            form["body"] = _with_links(form["body"], await _upload_form_files(viewer, board, data))
             topic = await actions.create_topic(viewer, board, form["title"], form["body"])
         except ActionError as exc:
             context = {"board": board, "form": form, "error": exc.message}
-            return await _page(request, "boards/new_topic.html", context, status_code=400)
+            return await _page(
+                request, "boards/new_topic.html", context, status_code=exc.status_code
+            )
         return RedirectResponse(f"/t/{topic.id}", status_code=303)
     return await _page(
         request, "boards/new_topic.html", {"board": board, "form": form, "error": ""}
@@ -152,14 +262,15 @@ async def reply(request: Request) -> Response:
     body = ""
     if request.method == "POST":
         data = await read_form(request)
-        body = str(data.get("body", ""))
+        body = _form_text(data, "body")
         if data.get("reply_to"):
             quoted = await queries.get_post(topic, int_param(data.get("reply_to")))
         try:
-            post = await actions.create_post(viewer, topic, data.get("body"), reply_to=quoted)
+            body = _with_links(body, await _upload_form_files(viewer, topic.board, data))
+            post = await actions.create_post(viewer, topic, body, reply_to=quoted)
         except ActionError as exc:
             context = {"topic": topic, "body": body, "quoted": quoted, "error": exc.message}
-            return await _page(request, "boards/reply.html", context, status_code=400)
+            return await _page(request, "boards/reply.html", context, status_code=exc.status_code)
         return RedirectResponse(_post_url(topic.id, post.number), status_code=303)
     if request.query_params.get("quote"):
         quoted = await queries.get_post(topic, int_param(request.query_params.get("quote")))
@@ -174,22 +285,22 @@ async def edit(request: Request) -> Response:
     viewer = viewer_of(request)
     topic = await _topic(request)
     post = await _post(request, topic)
-    body, reason, error = post.body_raw, "", ""
+    body, reason, error, status = post.body_raw, "", "", 200
     if request.method == "POST":
         data = await read_form(request)
-        body, reason = str(data.get("body", "")), str(data.get("reason", ""))
+        body, reason = _form_text(data, "body"), _form_text(data, "reason")
         try:
-            await actions.edit_post(viewer, topic, post, data.get("body"), reason)
+            ensure(can_edit_post(viewer, topic, post))
+            body = _with_links(body, await _upload_form_files(viewer, topic.board, data))
+            await actions.edit_post(viewer, topic, post, body, reason)
         except ActionError as exc:
-            error = exc.message
+            error, status = exc.message, exc.status_code
         else:
             return RedirectResponse(_post_url(topic.id, post.number), status_code=303)
     else:
-        from forum.policy import can_edit_post
-
         ensure(can_edit_post(viewer, topic, post))
     context = {"topic": topic, "post": post, "body": body, "reason": reason, "error": error}
-    return await _page(request, "boards/edit_post.html", context, status_code=400 if error else 200)
+    return await _page(request, "boards/edit_post.html", context, status_code=status)
 
 
 async def history(request: Request) -> Response:
@@ -358,6 +469,8 @@ register_home_section(
 )
 
 routes: list[BaseRoute] = [
+    Route("/attachments/{attachment_id:int}/{filename:str}", serve_attachment, methods=["GET"]),
+    Route("/attachments/{attachment_id:int}/delete", delete_attachment, methods=["POST"]),
     Route("/forum", board_list, methods=["GET"]),
     Route("/forum/search", search, methods=["GET"]),
     Route("/forum/notifications", notifications, methods=["GET"]),

@@ -32,6 +32,7 @@ __all__ = [
     "can_close_topic",
     "can_create_board",
     "can_create_boards",
+    "can_delete_attachment",
     "can_delete_post",
     "can_edit_post",
     "can_hide_post",
@@ -41,6 +42,7 @@ __all__ = [
     "can_moderate_topic",
     "can_pin_topic",
     "can_quote_post",
+    "can_read_attachment",
     "can_read_board",
     "can_read_topic",
     "can_receive_topic_event",
@@ -341,6 +343,41 @@ def can_accept_post(viewer: Viewer, topic: TopicFacts, post: PostFacts) -> bool:
     if not can_read_topic(viewer, topic) or not _can_write(viewer):
         return False
     return viewer.user_id == topic.author_id or can_moderate_topic(viewer, topic)
+
+
+# --- attachments --------------------------------------------------------------------
+
+
+class AttachmentFacts(Protocol):
+    uploader_id: int
+    deleted: bool
+    access: BoardAccess
+
+
+def can_read_attachment(
+    viewer: Viewer,
+    attachment: AttachmentFacts,
+    topic: TopicFacts | None = None,
+    post: PostFacts | None = None,
+) -> bool:
+    """A file is as visible as the post that carries it (moderators see hidden and deleted
+    posts' files); before it is linked to a post only its uploader and the moderators see it."""
+    if not can_read_board(viewer, attachment.access):
+        return False
+    moderator = can_moderate_board(viewer, attachment.access)
+    if attachment.deleted:
+        return moderator
+    if topic is None or post is None:
+        return moderator or (
+            viewer.user_id is not None and viewer.user_id == attachment.uploader_id
+        )
+    if moderator:
+        return can_read_board(viewer, topic.access)
+    return can_see_post_body(viewer, topic, post)
+
+
+def can_delete_attachment(viewer: Viewer, attachment: AttachmentFacts) -> bool:
+    return not attachment.deleted and can_moderate_board(viewer, attachment.access)
 
 
 # --- realtime -----------------------------------------------------------------------

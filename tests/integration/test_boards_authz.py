@@ -15,8 +15,8 @@ import pytest
 from starlette.routing import Mount, Route, WebSocketRoute
 
 from forum.boards import actions
-from forum.boards.models import Board, BoardModerator, Topic
-from tests.boards_helpers import reply_to, start_topic
+from forum.boards.models import Attachment, Board, BoardModerator, Post, Topic
+from tests.boards_helpers import png_bytes, reply_to, start_topic, upload
 from tests.helpers import Client
 from tests.integration.test_authz_sweep import KINDS, World, _world
 
@@ -27,6 +27,7 @@ READERS = [k for k in KINDS if k not in OUTSIDERS]
 STARTERS = ("probationary", "full", "floating", "admin")  # probationary+, not sanctioned
 REPLIERS = ("activist", *STARTERS)
 MODERATORS = ("admin",)  # the org admin of branch A
+ATTACHERS = STARTERS  # DEFAULT_ORG_MATRIX: probationary+, org only, not sanctioned
 
 
 def inside(ok: int, refused: int, allowed: tuple[str, ...] | list[str]) -> dict[str, int]:
@@ -54,6 +55,7 @@ class Case:
     expect: dict[str, int]
     form: dict[str, str] = field(default_factory=dict)
     json: dict[str, Any] | None = None
+    upload: bool = False  # multipart `file` (a PNG) with the CSRF header, like the JS picker
 
 
 MATRIX_FORM = {
@@ -198,6 +200,52 @@ TABLE: list[Case] = [
     Case("DELETE", API_P, "/api/v1/topics/{in_topic}/posts/1", inside(200, 403, MODERATORS)),
     Case("GET", "/api/v1/notifications", "/api/v1/notifications", members(200, 403)),
     Case("GET", "/api/v1/search", "/api/v1/search?q=党建", everyone(200)),
+    # Attachments: uploading follows the `attach` row (public board: activist+, logged in;
+    # branch board: probationary+, org only, not sanctioned); a file is as visible as its post.
+    Case(
+        "POST",
+        "/api/v1/boards/{board_id:int}/attachments",
+        "/api/v1/boards/{pub_board}/attachments",
+        everyone(201, visitor=403, applicant=403),
+        upload=True,
+    ),
+    Case(
+        "POST",
+        "/api/v1/boards/{board_id:int}/attachments",
+        "/api/v1/boards/{in_board}/attachments",
+        inside(201, 403, ATTACHERS),
+        upload=True,
+    ),
+    Case(
+        "GET",
+        "/api/v1/attachments/{attachment_id:int}",
+        "/api/v1/attachments/{in_file}",
+        inside(200, 200, READERS),
+    ),
+    Case(
+        "GET",
+        "/api/v1/attachments/{attachment_id:int}",
+        "/api/v1/attachments/{pub_file}",
+        everyone(200),
+    ),
+    Case(
+        "GET",
+        "/attachments/{attachment_id:int}/{filename:str}",
+        "/attachments/{in_file}/a.png",
+        inside(200, 200, READERS),
+    ),
+    Case(
+        "GET",
+        "/attachments/{attachment_id:int}/{filename:str}",
+        "/attachments/{draft_file}/a.png",
+        inside(200, 404, MODERATORS),  # not yet in a post: its uploader and moderators only
+    ),
+    Case(
+        "POST",
+        "/attachments/{attachment_id:int}/delete",
+        "/attachments/{in_file}/delete",
+        inside(303, 403, MODERATORS),
+    ),
     # Last: hiding the topic (only its moderators may; the flows tests check the effect).
     Case(
         "POST",
@@ -233,6 +281,13 @@ async def _board_world() -> BoardWorld:
         await reply_to(topic, deputy, "第二楼")
         topics.append(topic)
     grant = await BoardModerator.create(board=branch, user=await User.get(username="deputy_b"))
+    files = {}
+    for key, board, topic in (("in_file", branch, topics[1]), ("pub_file", public, topics[0])):
+        attachment = await upload(board, deputy)
+        first = await Post.get(topic_id=topic.id, number=1)
+        await Attachment.filter(id=attachment.id).update(post_id=first.id)
+        files[key] = attachment.id
+    files["draft_file"] = (await upload(branch, deputy)).id
     ids = {
         "pub_board": public.id,
         "in_board": branch.id,
@@ -240,6 +295,7 @@ async def _board_world() -> BoardWorld:
         "in_topic": topics[1].id,
         "mod_grant": grant.id,
         "branch": base.tree.branch_a.id,
+        **files,
     }
     return BoardWorld(base, ids)
 
@@ -254,6 +310,14 @@ async def _request(client: Client, case: Case, world: BoardWorld) -> int:
     path = _fill(case.path, world)
     if case.method == "GET":
         return (await client.get(path)).status_code
+    if case.upload:
+        return (
+            await client.http.post(
+                path,
+                files={"file": ("图.png", png_bytes())},
+                headers={"X-CSRF-Token": await client.csrf()},
+            )
+        ).status_code
     if case.json is not None:
         return (await client.request_json(case.method, path, case.json)).status_code
     if case.method == "DELETE":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from forum import markup
 from forum.boards.models import (
     BoardGrant,
     Like,
@@ -49,7 +50,7 @@ async def test_start_topic_reply_and_read_tracking(client: Client) -> None:
     assert response.status_code == 303
     assert response.headers["location"] == f"/t/{topic.id}?from=2#p2"
     post = await Post.get(topic_id=topic.id, number=2)
-    assert post.body_html == "<p>第二楼</p>" and post.render_version == 1
+    assert post.body_html == "<p>第二楼</p>" and post.render_version == markup.VERSION
     topic = await Topic.get(id=topic.id)
     assert topic.reply_count == 1 and topic.last_number == 2
     read = await TopicRead.get(topic_id=topic.id)

@@ -1,0 +1,236 @@
+"""Attachment files: type sniffing from the bytes, metadata stripping, content-addressed storage.
+
+The client's filename and Content-Type are never trusted: the type comes from the magic bytes
+and a strict walk of the format's structure (so a PNG with an HTML tail, or a text file that is
+really an HTML page, is refused). SVG and HTML are never accepted (they run script when opened).
+JPEG and PNG lose their metadata (EXIF carries GPS positions and camera serials) before storage.
+
+Files live at `<data_dir>/attachments/<aa>/<bb>/<sha256>`, written to a temporary file in the
+same folder, flushed and renamed into place, so a reader never sees a half-written file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import struct
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from forum.errors import ActionError
+from forum.settings import get_settings
+
+IMAGE_TYPES = {
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+}
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "txt": "text/plain; charset=utf-8",
+}
+EXTENSIONS = {"png": "png", "jpeg": "jpg", "gif": "gif", "webp": "webp"} | {
+    k: k for k in DOCUMENT_TYPES
+}
+ALLOWED_LABEL = "PNG、JPEG、GIF、WebP 图片，PDF、Word（docx）、Excel（xlsx）、纯文本（txt）"
+FILENAME_MAX = 100
+# Text that a browser (or a careless viewer) could take for markup is refused outright.
+_MARKUP_RE = re.compile(
+    rb"<\s*(?:!doctype|html|head|body|script|svg|iframe|object|embed|\?xml)", re.I
+)
+_UNSAFE_NAME_RE = re.compile(r"[^\w.\-()（）\u3400-\u9fff ]+")
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    kind: str  # "image" or "document"
+    fmt: str  # png, jpeg, gif, webp, pdf, docx, xlsx, txt
+    content_type: str
+    data: bytes  # the bytes to store (metadata stripped for JPEG and PNG)
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS[self.fmt]
+
+
+def refuse(message: str) -> ActionError:
+    return ActionError(message, field="file")
+
+
+def _png(data: bytes) -> bytes:
+    """Walk the chunks to IEND (nothing may follow) and drop text and EXIF chunks."""
+    pos, out, seen_ihdr = 8, [data[:8]], False
+    while True:
+        if pos + 12 > len(data):
+            raise refuse("PNG 图片已损坏")
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        ctype = data[pos + 4 : pos + 8]
+        end = pos + 12 + length
+        if end > len(data) or not ctype.isalpha():
+            raise refuse("PNG 图片已损坏")
+        if not seen_ihdr and ctype != b"IHDR":
+            raise refuse("PNG 图片已损坏")
+        seen_ihdr = True
+        if ctype not in {b"eXIf", b"tEXt", b"zTXt", b"iTXt", b"tIME"}:
+            out.append(data[pos:end])
+        pos = end
+        if ctype == b"IEND":
+            if pos != len(data):
+                raise refuse("PNG 图片末尾有多余数据，已拒绝")
+            return b"".join(out)
+
+
+def _jpeg(data: bytes) -> bytes:
+    """Walk the segments to the scan, drop APP1..APP15 except ICC (APP2) and Adobe (APP14)."""
+    if not data.endswith(b"\xff\xd9"):
+        raise refuse("JPEG 图片已损坏或末尾有多余数据")
+    pos, out = 2, [data[:2]]
+    while True:
+        if pos + 4 > len(data) or data[pos] != 0xFF:
+            raise refuse("JPEG 图片已损坏")
+        marker = data[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        (length,) = struct.unpack(">H", data[pos + 2 : pos + 4])
+        end = pos + 2 + length
+        if length < 2 or end > len(data):
+            raise refuse("JPEG 图片已损坏")
+        if marker == 0xDA:  # start of scan: the rest is image data
+            out.append(data[pos:])
+            return b"".join(out)
+        drop = (0xE1 <= marker <= 0xEF and marker not in {0xE2, 0xEE}) or marker == 0xFE
+        if not drop:
+            out.append(data[pos:end])
+        pos = end
+
+
+def _webp(data: bytes) -> bytes:
+    (size,) = struct.unpack("<I", data[4:8])
+    if size + 8 != len(data) or data[12:15] != b"VP8":
+        raise refuse("WebP 图片已损坏或末尾有多余数据")
+    return data
+
+
+def _gif(data: bytes) -> bytes:
+    if not data.endswith(b"\x3b") or len(data) < 14:
+        raise refuse("GIF 图片已损坏")
+    return data
+
+
+def _ooxml(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise refuse("压缩文档已损坏") from exc
+    if "[Content_Types].xml" in names:
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+    raise refuse(f"不支持的文件类型，仅支持 {ALLOWED_LABEL}")
+
+
+def _text(data: bytes) -> bytes:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise refuse(f"无法识别的文件类型，仅支持 {ALLOWED_LABEL}（文本须为 UTF-8）") from exc
+    if "\x00" in text or any(
+        unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f" for ch in text
+    ):
+        raise refuse(f"无法识别的文件类型，仅支持 {ALLOWED_LABEL}")
+    if _MARKUP_RE.search(data):
+        raise refuse("不允许上传 HTML 或 SVG 文件（可能包含脚本）")
+    return data
+
+
+def sniff(data: bytes) -> Sniffed:
+    """The file's real type from its bytes; refuses anything not on the allow-list."""
+    if not data:
+        raise refuse("文件为空")
+    head = data[:16]
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Sniffed("image", "png", IMAGE_TYPES["png"], _png(data))
+    if head.startswith(b"\xff\xd8\xff"):
+        return Sniffed("image", "jpeg", IMAGE_TYPES["jpeg"], _jpeg(data))
+    if head[:6] in {b"GIF87a", b"GIF89a"}:
+        return Sniffed("image", "gif", IMAGE_TYPES["gif"], _gif(data))
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return Sniffed("image", "webp", IMAGE_TYPES["webp"], _webp(data))
+    if head.startswith(b"%PDF-"):
+        return Sniffed("document", "pdf", DOCUMENT_TYPES["pdf"], data)
+    if head.startswith(b"PK\x03\x04"):
+        fmt = _ooxml(data)
+        return Sniffed("document", fmt, DOCUMENT_TYPES[fmt], data)
+    stripped = data.lstrip()[:512].lower()
+    if stripped.startswith((b"<svg", b"<?xml", b"<!doctype", b"<html")) or b"<svg" in stripped:
+        raise refuse("不允许上传 HTML 或 SVG 文件（可能包含脚本）")
+    return Sniffed("document", "txt", DOCUMENT_TYPES["txt"], _text(data))
+
+
+def clean_filename(raw: str | None, sniffed: Sniffed) -> str:
+    """A display name without paths or odd characters, ending in the sniffed type's extension."""
+    name = unicodedata.normalize("NFKC", raw or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    stem = _UNSAFE_NAME_RE.sub("_", stem).strip(" ._") or "附件"
+    ext = sniffed.extension
+    return f"{stem[: FILENAME_MAX - len(ext) - 1]}.{ext}"
+
+
+# --- storage ------------------------------------------------------------------------
+
+
+def root() -> Path:
+    return get_settings().data_dir / "attachments"
+
+
+def storage_key(sha256: str) -> str:
+    return f"{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+def path_of(key: str) -> Path:
+    if not re.fullmatch(r"[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}", key):
+        raise ValueError("bad storage key")
+    return root() / key
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def store(data: bytes) -> tuple[str, str, bool]:
+    """Write `data` content-addressed: (sha256, key, whether this call created the file)."""
+    sha = digest(data)
+    key = storage_key(sha)
+    target = path_of(key)
+    if target.exists():
+        return sha, key, False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".upload-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return sha, key, True
+
+
+def discard(key: str) -> None:
+    """Remove a file this request created when its row could not be written."""
+    path_of(key).unlink(missing_ok=True)
