@@ -13,7 +13,7 @@ from forum.errors import ActionError, Forbidden, NotFound
 from moderation import queries as mod_queries
 from moderation import review
 from moderation.models import AuditEntry, Flag, Notice, ReviewItem
-from tests.factories import make_person, viewer_of
+from tests.factories import make_person
 from tests.helpers import Client
 from tests.integration.transparency_fixtures import World, draft, make_world, publish_through
 from transparency import actions
