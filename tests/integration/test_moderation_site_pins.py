@@ -146,3 +146,10 @@ async def test_home_and_board_pages_show_pins_to_allowed_viewers(
     )
     assert r.status_code == 400
     assert await AuditEntry.filter(action="topic.site_unpinned").count() == 1
+
+
+async def test_site_pin_operation_is_in_the_openapi_spec(database, client: Client) -> None:  # type: ignore[no-untyped-def]
+    spec = (await client.get("/api/v1/openapi.json")).json()
+    operation = spec["paths"]["/api/v1/moderation/topics/{topic_id}/site-pin"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    assert body["additionalProperties"] is False and body["required"] == ["action"]
