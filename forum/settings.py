@@ -77,6 +77,7 @@ class Settings:
     timezone: str
     max_body_bytes: int
     ws_max_frame_bytes: int
+    ws_session_check_seconds: int
     login_max_failures: int
     login_window_seconds: int
     password_profile: str
@@ -128,6 +129,7 @@ def load_settings() -> Settings:
         timezone=_env("TIMEZONE", "Asia/Shanghai") or "Asia/Shanghai",
         max_body_bytes=_int("MAX_BODY_BYTES", 2 * 1024 * 1024),
         ws_max_frame_bytes=_int("WS_MAX_FRAME_BYTES", 64 * 1024),
+        ws_session_check_seconds=_int("WS_SESSION_CHECK_SECONDS", 30),
         login_max_failures=_int("LOGIN_MAX_FAILURES", 5),
         login_window_seconds=_int("LOGIN_WINDOW_SECONDS", 15 * 60),
         password_profile=profile,

@@ -10,11 +10,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import jinja2
+import markupsafe
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
-from forum import policy
+from forum import markup, policy
 from forum.http import viewer_of, wants_json
 from forum.models import ORG_KIND_LABELS, ROLE_LABELS, STATUS_LABELS
 from forum.security.middleware import csrf_token
@@ -101,6 +102,14 @@ class _PolicyProxy:
         return functools.partial(predicate, self._viewer)
 
 
+def sanitized_html(html: str) -> markupsafe.Markup:
+    """Stored HTML that reached the template through a dict or a JSON snapshot (meeting
+    messages, archived minutes) rather than a `*_html` model field: sanitize it again at
+    display instead of trusting it with `|safe`. Cheap with nh3, and idempotent on HTML that
+    `markup.render` already produced."""
+    return markupsafe.Markup(markup.sanitize(html))  # noqa: S704 - nh3 output is the allow-list
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in TEMPLATE_DIRS]),
@@ -112,6 +121,7 @@ def _environment() -> jinja2.Environment:
     env.filters["datetime"] = format_datetime
     env.filters["date"] = format_date
     env.filters["ago"] = relative_time
+    env.filters["sanitized"] = sanitized_html
     env.globals["static"] = static_url
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["STATUS_LABELS"] = STATUS_LABELS

@@ -23,10 +23,12 @@ from collections.abc import Callable
 from typing import Any
 
 from forum.errors import DomainError
+from forum.models import AuthSession
 from forum.observability import BROKER_LAG, BROKER_UP, WS_CONNECTIONS, WS_SEND_QUEUE
 from forum.policy import Viewer, can_post_or_speak
 from forum.services import Services, get_services
-from forum.viewer import load_viewer
+from forum.settings import get_settings
+from forum.viewer import load_viewer, utcnow
 from realtime import events
 from realtime.broker import Broker
 from realtime.channels import ChannelKind, kind_for
@@ -319,12 +321,39 @@ class Hub:
                 ):
                     await self.catch_up(channel, head)
 
+    async def close_lapsed_sessions(self) -> int:
+        """Close connections whose session expired or was revoked without a
+        `session.revoked` message reaching this worker (expiry sends none). One query per
+        sweep for every open connection; returns how many were closed."""
+        open_conns = [c for c in self.connections if not c.closing and c.viewer.session_id]
+        ids = list({str(c.viewer.session_id) for c in open_conns})
+        valid: set[str] = set()
+        for start in range(0, len(ids), POLL_CHUNK):
+            rows = await AuthSession.filter(
+                id__in=ids[start : start + POLL_CHUNK],
+                revoked_at__isnull=True,
+                expires_at__gt=utcnow(),
+            ).values_list("id", flat=True)
+            valid.update(str(row) for row in rows)
+        lapsed = [c for c in open_conns if c.viewer.session_id not in valid]
+        for conn in lapsed:
+            conn.close(CLOSE_UNAUTHENTICATED)
+        return len(lapsed)
+
     async def _poll(self) -> None:
         loop = asyncio.get_running_loop()
         last = loop.time()
+        session_check = float(get_settings().ws_session_check_seconds)
+        last_session_check = loop.time()
         while True:
             await asyncio.sleep(self.poll_interval)
             self._gauges()
+            if loop.time() - last_session_check >= session_check:
+                last_session_check = loop.time()
+                try:
+                    await self.close_lapsed_sessions()
+                except Exception:
+                    logger.exception("realtime session sweep failed")
             due = loop.time() - last >= SAFETY_POLL_INTERVAL
             if not self._channels or (self.broker.connected and not due):
                 continue

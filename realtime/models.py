@@ -22,7 +22,8 @@ class ChannelEvent(Model):
     """One committed event of a channel, with ids 1, 2, 3 ... per channel.
 
     The unique index on (channel, seq) also serves the range reads of replay and gap-fill
-    (`WHERE channel = ? AND seq > ? ORDER BY seq`).
+    (`WHERE channel = ? AND seq > ? ORDER BY seq`). The created_at index serves
+    `forum prune-events`, so pruning a large log is a range delete, not a table scan.
     """
 
     id = fields.BigIntField(primary_key=True)
@@ -36,6 +37,7 @@ class ChannelEvent(Model):
     class Meta:
         table = "realtime_channel_events"
         unique_together = (("channel", "seq"),)
+        indexes = (("created_at",),)
 
     def as_message(self) -> dict[str, Any]:
         """The broker message / policy dict: channel, id, event, data, audience."""

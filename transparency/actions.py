@@ -175,25 +175,31 @@ async def reload(d: Disclosure) -> Disclosure:
     return fresh
 
 
+def _draft_fields(data: DraftInput) -> dict[str, Any]:
+    """The columns a validated draft sets, on create and on edit alike (rendered once)."""
+    return {
+        "title": data.title,
+        "category_id": data.category_id,
+        "scope": data.scope,
+        "state": State.draft,
+        "publish_from": data.publish_from,
+        "until": data.until,
+        "attachments": data.attachments,
+        "body_raw": data.body,
+        "body_html": markup.render(data.body),
+        "render_version": markup.VERSION,
+        "search_text": _search_text(data.title, data.body),
+    }
+
+
 async def create_disclosure(actor: Viewer, org: Org, data: DraftInput) -> Disclosure:
     """A new draft of `org`. Audited as disclosure.created."""
     ensure(can_draft_disclosure_for(actor, org))
     data = await validate_draft(data)
-    html = markup.render(data.body)
     async with in_transaction():
         d = await Disclosure.create(
-            title=data.title,
-            category_id=data.category_id,
+            **_draft_fields(data),
             org_id=org.id,
-            scope=data.scope,
-            state=State.draft,
-            publish_from=data.publish_from,
-            until=data.until,
-            attachments=data.attachments,
-            body_raw=data.body,
-            body_html=html,
-            render_version=markup.VERSION,
-            search_text=_search_text(data.title, data.body),
             created_by_id=actor.user_id or 0,  # the policy guarantees a logged-in actor
         )
         await _set_targets(d, data)
@@ -212,23 +218,10 @@ async def update_disclosure(actor: Viewer, d: Disclosure, data: DraftInput) -> D
     """Edit a draft, or a rejected item (which goes back to draft)."""
     ensure(can_edit_disclosure(actor, d))
     data = await validate_draft(data)
-    html = markup.render(data.body)
     before = d.snapshot()
     async with in_transaction():
         updated = await Disclosure.filter(id=d.id, state=d.state).update(
-            title=data.title,
-            category_id=data.category_id,
-            scope=data.scope,
-            state=State.draft,
-            publish_from=data.publish_from,
-            until=data.until,
-            attachments=data.attachments,
-            body_raw=data.body,
-            body_html=html,
-            render_version=markup.VERSION,
-            search_text=_search_text(data.title, data.body),
-            approver_org_id=None,
-            updated_at=utcnow(),
+            **_draft_fields(data), approver_org_id=None, updated_at=utcnow()
         )
         if not updated:  # SQLite counts FTS trigger rows too: test for zero
             raise Conflict(STALE)

@@ -103,6 +103,8 @@ def server_env(
             "FORUM_NEW_ACCOUNT_MIN_POSTS": "0",
             "FORUM_POST_COOLDOWN_SECONDS": "0",
             "FORUM_NEW_ACCOUNT_POST_COOLDOWN_SECONDS": "0",
+            # Open sockets re-check their sessions every second (30 s in production).
+            "FORUM_WS_SESSION_CHECK_SECONDS": "1",
         }
     )
     if redis_url:

@@ -1,9 +1,11 @@
-"""Websocket limits that an attacker probes first: compression bombs and logout."""
+"""Websocket limits that an attacker probes first: compression bombs, logout, expiry."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
+import asyncpg
 import httpx
 import pytest
 from websockets.asyncio.client import connect
@@ -57,4 +59,33 @@ async def test_logout_closes_the_socket(server_pair: tuple[UvicornServer, Uvicor
         with pytest.raises(ConnectionClosed) as closed:
             while True:
                 await ws.recv()
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
+async def test_expired_session_closes_the_socket(
+    server_pair: tuple[UvicornServer, UvicornServer], e2e_database_url: str
+) -> None:
+    """Expiry publishes nothing (unlike logout): the hub's periodic session check closes
+    the socket once the session lapses, on an idle connection too."""
+    server = server_pair[1]
+    username = f"exp{uuid.uuid4().hex[:8]}"
+    await register(server.base_url, username)
+    cookie = await login(server.base_url, username)
+    async with connect(
+        server.ws_url, origin=Origin(E2E_ORIGIN), additional_headers={"Cookie": cookie}
+    ) as ws:
+        await ws.send('{"type": "ping", "ref": "p"}')
+        assert "pong" in str(await asyncio.wait_for(ws.recv(), 10))
+        db = await asyncpg.connect(e2e_database_url.replace("postgres://", "postgresql://"))
+        try:
+            expired = await db.execute(
+                "UPDATE auth_sessions SET expires_at = now() - interval '1 second' "
+                "WHERE user_id = (SELECT id FROM users WHERE username = $1)",
+                username,
+            )
+        finally:
+            await db.close()
+        assert expired != "UPDATE 0"  # registration and login each made a session
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), 15)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401

@@ -110,3 +110,19 @@ def test_mentions_and_excerpt() -> None:
     assert markup.mentions("email a@b.com") == []
     assert markup.excerpt("<p>推进<b>基层党建</b>工作</p>") == "推进基层党建工作"
     assert markup.excerpt("字" * 300, 10) == "字" * 9 + "…"
+
+
+def test_sanitized_filter_escapes_what_a_dict_or_snapshot_smuggles_in() -> None:
+    """Meeting messages and archived minutes reach templates as dicts (`m.html`), not as a
+    `*_html` model field; the `sanitized` filter re-cleans them instead of trusting `|safe`."""
+    from forum.templating import _environment
+
+    env = _environment()
+    template = env.from_string("{{ m.html | sanitized }}")
+    rendered = template.render(
+        m={"html": "<p>好</p><script>alert(1)</script><img src=x onerror=alert(1)>"}
+    )
+    assert "<p>好</p>" in rendered
+    assert "<script" not in rendered and "onerror" not in rendered
+    already_clean = markup.render("**要点**")
+    assert template.render(m={"html": already_clean}) == already_clean
