@@ -36,9 +36,11 @@ __all__ = [
     "Screened",
     "check_post_rate",
     "enqueue_review",
+    "hold_back",
     "needs_premoderation",
     "register_approved_counter",
     "register_flag_target",
+    "route_review",
     "screen_text",
     "seeding",
 ]
@@ -119,10 +121,52 @@ async def enqueue_review(
     )
 
 
+PREMODERATION_REASON = "新成员发布，待审核"
+
+
+async def hold_back(actor: Viewer, *screened: Screened, premoderate: bool = True) -> bool:
+    """Whether a new item must be stored held back (not visible) until a moderator approves
+    it: a "review" word in any of its screened texts, or (with `premoderate`) a new account."""
+    if any(s.needs_review for s in screened):
+        return True
+    return premoderate and await needs_premoderation(actor)
+
+
+async def route_review(kind: str, target_id: int, *screened: Screened, held: bool) -> None:
+    """After the item is committed: put it in its scope's review queue when needed.
+
+    - held back (`hold_back` said so): queued hidden, approving it restores it; the source
+      is the word filter for "review" words, premoderation otherwise;
+    - visible but with "flag" words: a system flag (sensitive content, the matched words)
+      queues it for a look while it stays published.
+    """
+    reasons = list(dict.fromkeys(r for s in screened for r in s.flag_reasons))
+    if held:
+        word = any(s.needs_review for s in screened)
+        await enqueue_review(
+            kind,
+            target_id,
+            source="word_filter" if word else "premoderation",
+            reasons=reasons if word else [PREMODERATION_REASON, *reasons],
+            hidden=True,
+        )
+    elif reasons:
+        await enqueue_review(kind, target_id, source="word_filter", reasons=reasons)
+
+
 async def check_display_name(name: str, field_name: str) -> str:
     """Registered in `forum.accounts.actions.display_name_checks`: block words refuse,
-    replace words are masked; review/flag words are refused in names (nobody reviews them)."""
-    screened = await screen_text(Viewer(), name, field=field_name)
-    if screened.needs_review or screened.flag_reasons:
-        raise ActionError("显示名称包含需要审核的词语，请换一个", field=field_name)
-    return screened.text
+    replace words are masked; names with review/flag words are accepted and queued for a
+    look after they are saved (`display_name_saved`)."""
+    return (await screen_text(Viewer(), name, field=field_name)).text
+
+
+async def display_name_saved(user_id: int, name: str) -> None:
+    """Registered in `forum.accounts.actions.display_name_hooks`: a name with "review" or
+    "flag" words becomes a `display_name` review item referencing the account (hiding it
+    resets the name to the username)."""
+    screened = await screen_text(Viewer(), name, field="display_name")
+    if screened.flag_reasons:
+        await enqueue_review(
+            "display_name", user_id, source="word_filter", reasons=screened.flag_reasons
+        )

@@ -1,7 +1,7 @@
 """Meeting discussion messages in the moderation tools (flag, review queue).
 
 Removing is the meetings part's own soft state (`removed`, kept for the record); hide and
-delete both remove, restore brings the message back (visible after the room reloads).
+delete both remove, restore brings the message back (`message.posted` to the open rooms).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from forum.policy import Viewer, can_moderate_meeting, can_see_meeting
 from moderation.registry import TargetInfo, register_flag_target
 from realtime.events import ChannelEvent
+from realtime.meetings import queries
 from realtime.meetings.actions._common import _event
 from realtime.meetings.models import Meeting, MeetingMessage
 
@@ -55,10 +56,17 @@ async def remove_message(message_id: int, actor: Viewer, reason: str) -> Sequenc
 
 
 async def restore_message(message_id: int, actor: Viewer, reason: str) -> Sequence[ChannelEvent]:
-    await MeetingMessage.filter(id=message_id).update(
+    """Back in the room: the open rooms hear `message.posted` (e.g. a held message approved)."""
+    message = await MeetingMessage.get(id=message_id)
+    if not message.removed:
+        return []
+    await MeetingMessage.filter(id=message.id).update(
         removed=False, removed_by_id=None, removed_reason="", removed_at=None
     )
-    return []
+    message.removed = False
+    meeting = await Meeting.get(id=message.meeting_id)
+    payload = queries.serialize_message(message, host=False)
+    return [await _event(meeting, "message.posted", payload)]
 
 
 def install() -> None:

@@ -228,3 +228,25 @@ class TopicSteering(models.Model):
 
     class Meta:
         table = "moderation_topic_steering"
+
+
+class SitePin(models.Model):
+    """A topic pinned site-wide by a site moderator, shown at the top of the home page and of
+    every board list it is visible in.
+
+    `topic_id` is the boards topic id (no FK: the boards app owns topics). An optional
+    `until` ends the pin by itself.
+    """
+
+    id = fields.IntField(primary_key=True)
+    topic_id = fields.IntField(unique=True)
+    pinned_by: fields.ForeignKeyNullableRelation[models.Model] = fields.ForeignKeyField(
+        "forum.User", related_name="site_pins", null=True, on_delete=fields.SET_NULL
+    )
+    pinned_by_id: int | None
+    pinned_at = fields.DatetimeField(auto_now_add=True)
+    until = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "moderation_site_pins"
+        indexes = (("pinned_at", "id"),)

@@ -1,7 +1,7 @@
 """Kinds of content that can be flagged and moderated, registered by the parts that own them.
 
-Boards register `post` and `topic`, meetings `meeting_message`, transparency
-`disclosure_comment`:
+`moderation.wiring` registers `post`, `topic`, `meeting_message`, `disclosure_feedback` and
+`display_name` (modules `moderation/*_targets.py`):
 
     register_flag_target(
         "post", label="回帖", load=load_post_info, hide=hide_post, restore=restore_post,

@@ -17,7 +17,7 @@ from forum.boards.actions import clean_title
 from forum.boards.models import Board, Post, Topic, TopicRead
 from forum.errors import ActionError, Forbidden, NotFound
 from forum.policy import Viewer, can_moderate_board, ensure, ensure_visible
-from moderation import audit
+from moderation import audit, site_pins
 from moderation.models import TopicSteering
 from moderation.ratelimit import due_closers
 from moderation.review import SYSTEM
@@ -264,6 +264,7 @@ async def page_context(viewer: Viewer, topic: Topic) -> dict[str, object]:
         "boards": sorted(boards, key=lambda b: b.name),
         "posts": await Post.filter(topic_id=topic.id).order_by("number").limit(MAX_SPLIT),
         "settings": await TopicSteering.get_or_none(topic_id=topic.id),
+        "site_pin": await site_pins.active_pin(topic.id),
     }
 
 

@@ -1,4 +1,5 @@
-"""Pages for steering a boards topic: /moderation/topics/{id} (moderators of its board)."""
+"""Pages for steering a boards topic: /moderation/topics/{id} (moderators of its board;
+the site-wide pin needs a site moderator)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from forum.errors import ActionError, NotFound
 from forum.http import int_param, read_form, text_field, viewer_of
 from forum.settings import get_settings
 from forum.templating import render
-from moderation import steering
+from moderation import site_pins, steering
 
 
 def _int(raw: object, label: str, field: str) -> int:
@@ -23,13 +24,13 @@ def _int(raw: object, label: str, field: str) -> int:
         raise ActionError(f"请填写有效的{label}", field=field) from exc
 
 
-def _local_datetime(raw: object) -> dt.datetime | None:
+def _local_datetime(raw: object, field: str = "close_at") -> dt.datetime | None:
     if not raw:
         return None
     try:
         value = dt.datetime.fromisoformat(str(raw))
     except ValueError as exc:
-        raise ActionError("关闭时间格式有误", field="close_at") from exc
+        raise ActionError("时间格式有误", field=field) from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(get_settings().timezone))
     return value.astimezone(dt.UTC)
@@ -68,6 +69,11 @@ async def topic_action(request: Request) -> Response:
         )
     elif action == "timed-close":
         await steering.set_timed_close(viewer, topic, _local_datetime(form.get("close_at")), reason)
+    elif action == "site-pin":  # site moderators only (policy: can_pin_site_wide)
+        until = _local_datetime(form.get("until"), "until")
+        await site_pins.pin_site_wide(viewer, topic.id, reason, until)
+    elif action == "site-unpin":
+        await site_pins.unpin_site_wide(viewer, topic.id, reason)
     else:
         raise NotFound()
     return RedirectResponse(target, status_code=303)

@@ -9,7 +9,7 @@ from forum.errors import Forbidden
 from forum.models import User
 from forum.policy import Viewer
 from forum.viewer import register_viewer_extension
-from moderation.hooks import check_display_name
+from moderation.hooks import check_display_name, display_name_saved
 from moderation.models import SanctionKind
 from moderation.sanctions import active_sanctions, local_time
 
@@ -37,13 +37,23 @@ async def suspension_guard(user: User) -> None:
 
 
 def install() -> None:
-    from moderation import boards_targets, meetings_targets, steering
+    from moderation import (
+        accounts_targets,
+        boards_targets,
+        meetings_targets,
+        steering,
+        transparency_targets,
+    )
 
+    accounts_targets.install()
     boards_targets.install()
     meetings_targets.install()
+    transparency_targets.install()
     steering.install()
     register_viewer_extension(sanction_facts)
     if suspension_guard not in accounts.login_guards:
         accounts.login_guards.append(suspension_guard)
     if check_display_name not in accounts.display_name_checks:
         accounts.display_name_checks.append(check_display_name)
+    if display_name_saved not in accounts.display_name_hooks:
+        accounts.display_name_hooks.append(display_name_saved)

@@ -25,6 +25,7 @@ from typing import Any
 from forum.errors import DomainError
 from forum.models import AuthSession
 from forum.observability import BROKER_LAG, BROKER_UP, WS_CONNECTIONS, WS_SEND_QUEUE
+from forum.policy import Viewer, can_post_or_speak
 from forum.services import Services, get_services
 from forum.settings import get_settings
 from forum.viewer import load_viewer, utcnow
@@ -381,8 +382,11 @@ class Hub:
                 if session_id is None or conn.viewer.session_id == session_id:
                     conn.close(CLOSE_UNAUTHENTICATED)
         elif kind == "viewer.changed":
+            data = {k: v for k, v in message.items() if k != "type"}
             for conn in connections:
                 await self.refresh_viewer(conn)
+                if not conn.closing:  # tell the page the facts it shows controls by
+                    conn.send(viewer_notice(conn.viewer, data))
         elif isinstance(kind, str):
             data = {k: v for k, v in message.items() if k != "type"}
             frame = encode({"type": "notice", "event": kind, "data": data})
@@ -418,6 +422,13 @@ class Hub:
                 logger.exception("can_subscribe failed on %s", channel)
         if not allowed and self.unsubscribe(conn, channel):
             conn.send({"type": "unsubscribed", "channel": channel, "reason": "forbidden"})
+
+
+def viewer_notice(viewer: Viewer, data: dict[str, Any]) -> dict[str, Any]:
+    """`viewer.changed` as the page hears it, after the reload: the reason, and whether the
+    viewer may post or speak now (a silence applies, or a lift restores it, without reload)."""
+    facts = {"silenced": viewer.silenced, "can_post": can_post_or_speak(viewer)}
+    return {"type": "notice", "event": "viewer.changed", "data": {**data, **facts}}
 
 
 _hub: Hub | None = None

@@ -456,14 +456,18 @@ async def leave_feedback(actor: Viewer, d: Disclosure, body: str) -> Feedback:
     ensure(can_leave_feedback(actor, d))
     await hooks.check_post_rate(actor, scope="disclosure_feedback")
     body = clean_text(body, "反馈内容", "body", max_length=MAX_FEEDBACK, min_length=2)
-    body = (await hooks.screen_text(actor, body, field="body")).text
-    return await Feedback.create(
+    screened = await hooks.screen_text(actor, body, field="body")
+    held = await hooks.hold_back(actor, screened, premoderate=False)  # a "review" word
+    feedback = await Feedback.create(
         disclosure_id=d.id,
         author_id=actor.user_id,
-        body_raw=body,
-        body_html=markup.render(body),
+        body_raw=screened.text,
+        body_html=markup.render(screened.text),
         render_version=markup.VERSION,
+        hidden=held,
     )
+    await hooks.route_review("disclosure_feedback", feedback.id, screened, held=held)
+    return feedback
 
 
 async def answer_feedback(

@@ -302,6 +302,10 @@ class Feedback(models.Model):
     answered_by_id: int | None
     answered_at = fields.DatetimeField(null=True)
     is_public = fields.BooleanField(default=False, db_default=False)
+    # Moderation state (flags, review queue): hidden pending review or soft-deleted, both
+    # restorable. Hidden items show only to moderators of the disclosure's org subtree.
+    hidden = fields.BooleanField(default=False, db_default=False)
+    deleted = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

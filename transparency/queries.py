@@ -30,6 +30,7 @@ from forum.policy import (
     REVIEWER_ROLES,
     Viewer,
     can_answer_feedback,
+    can_moderate_scope,
     can_see_disclosure,
     disclosure_visibility,
     ensure_visible,
@@ -242,6 +243,8 @@ async def item_context(viewer: Viewer, d: Disclosure) -> dict[str, Any]:
         .prefetch_related("author")
     )
     feedback = Feedback.filter(disclosure_id=d.id)
+    if not can_moderate_scope(viewer, d.org.path):  # hidden/deleted by moderation
+        feedback = feedback.filter(hidden=False, deleted=False)
     if not can_answer_feedback(viewer, d):
         mine = Q(author_id=viewer.user_id) if viewer.user_id is not None else Q(id=-1)
         feedback = feedback.filter(Q(is_public=True) | mine)

@@ -35,6 +35,14 @@ login_guards: list[LoginGuard] = []
 # Checks on display names and other public text (e.g. the sensitive-word filter).
 NameCheck = Callable[[str, str], Awaitable[str]]
 display_name_checks: list[NameCheck] = []
+# Called with (user id, name) after a display name was saved (e.g. to queue it for review).
+NameSaved = Callable[[int, str], Awaitable[None]]
+display_name_hooks: list[NameSaved] = []
+
+
+async def _display_name_saved(user_id: int, name: str) -> None:
+    for hook in display_name_hooks:
+        await hook(user_id, name)
 
 
 def utcnow() -> dt.datetime:
@@ -87,7 +95,9 @@ async def register_user(username: str, display_name: str, password: str, confirm
     if await User.filter(username__iexact=username).exists():
         raise ActionError("该用户名已被注册", field="username")
     password_hash = await hash_password(password)
-    return await do_create_user(username, display_name, password_hash)
+    user = await do_create_user(username, display_name, password_hash)
+    await _display_name_saved(user.id, display_name)
+    return user
 
 
 async def do_create_user(username: str, display_name: str, password_hash: str) -> User:
@@ -194,3 +204,4 @@ async def update_profile(viewer: Viewer, display_name: str) -> None:
         raise Forbidden("请先登录")
     name = await clean_display_name(display_name)
     await User.filter(id=viewer.user_id).update(display_name=name)
+    await _display_name_saved(viewer.user_id, name)

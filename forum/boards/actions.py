@@ -225,10 +225,12 @@ async def _add_post(
 async def create_topic(actor: Viewer, board: Board, title_raw: Any, body_raw: Any) -> Topic:
     """Start a topic with its opening post. Publishes nothing on the topic channel yet."""
     ensure(can_start_topic(actor, board.access))
-    title = await _screen(actor, clean_title(title_raw), "title")
-    body = await _screen(actor, clean_body(body_raw), "body")
+    screened_title = await hooks.screen_text(actor, clean_title(title_raw), field="title")
+    screened_body = await hooks.screen_text(actor, clean_body(body_raw), field="body")
+    title, body = screened_title.text, screened_body.text
     await hooks.check_post_rate(actor, scope="boards")
-    hidden = await hooks.needs_premoderation(actor)
+    # New member or a "review" word: held back until a moderator approves it.
+    hidden = await hooks.hold_back(actor, screened_title, screened_body)
     html = markup.render(body)
     outbox = Outbox()
     async with in_transaction():
@@ -247,10 +249,7 @@ async def create_topic(actor: Viewer, board: Board, title_raw: Any, body_raw: An
         )
         await Board.filter(id=board.id).update(topic_count=F("topic_count") + 1)
     await outbox.send()
-    if hidden:  # new member: held back until a moderator approves it from the queue
-        await hooks.enqueue_review(
-            "topic", topic.id, source="premoderation", reasons=["新成员发布，待审核"], hidden=True
-        )
+    await hooks.route_review("topic", topic.id, screened_title, screened_body, held=hidden)
     return topic
 
 
@@ -259,10 +258,11 @@ async def create_post(
 ) -> Post:
     """Reply (optionally quoting `reply_to`); publishes `post.created` after commit."""
     ensure(can_reply_topic(actor, topic))
-    body = await _screen(actor, clean_body(body_raw), "body")
+    screened = await hooks.screen_text(actor, clean_body(body_raw), field="body")
+    body = screened.text
     # Topic scope: moderation applies the topic's slow mode and timed close too.
     await hooks.check_post_rate(actor, scope=f"topic:{topic.id}")
-    hidden = await hooks.needs_premoderation(actor)
+    hidden = await hooks.hold_back(actor, screened)  # new member or a "review" word
     html = markup.render(body)
     mentions = await _mention_targets(actor, topic, body)
     outbox = Outbox()
@@ -282,10 +282,7 @@ async def create_post(
             outbox=outbox,
         )
     await outbox.send()
-    if hidden:  # new member: held back until a moderator approves it from the queue
-        await hooks.enqueue_review(
-            "post", post.id, source="premoderation", reasons=["新成员发布，待审核"], hidden=True
-        )
+    await hooks.route_review("post", post.id, screened, held=hidden)
     return post
 
 

@@ -42,6 +42,7 @@ from forum.security.bodylimit import register_body_limit
 from forum.settings import get_settings
 from forum.templating import render
 from forum.viewer import register_viewer_extension
+from moderation.site_pins import pinned_topics as site_pins_for
 from realtime import events
 
 register_viewer_extension(load_board_moderator_ids)
@@ -202,7 +203,10 @@ async def board_page(request: Request) -> Response:
     ensure_visible(can_read_board(viewer, board.access))
     cursor = queries.parse_topic_cursor(request.query_params.get("cursor"))
     page = await queries.board_topics(viewer, board, cursor)
-    return await _page(request, "boards/board.html", {"board": board, "page": page})
+    # Topics pinned site-wide (moderation) the viewer may read, above the board's own.
+    site_pins = await site_pins_for(viewer) if cursor is None else []
+    context = {"board": board, "page": page, "site_pins": site_pins}
+    return await _page(request, "boards/board.html", context)
 
 
 async def new_topic(request: Request) -> Response:

@@ -21,6 +21,7 @@ __all__ = [
     "can_manage_words",
     "can_moderate_content",
     "can_moderate_scope",
+    "can_pin_site_wide",
     "can_post_or_speak",
     "can_sanction_user",
     "can_view_audit",
@@ -70,6 +71,12 @@ def can_moderate_scope(viewer: Viewer, org_path: str, board_id: int | None = Non
     if board_id is not None and board_id in viewer.board_moderator_ids:
         return True
     return bool(org_path) and any(in_subtree(org_path, p) for p in moderation_paths(viewer))
+
+
+def can_pin_site_wide(viewer: Viewer) -> bool:
+    """Pin or unpin a topic for the whole site (home page, top of every board list):
+    site moderators and site admins only (board and org moderators pin in their boards)."""
+    return viewer.is_authenticated and is_site_moderator(viewer)
 
 
 def can_view_review_queue(viewer: Viewer) -> bool:

@@ -146,6 +146,28 @@
   });
   window.setInterval(heartbeat, 20000);
 
+  // A sanction (silence) or its lift reaches the open socket as `viewer.changed` with the
+  // fresh facts: the speaking controls lock at once; a lift re-renders the room.
+  function lockSpeaking(locked) {
+    var controls = room.querySelectorAll(
+      "#message-form textarea, #message-form button, form[action$='/hand'] button");
+    for (var i = 0; i < controls.length; i++) { controls[i].disabled = locked; }
+  }
+  document.addEventListener("realtime:notice", function (e) {
+    if (!e.detail || e.detail.event !== "viewer.changed") { return; }
+    var data = e.detail.data || {};
+    if (data.can_post === false) {
+      lockSpeaking(true);
+      if (notice) {
+        notice.querySelector("span").textContent = "您的账号已被禁言，暂时不能发言。";
+        notice.hidden = false;
+      }
+    } else {
+      lockSpeaking(false);
+      reloadSoon(data.reason === "sanction.lifted" ? "您的发言权限已恢复。" : "您的账号状态已更新。");
+    }
+  });
+
   // With JS, discussion messages go over the socket (no page reload); on any refusal the
   // form is posted normally, so the server's message is shown.
   var form = document.getElementById("message-form");

@@ -366,6 +366,9 @@ async def test_viewer_changed_drops_subscriptions_the_viewer_may_no_longer_hold(
         assert await ws.next_frame(lambda f: f["type"] == "unsubscribed") == {
             "type": "unsubscribed", "channel": channel, "reason": "forbidden"
         }  # fmt: skip
+        # ... and the page hears the reload with the facts it shows controls by.
+        notice = await ws.next_frame(lambda f: f["type"] == "notice")
+        assert notice["event"] == "viewer.changed" and notice["data"]["can_post"] is True
         await observer.action(channel, "emit", {"text": "not for you"})
         assert _ids(await observer.events(channel, 2)) == [1, 2]  # worker B handled event 2
         await _assert_quiet(ws)

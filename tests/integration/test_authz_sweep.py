@@ -241,6 +241,15 @@ TABLE: list[Case] = [
     # for everyone; scoped steering is covered in tests/integration/test_moderation_boards.py.
     Case("GET", "/moderation/topics/{topic_id:int}", "-", everyone(404)),
     Case("POST", "/moderation/topics/{topic_id:int}/{action:str}", "-", everyone(404)),
+    # Site-wide pins: no topic here either (404); the site-moderator-only rule and its
+    # audit rows are covered in tests/integration/test_moderation_site_pins.py.
+    Case(
+        "POST",
+        "/api/v1/moderation/topics/{topic_id}/site-pin",
+        "-",
+        everyone(404),
+        json={"action": "pin", "reason": "测试"},
+    ),
 ]
 
 # Each part adds its rows (and builds its objects, and fills its placeholders) from its module.

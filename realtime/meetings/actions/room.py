@@ -97,6 +97,7 @@ async def post_message(actor: Viewer, meeting: Meeting, body: str) -> MeetingMes
         raise ActionError(f"发言不能超过 {MAX_MESSAGE_CHARS} 个字符", field="body")
     await hooks.check_post_rate(actor, scope=f"meeting:{meeting.id}")
     screened = await hooks.screen_text(actor, body, field="body")
+    held = await hooks.hold_back(actor, screened, premoderate=False)  # a "review" word
     html = markup.render(screened.text)
     current = await AgendaItem.filter(meeting_id=meeting.id, is_current=True).first()
     async with in_transaction():
@@ -113,11 +114,19 @@ async def post_message(actor: Viewer, meeting: Meeting, body: str) -> MeetingMes
             body_raw=screened.text,
             body_html=html,
             render_version=markup.VERSION,
+            # Held for review: kept out of the room until a moderator approves it.
+            removed=held,
+            removed_reason="待审核" if held else "",
+            removed_at=utcnow() if held else None,
         )
-        event = await _event(
-            meeting, "message.posted", queries.serialize_message(message, host=False)
-        )
-    await publisher.publish(event)
+        posted = None
+        if not held:
+            posted = await _event(
+                meeting, "message.posted", queries.serialize_message(message, host=False)
+            )
+    if posted is not None:
+        await publisher.publish(posted)
+    await hooks.route_review("meeting_message", message.id, screened, held=held)
     return message
 
 

@@ -1,0 +1,95 @@
+"""Disclosure feedback (意见反馈) in the moderation tools: flag, review queue, decisions.
+
+Feedback has its own soft states (`hidden`, `deleted`, both restorable). Hidden or deleted
+feedback disappears from the disclosure page for everyone but the moderators of the
+disclosure's org subtree (site moderators everywhere). The page reloads over HTTP: there is
+no live feedback event, so the callbacks return no realtime events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from forum.policy import (
+    Viewer,
+    can_answer_feedback,
+    can_moderate_scope,
+    can_see_disclosure,
+)
+from moderation.registry import TargetInfo, register_flag_target
+from realtime.events import ChannelEvent
+from transparency.models import Disclosure, Feedback
+
+KIND = "disclosure_feedback"
+
+
+@dataclass(frozen=True)
+class FeedbackContext:
+    disclosure: Disclosure
+    feedback: Feedback
+
+
+async def load_feedback(feedback_id: int) -> TargetInfo | None:
+    feedback = await Feedback.get_or_none(id=feedback_id)
+    if feedback is None:
+        return None
+    disclosure = await Disclosure.get_or_none(id=feedback.disclosure_id).prefetch_related(
+        "org", "approver_org", "targets"
+    )
+    if disclosure is None:  # pragma: no cover - the FK guarantees the disclosure
+        return None
+    return TargetInfo(
+        kind=KIND,
+        id=feedback.id,
+        author_id=feedback.author_id,
+        org_path=disclosure.org.path,
+        excerpt=feedback.body_raw[:200],
+        url=f"/disclosures/{disclosure.id}#feedback-{feedback.id}",
+        hidden=feedback.hidden,
+        deleted=feedback.deleted,
+        context=FeedbackContext(disclosure, feedback),
+    )
+
+
+def feedback_visible(viewer: Viewer, info: TargetInfo) -> bool:
+    """The same rule as the disclosure page: public feedback, one's own, or the issuing
+    org's staff; hidden or deleted feedback only for moderators of the org subtree."""
+    ctx = info.context
+    if not isinstance(ctx, FeedbackContext) or not can_see_disclosure(viewer, ctx.disclosure):
+        return False
+    moderator = can_moderate_scope(viewer, info.org_path)
+    if (info.hidden or info.deleted) and not moderator:
+        return False
+    fb = ctx.feedback
+    own = viewer.user_id is not None and fb.author_id == viewer.user_id
+    return fb.is_public or own or moderator or can_answer_feedback(viewer, ctx.disclosure)
+
+
+async def _set(feedback_id: int, **changes: bool) -> Sequence[ChannelEvent]:
+    await Feedback.filter(id=feedback_id).update(**changes)
+    return []
+
+
+async def hide_feedback(feedback_id: int, actor: Viewer, reason: str) -> Sequence[ChannelEvent]:
+    return await _set(feedback_id, hidden=True)
+
+
+async def delete_feedback(feedback_id: int, actor: Viewer, reason: str) -> Sequence[ChannelEvent]:
+    return await _set(feedback_id, deleted=True)
+
+
+async def restore_feedback(feedback_id: int, actor: Viewer, reason: str) -> Sequence[ChannelEvent]:
+    return await _set(feedback_id, hidden=False, deleted=False)
+
+
+def install() -> None:
+    register_flag_target(
+        KIND,
+        label="意见反馈",
+        load=load_feedback,
+        hide=hide_feedback,
+        restore=restore_feedback,
+        delete=delete_feedback,
+        visible_to=feedback_visible,
+    )
