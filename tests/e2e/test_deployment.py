@@ -1,5 +1,5 @@
 """The documented topology on loopback (nginx -> 2 uvicorn workers -> PostgreSQL + Redis),
-and backups: scripts/backup then scripts/restore reproduce every row."""
+and backups: scripts/backup then scripts/restore reproduce every row and attachment file."""
 
 from __future__ import annotations
 
@@ -49,21 +49,28 @@ def test_backup_and_restore_reproduce_every_row(tmp_path: Path, databases: tuple
     env = base_env(tmp_path, f"{PG_DSN}/{source}")
     assert forum(env, "migrate").returncode == 0
     assert forum(env, "demo").returncode == 0
+    # Attachment files live beside the database (content-addressed under the data dir).
+    data, restored_data = Path(env["FORUM_DATA_DIR"]), tmp_path / "restored-data"
+    stored = data / "attachments" / "ab" / ("ab" + "0" * 62)
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    stored.write_bytes(b"%PDF-1.4 attachment bytes")
     dump = tmp_path / "grassroots.dump"
     backup = subprocess.run(
-        [ROOT / "scripts" / "backup", f"{PG_DSN}/{source}", str(dump)],
+        [ROOT / "scripts" / "backup", f"{PG_DSN}/{source}", str(dump), str(data)],
         capture_output=True,
         text=True,
     )
     assert backup.returncode == 0, backup.stderr
     restore = subprocess.run(
-        [ROOT / "scripts" / "restore", str(dump), f"{PG_DSN}/{target}"],
+        [ROOT / "scripts" / "restore", str(dump), f"{PG_DSN}/{target}", str(restored_data)],
         capture_output=True,
         text=True,
     )
     assert restore.returncode == 0, restore.stderr
     before, after = _row_counts(source), _row_counts(target)
     assert before == after and before["members"] > 250
+    copy = restored_data / stored.relative_to(data)
+    assert copy.read_bytes() == stored.read_bytes()
     # The restored database is current: migrations have nothing to do.
     again = forum(base_env(tmp_path, f"{PG_DSN}/{target}"), "migrate")
     assert "无需迁移" in again.stdout
