@@ -340,6 +340,18 @@ class Hub:
             conn.close(CLOSE_UNAUTHENTICATED)
         return len(lapsed)
 
+    async def refresh_silenced(self) -> int:
+        """A silence that simply runs out publishes nothing: reload the (few) silenced
+        viewers on each sweep and tell the page when speaking is allowed again. Returns how
+        many connections were told."""
+        told = 0
+        for conn in [c for c in self.connections if c.viewer.silenced and not c.closing]:
+            await self.refresh_viewer(conn)
+            if not conn.closing and not conn.viewer.silenced:
+                conn.send(viewer_notice(conn.viewer, {"reason": "sanction.expired"}))
+                told += 1
+        return told
+
     async def _poll(self) -> None:
         loop = asyncio.get_running_loop()
         last = loop.time()
@@ -352,6 +364,7 @@ class Hub:
                 last_session_check = loop.time()
                 try:
                     await self.close_lapsed_sessions()
+                    await self.refresh_silenced()
                 except Exception:
                     logger.exception("realtime session sweep failed")
             due = loop.time() - last >= SAFETY_POLL_INTERVAL

@@ -164,7 +164,8 @@
       }
     } else {
       lockSpeaking(false);
-      reloadSoon(data.reason === "sanction.lifted" ? "您的发言权限已恢复。" : "您的账号状态已更新。");
+      var restored = data.reason === "sanction.lifted" || data.reason === "sanction.expired";
+      reloadSoon(restored ? "您的发言权限已恢复。" : "您的账号状态已更新。");
     }
   });
 

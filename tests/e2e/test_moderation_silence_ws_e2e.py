@@ -9,6 +9,7 @@ import re
 import uuid
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 
@@ -86,3 +87,44 @@ async def test_silence_and_lift_apply_to_the_open_meeting_socket(
             lambda f: f.get("event") == "message.posted" and f["data"]["number"] == number
         )
         assert "解除后发言" in posted["data"]["html"]
+
+
+async def test_a_silence_that_runs_out_unlocks_the_open_socket(
+    server_pair: tuple[UvicornServer, UvicornServer],
+    e2e_env: dict[str, str],
+    e2e_database_url: str,
+) -> None:
+    """Expiry publishes nothing; the hub's periodic sweep reloads silenced viewers and tells
+    the page (`sanction.expired`) once the silence has run out."""
+    a, b = server_pair
+    p = f"x{uuid.uuid4().hex[:6]}"
+    seed = _seed(e2e_env, p, voters=2)
+    sec = await login(a.base_url, f"{p}sec", DEMO_PASSWORD)
+    meeting_id = await _start_plenary(a, sec, seed["branch_id"])
+    channel = f"meeting:{meeting_id}"
+    member = await login(b.base_url, f"{p}v1", DEMO_PASSWORD)
+    async with WsClient.connect(b.ws_url, member) as ws:
+        await ws.subscribe(channel, last_id=0)
+        _ok(await ws.action(channel, "check_in"))
+        silenced = await post_form(
+            a.base_url,
+            sec,
+            "/moderation/sanctions",
+            {"username": f"{p}v1", "kind": "silence", "hours": "2", "reason": "e2e 到期"},
+        )
+        assert silenced.status_code == 303, silenced.text[:300]
+        assert (await ws.next_frame(_viewer_changed))["data"]["can_post"] is False
+        db = await asyncpg.connect(e2e_database_url.replace("postgres://", "postgresql://"))
+        try:
+            ended = await db.execute(
+                "UPDATE moderation_sanctions SET ends_at = now() - interval '1 second' "
+                "WHERE user_id = (SELECT id FROM users WHERE username = $1) AND kind = 'silence'",
+                f"{p}v1",
+            )
+        finally:
+            await db.close()
+        assert ended == "UPDATE 1"
+        notice = await ws.next_frame(_viewer_changed)
+        assert notice["data"]["reason"] == "sanction.expired"
+        assert notice["data"]["silenced"] is False and notice["data"]["can_post"] is True
+        _ok(await ws.action(channel, "message", {"body": "到期后发言"}))
