@@ -294,9 +294,14 @@ def quote_text(post: Post, author_name: str) -> str:
 async def edit_post(
     actor: Viewer, topic: Topic, post: Post, body_raw: Any, reason: Any = ""
 ) -> Post:
-    """Keep the previous text as a revision; moderators' edits of others' posts are audited."""
+    """Keep the previous text as a revision; moderators' edits of others' posts are audited.
+
+    The word filter applies as on a new post: an edit that brings in a "review" word hides
+    the post until a moderator approves it, and "flag" words queue it for a look."""
     ensure(can_edit_post(actor, topic, post))
-    body = await _screen(actor, clean_body(body_raw), "body")
+    screened = await hooks.screen_text(actor, clean_body(body_raw), field="body")
+    body = screened.text
+    held = not post.hidden and await hooks.hold_back(actor, screened, premoderate=False)
     why = reason.strip()[:REASON_MAX] if isinstance(reason, str) else ""
     if body == post.body_raw:
         raise ActionError("内容没有变化", field="body")
@@ -314,8 +319,14 @@ async def edit_post(
         )
         post.body_raw, post.body_html, post.render_version = body, html, markup.VERSION
         post.edit_count, post.edited_at = count, utcnow()
+        if held:
+            post.hidden = True
+            await _count_reply(topic, post, -1)
         await post.save(
-            update_fields=["body_raw", "body_html", "render_version", "edit_count", "edited_at"]
+            update_fields=[
+                *("body_raw", "body_html", "render_version", "edit_count", "edited_at"),
+                "hidden",
+            ]
         )
         await _link_attachments(actor, post, topic.board_id, body)
         if actor.user_id != post.author_id:
@@ -327,7 +338,9 @@ async def edit_post(
                 org_path=topic.access.org_path or "",
                 reason=why,
             )
-        if not post.hidden:
+        if held:
+            outbox.events.append(await _remove_event(topic, post, "hidden"))
+        elif not post.hidden:
             outbox.events.append(
                 await events.append(
                     f"topic:{topic.id}",
@@ -337,6 +350,7 @@ async def edit_post(
                 )
             )
     await outbox.send()
+    await hooks.route_review("post", post.id, screened, held=held)
     return post
 
 
@@ -366,6 +380,12 @@ async def delete_post(actor: Viewer, topic: Topic, post: Post) -> None:
     await publisher.publish(event)
 
 
+async def _count_reply(topic: Topic, post: Post, delta: int) -> None:
+    """Keep the topic's reply count equal to its visible replies when one changes state."""
+    if post.number > 1 and not post.deleted:
+        await Topic.filter(id=topic.id).update(reply_count=F("reply_count") + delta)
+
+
 async def set_post_hidden(
     actor: Viewer, topic: Topic, post: Post, hidden: bool, reason: str
 ) -> None:
@@ -374,6 +394,7 @@ async def set_post_hidden(
         return
     async with in_transaction():
         await Post.filter(id=post.id).update(hidden=hidden)
+        await _count_reply(topic, post, -1 if hidden else 1)
         await audit.record(
             actor,
             "post.hidden" if hidden else "post.unhidden",

@@ -229,8 +229,13 @@ async def test_moderator_hides_post_audited(client: Client) -> None:
     response = await client.post_form(f"/t/{topic.id}/2/hide", {"hidden": "1", "reason": "违规"})
     assert response.status_code == 303
     assert (await Post.get(id=post.id)).hidden
+    assert (await Topic.get(id=topic.id)).reply_count == 0  # visible replies only
     entry = await AuditEntry.get(action="post.hidden")
     assert entry.target_id == str(post.id) and entry.reason == "违规"
+    shown = await client.post_form(f"/t/{topic.id}/2/hide", {"hidden": "0", "reason": "误判"})
+    assert shown.status_code == 303 and not (await Post.get(id=post.id)).hidden
+    assert (await Topic.get(id=topic.id)).reply_count == 1
+    await client.post_form(f"/t/{topic.id}/2/hide", {"hidden": "1", "reason": "违规"})
     response = await client.post_form(f"/t/{topic.id}/pin", {"value": "1"})
     assert response.status_code == 303 and (await Topic.get(id=topic.id)).pinned
     await client.logout()

@@ -10,6 +10,7 @@ from typing import Any
 import forum.boards.routes  # noqa: F401  (board moderator viewer facts)
 import moderation.routes  # noqa: F401  (registers the targets and the display-name hooks)
 from forum.accounts import actions as accounts
+from forum.boards.actions import edit_post
 from forum.boards.models import Post, Topic
 from forum.models import User
 from forum.services import Services
@@ -170,3 +171,44 @@ async def test_display_name_with_flag_or_review_word_queued_and_reset(database, 
     assert entry.target_id == str(user.id) and entry.reason == "名称含广告"
     await review.moderate_content(site_mod, "display_name", other.id, "dismiss", "无问题")
     assert (await User.get(id=other.id)).display_name == "VPN 小王"
+
+
+async def test_edit_bringing_in_a_review_word_hides_the_post_until_approved(  # type: ignore[no-untyped-def]
+    database, services
+) -> None:
+    world = await make_world()
+    await _words()
+    u = world.users
+    topic = await start_topic(world.public, u["full"], "公开讨论")
+    post = await reply_to(topic, u["full2"], "正常的回复")
+    assert (await Topic.get(id=topic.id)).reply_count == 1
+    live = channel(services, f"topic:{topic.id}")
+    author = await viewer_of(u["full2"])
+    await edit_post(author, topic, await Post.get(id=post.id), "改成 V P N 的话题")
+    fresh = await Post.get(id=post.id)
+    assert fresh.hidden and fresh.edit_count == 1
+    assert (await Topic.get(id=topic.id)).reply_count == 0
+    assert [(m["event"], m["data"]["state"]) for m in live] == [("post.hidden", "hidden")]
+    item = await ReviewItem.get(target_kind="post", target_id=post.id)
+    assert item.source == "word_filter" and item.hidden_by_review
+    mod = await viewer_of(u["boardmod"])
+    await review.moderate_content(mod, "post", post.id, "approve", "可以讨论")
+    assert not (await Post.get(id=post.id)).hidden
+    assert (await Topic.get(id=topic.id)).reply_count == 1
+    assert await AuditEntry.filter(action__startswith="content.", target_id=str(post.id)).exists()
+
+
+async def test_edit_with_a_flag_word_stays_visible_and_is_queued(  # type: ignore[no-untyped-def]
+    database, services
+) -> None:
+    world = await make_world()
+    await _words()
+    u = world.users
+    topic = await start_topic(world.public, u["full"], "公开讨论")
+    post = await reply_to(topic, u["full2"], "正常的回复")
+    author = await viewer_of(u["full2"])
+    await edit_post(author, topic, await Post.get(id=post.id), "欢迎刷单")
+    assert not (await Post.get(id=post.id)).hidden
+    item = await ReviewItem.get(target_kind="post", target_id=post.id)
+    assert item.source == "word_filter" and not item.hidden_by_review
+    assert item.reasons == ["广告：刷单"]
