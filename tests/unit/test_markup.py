@@ -110,3 +110,13 @@ def test_mentions_and_excerpt() -> None:
     assert markup.mentions("email a@b.com") == []
     assert markup.excerpt("<p>推进<b>基层党建</b>工作</p>") == "推进基层党建工作"
     assert markup.excerpt("字" * 300, 10) == "字" * 9 + "…"
+
+
+def test_stray_list_items_cannot_close_the_page_container() -> None:
+    """A bare <li> would close the page's own enclosing <li> (found by the browser suite)."""
+    assert markup.render("<li>a</li>") == "a"
+    assert markup.render("<div id=41><li style=x onerror=alert(41)></li>") == ""
+    assert markup.render("<li><ul><li>x</li></ul></li>") == "<ul><li>x</li></ul>"
+    nested = "<ul><li>a<ul><li>b</li></ul></li></ul>"
+    assert markup.render(nested) == nested
+    assert "<li>a</li>" in markup.render("- a\n- b")
