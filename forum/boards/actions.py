@@ -291,7 +291,9 @@ async def edit_post(
     """Keep the previous text as a revision; moderators' edits of others' posts are audited."""
     ensure(can_edit_post(actor, topic, post))
     body = await _screen(actor, clean_body(body_raw), "body")
-    why = reason.strip()[:REASON_MAX] if isinstance(reason, str) else ""
+    why = reason.strip() if isinstance(reason, str) else ""
+    if len(why) > REASON_MAX:  # refused, not silently cut
+        raise ActionError(f"修改原因不能超过 {REASON_MAX} 个字", field="reason")
     if body == post.body_raw:
         raise ActionError("内容没有变化", field="body")
     html = markup.render(body)

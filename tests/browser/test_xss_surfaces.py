@@ -19,6 +19,7 @@ from urllib.parse import urljoin
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.xss import Probe
 from tests.corpora import all_xss_vectors
@@ -240,15 +241,13 @@ def test_meeting_messages_never_execute_live_or_in_minutes(
             )
             assert sent.status_code == 303, (sent.status_code, sent.text[:300])
         # Every message arrives over the socket and the page's script inserts its HTML.
-        page.wait_for_function(
-            f"document.querySelectorAll('#messages li.message').length === {len(messages)}",
-            timeout=60_000,
-        )
+        expect(page.locator("#messages li.message")).to_have_count(len(messages), timeout=60_000)
         hits = probe.scan(page)
         assert hits == [], hits[:5]
         hits = probe.check(page, room)  # the same messages rendered by the server
         assert hits == [], hits[:5]
         assert page.locator("#messages li.message").count() == len(messages)
+        page.goto("about:blank")  # the room reloads itself when the meeting ends
         host = speakers[0]  # the secretary
         ended = host.post(
             f"/meetings/{meeting}/end", data={"csrf_token": host.headers["X-CSRF-Token"]}
