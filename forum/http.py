@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -28,13 +29,35 @@ def wants_json(conn: HTTPConnection) -> bool:
     return conn.url.path.startswith("/api/")
 
 
+_UNSTORABLE_CHARS = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: Any) -> bool:
+    """False when a string anywhere in `value` holds NUL or a lone surrogate: no text column
+    can store them (PostgreSQL refuses NUL, UTF-8 has no surrogates), so they are refused
+    at the door with a 400 instead of failing in the database with a 500."""
+    if isinstance(value, str):
+        return _UNSTORABLE_CHARS.search(value) is None
+    if isinstance(value, dict):
+        return all(storable(k) and storable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(storable(v) for v in value)
+    return True
+
+
+UNSTORABLE = "内容包含无法保存的字符（如 \\0 或不成对的代理字符），请删除后重试"
+
+
 async def read_form(request: Request) -> FormData:
     try:
-        return await request.form(max_fields=MAX_FORM_FIELDS, max_files=10)
+        form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=10)
     except BodyTooLarge:
         raise
     except Exception as exc:  # malformed multipart and limits all surface as one clear 400
         raise ActionError("表单格式有误，请刷新页面后重试") from exc
+    if not all(storable(v) for _, v in form.multi_items() if isinstance(v, str)):
+        raise ActionError(UNSTORABLE)
+    return form
 
 
 async def read_json(request: Request) -> dict[str, Any]:
@@ -44,6 +67,8 @@ async def read_json(request: Request) -> dict[str, Any]:
         raise ActionError("请求体不是有效的 JSON") from exc
     if not isinstance(data, dict):
         raise ActionError("请求体必须是 JSON 对象")
+    if not storable(data):
+        raise ActionError(UNSTORABLE)
     return data
 
 

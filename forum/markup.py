@@ -106,8 +106,52 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
+_LIST_TAG_RE = re.compile(r"<(/?)(ul|ol|li)(?=[\s>/])[^>]*>")
+
+
+def _drop_orphan_items(html: str) -> str:
+    """Remove `<li>` tags that are not inside a `<ul>`/`<ol>` (their text stays).
+
+    A stray `<li>` makes the HTML parser close the page's own enclosing `<li>` (the list
+    item a post, feedback or message is shown in), so user text could break out of its
+    container and push the page's own controls around. nh3's output is balanced, so a
+    stack of the list tags seen so far is enough.
+    """
+    if "<li" not in html:
+        return html
+    out: list[str] = []
+    stack: list[str] = []  # "list", "li" (kept) or "orphan" (dropped)
+    last = 0
+    for match in _LIST_TAG_RE.finditer(html):
+        closing, name = match.group(1) == "/", match.group(2)
+        drop = False
+        if name in {"ul", "ol"}:
+            if closing:
+                if stack:
+                    stack.pop()
+            else:
+                stack.append("list")
+        elif closing:
+            drop = not stack or stack.pop() == "orphan"
+        else:
+            orphan = not stack or stack[-1] != "list"
+            # An item directly inside another item (no list between) is an orphan too.
+            stack.append("orphan" if orphan else "li")
+            drop = orphan
+        out.append(html[last : match.start()])
+        if not drop:
+            out.append(match.group(0))
+        last = match.end()
+    out.append(html[last:])
+    return "".join(out)
+
+
 def sanitize(html: str) -> str:
     """Allow-list sanitizer for HTML that came from Markdown (or anywhere else)."""
+    return _drop_orphan_items(_clean(html))
+
+
+def _clean(html: str) -> str:
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),

@@ -81,6 +81,11 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=zone).astimezone(dt.UTC)
 
 
+ACTOR_CHARS = 32  # AuditEntry column lengths
+TARGET_TYPE_CHARS = 32
+TARGET_ID_CHARS = 64
+
+
 def scoped_entries(viewer: Viewer, flt: AuditFilter) -> QuerySet[AuditEntry]:
     """Entries the viewer may read (site admins: all; org admins: their subtrees)."""
     ensure_visible(can_view_audit(viewer))
@@ -95,19 +100,25 @@ def scoped_entries(viewer: Viewer, flt: AuditFilter) -> QuerySet[AuditEntry]:
     if flt.action:
         query = query.filter(action__startswith=flt.action)
     if flt.actor:
-        query = query.filter(actor_name__iexact=flt.actor)
+        # Longer than the column: nothing matches (and the ORM refuses to bind it).
+        if len(flt.actor) > ACTOR_CHARS:
+            query = query.filter(id__lt=0)
+        else:
+            query = query.filter(actor_name__iexact=flt.actor)
     if flt.date_from:
         query = query.filter(created_at__gte=_local_midnight(flt.date_from))
     if flt.date_to:
         query = query.filter(created_at__lt=_local_midnight(flt.date_to + dt.timedelta(days=1)))
     if flt.q:
-        query = query.filter(
-            Q(action__icontains=flt.q)
-            | Q(reason__icontains=flt.q)
-            | Q(actor_name__icontains=flt.q)
-            | Q(target_id=flt.q)
-            | Q(target_type=flt.q)
-        )
+        match = Q(action__icontains=flt.q) | Q(reason__icontains=flt.q)
+        match |= Q(actor_name__icontains=flt.q)
+        # Exact matches only where the text fits the column (a longer value cannot match,
+        # and the ORM would refuse to bind it: a 500 for a long search).
+        if len(flt.q) <= TARGET_ID_CHARS:
+            match |= Q(target_id=flt.q)
+        if len(flt.q) <= TARGET_TYPE_CHARS:
+            match |= Q(target_type=flt.q)
+        query = query.filter(match)
     return query
 
 

@@ -49,13 +49,18 @@ def attachment_lines(attachments: list[dict[str, str]]) -> str:
     return "\n".join(f"{a['title']} | {a['url']}" for a in attachments)
 
 
+USERNAME_CHARS = 32  # User.username's column length
+
+
 async def user_ids_for(names: list[str]) -> list[int]:
     names = [n for n in dict.fromkeys(n.strip() for n in names) if n]
     if not all(encodable(n) and "\x00" not in n for n in names):
         raise ActionError("用户名包含无效字符", field="target_usernames")
     if len(names) > MAX_TARGET_NAMES:
         raise ActionError(f"定向人员最多 {MAX_TARGET_NAMES} 人", field="target_usernames")
-    users = await User.filter(username__in=names, is_active=True)
+    # A name longer than the column matches nobody (and the ORM would refuse to bind it).
+    fits = [n for n in names if len(n) <= USERNAME_CHARS]
+    users = await User.filter(username__in=fits, is_active=True) if fits else []
     found = {u.username: u.id for u in users}
     missing = [n for n in names if n not in found]
     if missing:

@@ -302,7 +302,9 @@ async def edit_post(
     screened = await hooks.screen_text(actor, clean_body(body_raw), field="body")
     body = screened.text
     held = not post.hidden and await hooks.hold_back(actor, screened, premoderate=False)
-    why = reason.strip()[:REASON_MAX] if isinstance(reason, str) else ""
+    why = reason.strip() if isinstance(reason, str) else ""
+    if len(why) > REASON_MAX:  # refused, not silently cut
+        raise ActionError(f"修改原因不能超过 {REASON_MAX} 个字", field="reason")
     if body == post.body_raw:
         raise ActionError("内容没有变化", field="body")
     html = markup.render(body)

@@ -42,6 +42,9 @@ def clean_org_name(raw: str) -> str:
         raise ActionError("请填写组织名称", field="name")
     if len(name) > MAX_ORG_NAME:
         raise ActionError(f"组织名称不能超过 {MAX_ORG_NAME} 个字符", field="name")
+    # PostgreSQL text cannot hold NUL or lone surrogates: refuse them instead of a 500.
+    if "\x00" in name or any("\ud800" <= ch <= "\udfff" for ch in name):
+        raise ActionError("组织名称包含无效字符", field="name")
     return name
 
 

@@ -87,6 +87,14 @@ class CsrfMiddleware:
         self.on_error = on_error
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and b"%00" in scope.get("query_string", b""):
+            # No text column stores NUL (PostgreSQL refuses it): a clear 400, not a 500
+            # from whichever query the parameter reaches. Bodies: forum.http.read_form/json.
+            response = await self.on_error(
+                HTTPConnection(scope), 400, "查询参数包含无效字符（\\0），请删除后重试"
+            )
+            await response(scope, receive, send)
+            return
         if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
             await self.app(scope, receive, send)
             return

@@ -28,6 +28,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+# The live server's environment (its FORUM_DATA_DIR): tests that seed its database directly
+# run `python -m ...` subprocesses with it.
+LIVE_ENV: dict[str, str] = {}
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +71,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "FORUM_IP_WRITE_LIMIT": "1000000",
         }
     )
+    LIVE_ENV.update(env)
     for command in (["migrate"], ["demo"]):
         subprocess.run(
             [sys.executable, "-m", "forum.cli", *command],

@@ -25,10 +25,19 @@ HOOK = """
 """
 
 
+CANARY_HIT = "alert:xss-canary"
+CANARY = (
+    "() => { window.alert('xss-canary'); const seen = window.__xss || [];"
+    " const found = seen.includes('alert:xss-canary');"
+    " window.__xss = seen.filter(h => h !== 'alert:xss-canary'); return found; }"
+)
+
+
 @dataclass
 class Probe:
     base: str
     hits: list[str] = field(default_factory=list)
+    canaries: int = 0  # pages on which the canary script was caught by the hook
 
     def attach(self, page: Any) -> None:
         page.add_init_script(HOOK)
@@ -59,16 +68,28 @@ class Probe:
         if f"{parts.scheme}://{parts.netloc}" != self.base:
             self.hits.append(f"request:{url[:200]}")
 
-    def check(self, page: Any, url: str) -> list[str]:
-        """Load `url`, give event handlers a moment to fire, return every hit."""
+    def check(self, page: Any, url: str, *, settle: bool = True) -> list[str]:
+        """Load `url`, give event handlers a moment to fire, return every hit.
+
+        `settle=False` skips waiting for network idle (list pages checked by the hundred):
+        every subresource a vector could request has started by the load event.
+        """
         page.goto(url, wait_until="load")
-        page.wait_for_load_state("networkidle")
+        if settle:
+            page.wait_for_load_state("networkidle")
+        return self.scan(page)
+
+    def scan(self, page: Any) -> list[str]:
+        """Every hit on the page as it is now (after nudging event handlers), then the canary."""
         # Focus and hover everything once: vectors behind onfocus/onmouseover fire now.
         page.evaluate(
             "() => { for (const el of document.querySelectorAll('body *')) {"
-            " try { el.dispatchEvent(new Event('mouseover')); el.focus && el.focus(); } catch (e) {} } }"
+            " try { el.dispatchEvent(new Event('mouseover')); el.focus && el.focus({ preventScroll: true }); } catch (e) {} } }"
         )
         # Let tasks queued by those events run (one animation frame, then one task turn).
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))")
-        in_page = page.evaluate("() => window.__xss || []")
+        in_page = [h for h in page.evaluate("() => window.__xss || []") if h != CANARY_HIT]
+        # The canary: a script that does run on this page is recorded by the same hook.
+        if page.evaluate(CANARY):
+            self.canaries += 1
         return [*self.hits, *in_page]

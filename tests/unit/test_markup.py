@@ -126,3 +126,13 @@ def test_sanitized_filter_escapes_what_a_dict_or_snapshot_smuggles_in() -> None:
     assert "<script" not in rendered and "onerror" not in rendered
     already_clean = markup.render("**要点**")
     assert template.render(m={"html": already_clean}) == already_clean
+
+
+def test_stray_list_items_cannot_close_the_page_container() -> None:
+    """A bare <li> would close the page's own enclosing <li> (found by the browser suite)."""
+    assert markup.render("<li>a</li>") == "a"
+    assert markup.render("<div id=41><li style=x onerror=alert(41)></li>") == ""
+    assert markup.render("<li><ul><li>x</li></ul></li>") == "<ul><li>x</li></ul>"
+    nested = "<ul><li>a<ul><li>b</li></ul></li></ul>"
+    assert markup.render(nested) == nested
+    assert "<li>a</li>" in markup.render("- a\n- b")

@@ -57,6 +57,9 @@ def _validate_agenda(items: Sequence[str]) -> list[str]:
     return cleaned
 
 
+DESCRIPTION_CHARS = 5000
+
+
 async def schedule_meeting(
     actor: Viewer,
     org: Org,
@@ -84,6 +87,8 @@ async def schedule_meeting(
     if scheduled_at < utcnow() - dt.timedelta(minutes=5):
         raise ActionError("会议时间不能早于现在", field="scheduled_at")
     items = _validate_agenda(agenda)
+    if len(description) > DESCRIPTION_CHARS:  # refused, not silently cut
+        raise ActionError(f"会议说明不能超过 {DESCRIPTION_CHARS} 个字", field="description")
     host_ids: list[int] = []
     for username in host_usernames:
         user = await User.get_or_none(username=username.strip())
@@ -97,7 +102,7 @@ async def schedule_meeting(
             org_path=org.path,
             type=MeetingType(type),
             title=title,
-            description=description[:5000],
+            description=description,
             location=location[:120],
             scheduled_at=scheduled_at,
             status=status,
