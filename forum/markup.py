@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import markdown
 import nh3
 
-VERSION = 2  # 2: relative images only from /attachments/ and /static/
+VERSION = 2  # 2: relative images only from /attachments/ and /static/, no stray <li>
 
 EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
 
