@@ -221,6 +221,12 @@ async def _fresh_sanction(world: World) -> None:
     world.ids["sanction"] = sanction.id
 
 
+async def _no_site_pins(world: World) -> None:
+    from moderation.models import SitePin
+
+    await SitePin.all().delete()
+
+
 def _echo(data: Any, path: str) -> str | None:
     """The value at `path` ("a", "a.b", "a[].b", "a[]") in the response, or under one wrapper
     object ({"item": {...}}); None when the response does not echo the field."""
@@ -310,6 +316,12 @@ OPERATIONS: dict[str, Op] = {
         fresh=_fresh_sanction,
     ),
     "GET /api/v1/moderation/audit": Op("admin", lambda w: "/api/v1/moderation/audit"),
+    "POST /api/v1/moderation/topics/{topic_id}/site-pin": Op(
+        "admin",
+        lambda w: f"/api/v1/moderation/topics/{w.ids['topic']}/site-pin",
+        lambda w: {"action": "pin", "reason": "全站置顶"},
+        fresh=_no_site_pins,
+    ),
     "POST /api/v1/meetings/{meeting_id}/actions": Op(
         "secretary",
         lambda w: f"/api/v1/meetings/{w.ids['meeting']}/actions",
@@ -348,7 +360,8 @@ def string_fields(doc: dict[str, Any]) -> list[tuple[str, str, str]]:
             schema = comps[schema["$ref"].split("/")[-1]]
         out: list[str] = []
         kind = schema.get("type")
-        if kind == "string" or (isinstance(kind, list) and "string" in kind):
+        is_string = kind == "string" or (isinstance(kind, list) and "string" in kind)
+        if is_string and schema.get("format") != "binary":  # uploads are files, not text
             out.append(prefix)
         for name, sub in (schema.get("properties") or {}).items():
             out += walk(sub, f"{prefix}.{name}" if prefix else name)
