@@ -35,6 +35,9 @@ sys.path.insert(0, str(ROOT))
 UVICORN = ["--workers", "1", "--http", "httptools", "--loop", "uvloop", "--no-access-log"]
 
 
+BENCH_USER = "benchmember"  # also the password (seeded below)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -110,9 +113,50 @@ async def seed(database_url: str, topics: int, posts: int) -> tuple[int, int, in
             .filter(id=board.id)
             .update(topic_count=topics, post_count=per_topic * topics)
         )
+        await seed_member()
         return board.id, int(ids[0]), int(ids[-1])
     finally:
         await Tortoise.close_connections()
+
+
+async def seed_member() -> None:
+    """One logged-in reader: a full member of a branch (org facts, sanctions and moderator
+    grants are all looked up for it on every request, like for any member)."""
+    from forum import crypto, idcard
+    from forum.models import Member, User
+    from forum.orgs.actions import do_create_org
+    from forum.security.passwords import hash_password
+
+    committee = await do_create_org(None, "压测党委", "committee")
+    branch = await do_create_org(committee, "压测支部", "branch")
+    user = await User.create(
+        username=BENCH_USER, display_name="压测党员", password_hash=await hash_password(BENCH_USER)
+    )
+    first17 = "11010119800101001"
+    number = idcard.parse(first17 + idcard.check_char(first17))
+    await Member.create(
+        user=user,
+        name="压测党员",
+        status="full",
+        org=branch,
+        sex=number.sex,
+        birth_date=number.birth_date,
+        id_number_encrypted=crypto.encrypt(number.value),
+        id_number_hash=crypto.lookup_hash(number.value),
+        id_number_hint=idcard.mask(number.value),
+    )
+
+
+def login_cookie(base: str) -> str:
+    """Log the bench member in over HTTP; returns the Cookie header for wrk."""
+    with httpx.Client(base_url=base) as http:
+        token = http.get("/api/v1/csrf").json()["csrf_token"]
+        response = http.post(
+            "/login", data={"csrf_token": token, "username": BENCH_USER, "password": BENCH_USER}
+        )
+        if response.status_code != 303:
+            raise RuntimeError(f"bench login failed: {response.status_code}")
+        return "; ".join(f"{k}={v}" for k, v in http.cookies.items())
 
 
 def wait_up(url: str) -> None:
@@ -126,10 +170,18 @@ def wait_up(url: str) -> None:
     raise RuntimeError(f"server did not start: {url}")
 
 
-def wrk(url: str, duration: int, connections: int, script: str | None = None) -> dict[str, float]:
+def wrk(
+    url: str,
+    duration: int,
+    connections: int,
+    script: str | None = None,
+    cookie: str | None = None,
+) -> dict[str, float]:
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url]
     if script:
         cmd[1:1] = ["-s", script]
+    if cookie:
+        cmd[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
 
@@ -225,23 +277,34 @@ def main() -> int:
             f"math.randomseed(7)\nrequest = function()\n"
             f"  return wrk.format('GET', '/t/' .. math.random({first}, {last}))\nend\n"
         )
+        cookie = login_cookie(forum)
         targets = [
-            ("hello (plain Starlette)", f"http://127.0.0.1:{ports['hello']}/hello", None),
-            ("board list /forum", forum + "/forum", None),
-            ("board page /forum/b/id", f"{forum}/forum/b/{board_id}", None),
-            ("topic pages /t/random", forum + "/", str(script)),
+            ("hello (plain Starlette)", f"http://127.0.0.1:{ports['hello']}/hello", None, None),
+            ("board list /forum", forum + "/forum", None, None),
+            ("board page /forum/b/id", f"{forum}/forum/b/{board_id}", None, None),
+            ("topic pages /t/random", forum + "/", str(script), None),
+            ("member: board list", forum + "/forum", None, cookie),
+            ("member: board page", f"{forum}/forum/b/{board_id}", None, cookie),
+            ("member: topic pages", forum + "/", str(script), cookie),
         ]
-        for _, target, lua in targets:  # warm-up
-            wrk(target, 2, args.connections, lua)
+        for _, target, lua, who in targets:  # warm-up
+            wrk(target, 2, args.connections, lua, who)
+        load = os.getloadavg()
         results = [
-            (name, wrk(target, args.duration, args.connections, lua))
-            for name, target, lua in targets
+            (name, wrk(target, args.duration, args.connections, lua, who))
+            for name, target, lua, who in targets
         ]
+        load_after = os.getloadavg()
     finally:
         for server in servers:
             server.terminate()
             server.wait(10)
     base = results[0][1]["rps"]
+    print(
+        "load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}, after: {:.2f} {:.2f} {:.2f}".format(
+            *load, *load_after
+        )
+    )
     print(f"\n{'endpoint':<26}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'vs hello':>10}{'errors':>8}")
     for name, r in results:
         print(

@@ -17,12 +17,10 @@ from tortoise.expressions import Q
 from forum.boards.models import (
     Board,
     BoardModerator,
-    Like,
     Notification,
     Post,
     PostRevision,
     Topic,
-    TopicRead,
 )
 from forum.errors import NotFound
 from forum.models import Org
@@ -58,6 +56,21 @@ async def raw(query: str, params: list[Any]) -> list[dict[str, Any]]:
 
 def is_postgres() -> bool:
     return get_connection("default").capabilities.dialect == "postgres"
+
+
+def _when(value: Any) -> dt.datetime:
+    """A timestamp column as an aware datetime: asyncpg returns datetimes, SQLite the ISO text
+    Tortoise wrote (`datetime.fromisoformat` parses it in C, far cheaper than the ORM's
+    per-field conversion)."""
+    when = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class AuthorName:
+    """The only author fact list pages show."""
+
+    display_name: str
 
 
 # --- boards -------------------------------------------------------------------------
@@ -187,8 +200,32 @@ async def creatable_orgs(viewer: Viewer) -> list[Org]:
 
 
 @dataclass
+class TopicSummary:
+    """A topic as list pages, the list API and the feed show it (read-only; the writes take
+    the `Topic` model from `get_topic_for`). Same attribute names as `Topic`, so templates
+    and policy predicates (`TopicFacts`) accept either."""
+
+    id: int
+    board_id: int
+    title: str
+    author_id: int
+    author: AuthorName
+    pinned: bool
+    closed: bool
+    hidden: bool
+    created_at: dt.datetime
+    last_activity_at: dt.datetime
+    last_poster_name: str
+    reply_count: int
+    last_number: int
+    accepted_post_id: int | None
+    access: BoardAccess
+    board: Board
+
+
+@dataclass
 class TopicRow:
-    topic: Topic
+    topic: TopicSummary
     last_read: int | None  # None: never opened
 
     @property
@@ -214,7 +251,7 @@ def parse_topic_cursor(raw_cursor: str | None) -> tuple[dt.datetime, int] | None
         raise NotFound() from exc
 
 
-def topic_cursor(topic: Topic) -> str:
+def topic_cursor(topic: Topic | TopicSummary) -> str:
     micros = int(topic.last_activity_at.timestamp() * 1_000_000)
     return f"{micros}_{topic.id}"
 
@@ -222,10 +259,13 @@ def topic_cursor(topic: Topic) -> str:
 async def _read_marks(viewer: Viewer, topic_ids: list[int]) -> dict[int, int]:
     if viewer.user_id is None or not topic_ids:
         return {}
-    rows = await TopicRead.filter(user_id=viewer.user_id, topic_id__in=topic_ids).values_list(
-        "topic_id", "last_read_number"
+    marks = ",".join("?" for _ in topic_ids)
+    rows = await raw(
+        "SELECT topic_id, last_read_number FROM boards_topic_reads "  # noqa: S608
+        f"WHERE user_id = ? AND topic_id IN ({marks})",
+        [viewer.user_id, *topic_ids],
     )
-    return {int(t): int(n) for t, n in rows}
+    return {int(r["topic_id"]): int(r["last_read_number"]) for r in rows}
 
 
 def _attach(topics: list[Topic], board: Board) -> None:
@@ -234,26 +274,78 @@ def _attach(topics: list[Topic], board: Board) -> None:
         t.board = board
 
 
+# Served by the index (board_id, pinned, last_activity_at, id): equality on the first two
+# columns, then the index order backwards; `hidden` is checked on the rows read.
+_TOPIC_LIST = (
+    "SELECT t.id AS id, t.title AS title, t.author_id AS author_id, t.pinned AS pinned, "
+    "t.closed AS closed, t.hidden AS hidden, t.created_at AS created_at, "
+    "t.last_activity_at AS last_activity_at, t.last_poster_name AS last_poster_name, "
+    "t.reply_count AS reply_count, t.last_number AS last_number, "
+    "t.accepted_post_id AS accepted_post_id, u.display_name AS author_name "
+    "FROM boards_topics t JOIN users u ON u.id = t.author_id "
+    "WHERE t.board_id = ? AND t.pinned = ?"
+)
+
+
+async def _topic_list(
+    board: Board,
+    *,
+    pinned: bool,
+    with_hidden: bool,
+    cursor: tuple[dt.datetime, int] | None,
+    limit: int,
+) -> list[TopicSummary]:
+    query = _TOPIC_LIST
+    params: list[Any] = [board.id, pinned]
+    if not with_hidden:
+        query += " AND t.hidden = ?"
+        params.append(False)
+    if cursor is not None:
+        when, last_id = cursor
+        query += " AND (t.last_activity_at < ? OR (t.last_activity_at = ? AND t.id < ?))"
+        params += [when, when, last_id]
+    query += " ORDER BY t.last_activity_at DESC, t.id DESC LIMIT ?"
+    params.append(limit)
+    return [
+        TopicSummary(
+            id=int(r["id"]),
+            board_id=board.id,
+            title=str(r["title"]),
+            author_id=int(r["author_id"]),
+            author=AuthorName(str(r["author_name"])),
+            pinned=bool(r["pinned"]),
+            closed=bool(r["closed"]),
+            hidden=bool(r["hidden"]),
+            created_at=_when(r["created_at"]),
+            last_activity_at=_when(r["last_activity_at"]),
+            last_poster_name=str(r["last_poster_name"]),
+            reply_count=int(r["reply_count"]),
+            last_number=int(r["last_number"]),
+            accepted_post_id=r["accepted_post_id"],
+            access=board.access,
+            board=board,
+        )
+        for r in await raw(query, params)
+    ]
+
+
 async def board_topics(
     viewer: Viewer, board: Board, cursor: tuple[dt.datetime, int] | None
 ) -> TopicPage:
     """Topics by last activity (pinned first on the first page), keyset by (time, id)."""
     from forum.policy import can_moderate_board
 
-    base = Topic.filter(board_id=board.id).select_related("author")
-    if not can_moderate_board(viewer, board.access):
-        base = base.filter(hidden=False)
-    pinned: list[Topic] = []
-    page = base.filter(pinned=False)
+    with_hidden = can_moderate_board(viewer, board.access)
+    pinned: list[TopicSummary] = []
     if cursor is None:
-        pinned = await base.filter(pinned=True).order_by("-last_activity_at", "-id").limit(20)
-    else:
-        when, last_id = cursor
-        page = page.filter(Q(last_activity_at__lt=when) | Q(last_activity_at=when, id__lt=last_id))
-    topics = await page.order_by("-last_activity_at", "-id").limit(TOPICS_PER_PAGE + 1)
+        pinned = await _topic_list(
+            board, pinned=True, with_hidden=with_hidden, cursor=None, limit=20
+        )
+    topics = await _topic_list(
+        board, pinned=False, with_hidden=with_hidden, cursor=cursor, limit=TOPICS_PER_PAGE + 1
+    )
     more = len(topics) > TOPICS_PER_PAGE
     topics = topics[:TOPICS_PER_PAGE]
-    _attach(pinned + topics, board)
     marks = await _read_marks(viewer, [t.id for t in pinned + topics])
     return TopicPage(
         pinned=[TopicRow(t, marks.get(t.id)) for t in pinned],
@@ -283,42 +375,102 @@ async def get_post(topic: Topic, number: int) -> Post:
 
 
 @dataclass
+class PostItem:
+    """A post as the topic page and the topic API show it (read-only). Same attribute names
+    as `Post`, so `_post.html` and the policy predicates (`PostFacts`) accept either."""
+
+    id: int
+    topic_id: int
+    number: int
+    author_id: int
+    author: AuthorName
+    reply_to_number: int | None
+    body_html: str
+    hidden: bool
+    deleted: bool
+    like_count: int
+    edit_count: int
+    created_at: dt.datetime
+    liked: bool = False  # by the viewer
+
+
+_POST_COLUMNS = (
+    "SELECT p.id AS id, p.topic_id AS topic_id, p.number AS number, p.author_id AS author_id, "
+    "p.reply_to_number AS reply_to_number, p.body_html AS body_html, p.hidden AS hidden, "
+    "p.deleted AS deleted, p.like_count AS like_count, p.edit_count AS edit_count, "
+    "p.created_at AS created_at, u.display_name AS author_name"
+)
+
+
+def _post_item(r: dict[str, Any]) -> PostItem:
+    return PostItem(
+        id=int(r["id"]),
+        topic_id=int(r["topic_id"]),
+        number=int(r["number"]),
+        author_id=int(r["author_id"]),
+        author=AuthorName(str(r["author_name"])),
+        reply_to_number=r["reply_to_number"],
+        body_html=str(r["body_html"]),
+        hidden=bool(r["hidden"]),
+        deleted=bool(r["deleted"]),
+        like_count=int(r["like_count"]),
+        edit_count=int(r["edit_count"]),
+        created_at=_when(r["created_at"]),
+        liked=bool(r.get("liked")),
+    )
+
+
+async def _topic_posts(viewer: Viewer, topic_id: int, start: int, limit: int) -> list[PostItem]:
+    """Posts by number from `start` (the unique (topic_id, number) index), with the viewer's
+    likes joined in (the (post_id, user_id) index): one statement."""
+    if viewer.user_id is None:
+        query = (
+            f"{_POST_COLUMNS} FROM boards_posts p JOIN users u ON u.id = p.author_id "
+            "WHERE p.topic_id = ? AND p.number >= ? ORDER BY p.number LIMIT ?"
+        )
+        params: list[Any] = [topic_id, start, limit]
+    else:
+        query = (
+            f"{_POST_COLUMNS}, l.id AS liked FROM boards_posts p "
+            "JOIN users u ON u.id = p.author_id "
+            "LEFT JOIN boards_likes l ON l.post_id = p.id AND l.user_id = ? "
+            "WHERE p.topic_id = ? AND p.number >= ? ORDER BY p.number LIMIT ?"
+        )
+        params = [viewer.user_id, topic_id, start, limit]
+    return [_post_item(r) for r in await raw(query, params)]
+
+
+@dataclass
 class TopicView:
     topic: Topic
-    posts: list[Post]
+    posts: list[PostItem]
     liked: set[int]
     last_read: int | None
     first_number: int
     next_from: int | None
     prev_from: int | None
-    accepted: Post | None
+    accepted: PostItem | None
 
 
 async def topic_view(viewer: Viewer, topic: Topic, start: int) -> TopicView:
     """Posts by number from `start` (keyset), with the viewer's likes and read mark."""
     start = max(1, start)
-    posts = (
-        await Post.filter(topic_id=topic.id, number__gte=start)
-        .select_related("author")
-        .order_by("number")
-        .limit(POSTS_PER_PAGE + 1)
-    )
+    posts = await _topic_posts(viewer, topic.id, start, POSTS_PER_PAGE + 1)
     more = len(posts) > POSTS_PER_PAGE
     posts = posts[:POSTS_PER_PAGE]
-    liked: set[int] = set()
-    if viewer.user_id is not None and posts:
-        rows = await Like.filter(user_id=viewer.user_id, post_id__in=[p.id for p in posts]).values(
-            "post_id"
-        )
-        liked = {int(r["post_id"]) for r in rows}
     marks = await _read_marks(viewer, [topic.id])
     accepted = None
     if topic.accepted_post_id is not None:
-        accepted = await Post.get_or_none(id=topic.accepted_post_id).select_related("author")
+        rows = await raw(
+            f"{_POST_COLUMNS} FROM boards_posts p JOIN users u ON u.id = p.author_id "
+            "WHERE p.id = ?",
+            [topic.accepted_post_id],
+        )
+        accepted = _post_item(rows[0]) if rows else None
     return TopicView(
         topic=topic,
         posts=posts,
-        liked={int(x) for x in liked},
+        liked={p.id for p in posts if p.liked},
         last_read=marks.get(topic.id),
         first_number=start,
         next_from=posts[-1].number + 1 if more and posts else None,
