@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import datetime as dt
 import os
 import random
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -36,6 +38,17 @@ UVICORN = ["--workers", "1", "--http", "httptools", "--loop", "uvloop", "--no-ac
 
 
 BENCH_USER = "benchmember"  # also the password (seeded below)
+
+
+def production_env() -> dict[str, str]:
+    """Production mode (template auto-reload off, as deployed) with throwaway keys; cookies
+    without the Secure flag because the bench speaks plain HTTP to 127.0.0.1."""
+    return {
+        "FORUM_ENV": "production",
+        "FORUM_SECRET_KEY": secrets.token_urlsafe(48),
+        "FORUM_ID_NUMBER_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "FORUM_SECURE_COOKIES": "0",
+    }
 
 
 def free_port() -> int:
@@ -219,6 +232,7 @@ def main() -> int:
         FORUM_DATA_DIR=data,
         FORUM_DATABASE_URL=url,
         FORUM_LOG_LEVEL="warning",
+        **production_env(),
         PYTHONWARNINGS="ignore",
     )
     subprocess.run(

@@ -97,17 +97,35 @@ class _PolicyProxy:
         self._viewer = viewer
 
     def __getattr__(self, name: str) -> Any:
-        predicate = getattr(policy, "can_" + name)
-        return functools.partial(predicate, self._viewer)
+        # Called once per predicate and request: the bound predicate is kept on the instance,
+        # so a loop asking `can.edit_post(...)` for every post skips this lookup.
+        predicate = functools.partial(getattr(policy, "can_" + name), self._viewer)
+        setattr(self, name, predicate)
+        return predicate
 
 
 def _environment() -> jinja2.Environment:
+    settings = get_settings()
+    # Production: templates never change under a running process, so skip the mtime check
+    # on every `get_template` (each page, layout and per-item include), and keep compiled
+    # templates in a bytecode cache so new workers start without recompiling.
+    bytecode_cache = None
+    if settings.production:
+        cache_dir = settings.data_dir / "jinja-cache"
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
+        except OSError:  # pragma: no cover - a read-only data dir: compile in memory
+            bytecode_cache = None
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in TEMPLATE_DIRS]),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=not settings.production,
+        bytecode_cache=bytecode_cache,
+        cache_size=800,
     )
     env.filters["datetime"] = format_datetime
     env.filters["date"] = format_date

@@ -480,9 +480,22 @@ async def _mark_read(actor: Viewer, topic: Topic, number: int) -> None:
     await advance.update(last_read_number=number, updated_at=utcnow())
 
 
-async def mark_read(actor: Viewer, topic: Topic, number: int) -> None:
-    """Advance the read mark and clear this topic's notifications (a page view)."""
+async def mark_read(
+    actor: Viewer, topic: Topic, number: int, *, last_read: int | None = None
+) -> None:
+    """Advance the read mark and clear this topic's notifications (a page view).
+
+    `last_read` is the mark the page already loaded: when it is already at `number` (a
+    re-read), nothing is written unless a notification up to `number` is still unread.
+    """
     if actor.user_id is None or number <= 0:
+        return
+    if last_read is not None and last_read >= number:
+        pending = Notification.filter(
+            user_id=actor.user_id, topic_id=topic.id, read_at__isnull=True, post_number__lte=number
+        )
+        if await pending.exists():
+            await pending.update(read_at=utcnow())
         return
     async with in_transaction():
         await _mark_read(actor, topic, number)
