@@ -301,29 +301,41 @@ def _attach(topics: list[Topic], board: Board) -> None:
         t.board = board
 
 
-# Served by the index (board_id, pinned, last_activity_at, id): equality on the first two
-# columns, then the index order backwards; `hidden` is checked on the rows read.
-_TOPIC_LIST = (
+_TOPIC_COLUMNS = (
     "SELECT t.id AS id, t.title AS title, t.author_id AS author_id, t.pinned AS pinned, "
     "t.closed AS closed, t.hidden AS hidden, t.created_at AS created_at, "
     "t.last_activity_at AS last_activity_at, t.last_poster_name AS last_poster_name, "
     "t.reply_count AS reply_count, t.last_number AS last_number, "
-    "t.accepted_post_id AS accepted_post_id, u.display_name AS author_name "
-    "FROM boards_topics t JOIN users u ON u.id = t.author_id "
-    "WHERE t.board_id = ? AND t.pinned = ?"
+    "t.accepted_post_id AS accepted_post_id, u.display_name AS author_name"
 )
 
 
-async def _topic_list(
+def _topic_part(
+    viewer: Viewer,
     board: Board,
     *,
     pinned: bool,
     with_hidden: bool,
     cursor: tuple[dt.datetime, int] | None,
     limit: int,
-) -> list[TopicSummary]:
-    query = _TOPIC_LIST
-    params: list[Any] = [board.id, pinned]
+) -> tuple[str, list[Any]]:
+    """One slice of a board's topics with the viewer's read mark joined in.
+
+    Served by the index (board_id, pinned, last_activity_at, id): equality on the first two
+    columns, then the index order backwards; `hidden` is checked on the rows read. The read
+    mark follows the unique (user_id, topic_id) index.
+    """
+    params: list[Any] = []
+    if viewer.user_id is None:
+        query = f"{_TOPIC_COLUMNS}, NULL AS last_read FROM boards_topics t "
+    else:
+        query = (
+            f"{_TOPIC_COLUMNS}, r.last_read_number AS last_read FROM boards_topics t "
+            "LEFT JOIN boards_topic_reads r ON r.topic_id = t.id AND r.user_id = ? "
+        )
+        params.append(viewer.user_id)
+    query += "JOIN users u ON u.id = t.author_id WHERE t.board_id = ? AND t.pinned = ?"
+    params += [board.id, pinned]
     if not with_hidden:
         query += " AND t.hidden = ?"
         params.append(False)
@@ -333,51 +345,71 @@ async def _topic_list(
         params += [when, when, last_id]
     query += " ORDER BY t.last_activity_at DESC, t.id DESC LIMIT ?"
     params.append(limit)
-    return [
-        TopicSummary(
-            id=int(r["id"]),
-            board_id=board.id,
-            title=str(r["title"]),
-            author_id=int(r["author_id"]),
-            author=AuthorName(str(r["author_name"])),
-            pinned=bool(r["pinned"]),
-            closed=bool(r["closed"]),
-            hidden=bool(r["hidden"]),
-            created_at=_when(r["created_at"]),
-            last_activity_at=_when(r["last_activity_at"]),
-            last_poster_name=str(r["last_poster_name"]),
-            reply_count=int(r["reply_count"]),
-            last_number=int(r["last_number"]),
-            accepted_post_id=r["accepted_post_id"],
-            access=board.access,
-            board=board,
-        )
-        for r in await raw(query, params)
-    ]
+    return query, params
+
+
+def _topic_row(r: dict[str, Any], board: Board) -> TopicRow:
+    topic = TopicSummary(
+        id=int(r["id"]),
+        board_id=board.id,
+        title=str(r["title"]),
+        author_id=int(r["author_id"]),
+        author=AuthorName(str(r["author_name"])),
+        pinned=bool(r["pinned"]),
+        closed=bool(r["closed"]),
+        hidden=bool(r["hidden"]),
+        created_at=_when(r["created_at"]),
+        last_activity_at=_when(r["last_activity_at"]),
+        last_poster_name=str(r["last_poster_name"]),
+        reply_count=int(r["reply_count"]),
+        last_number=int(r["last_number"]),
+        accepted_post_id=r["accepted_post_id"],
+        access=board.access,
+        board=board,
+    )
+    last_read = r["last_read"]
+    return TopicRow(topic, int(last_read) if last_read is not None else None)
 
 
 async def board_topics(
     viewer: Viewer, board: Board, cursor: tuple[dt.datetime, int] | None
 ) -> TopicPage:
-    """Topics by last activity (pinned first on the first page), keyset by (time, id)."""
+    """Topics by last activity (pinned first on the first page), keyset by (time, id).
+
+    One statement: on the first page the pinned slice and the page slice are two indexed
+    subqueries joined by UNION ALL (each keeps its own LIMIT), read marks joined in.
+    """
     from forum.policy import can_moderate_board
 
     with_hidden = can_moderate_board(viewer, board.access)
-    pinned: list[TopicSummary] = []
-    if cursor is None:
-        pinned = await _topic_list(
-            board, pinned=True, with_hidden=with_hidden, cursor=None, limit=20
-        )
-    topics = await _topic_list(
-        board, pinned=False, with_hidden=with_hidden, cursor=cursor, limit=TOPICS_PER_PAGE + 1
+    page, params = _topic_part(
+        viewer,
+        board,
+        pinned=False,
+        with_hidden=with_hidden,
+        cursor=cursor,
+        limit=TOPICS_PER_PAGE + 1,
     )
+    if cursor is None:
+        top, top_params = _topic_part(
+            viewer, board, pinned=True, with_hidden=with_hidden, cursor=None, limit=20
+        )
+        query = (
+            f"SELECT * FROM ({top}) AS top UNION ALL SELECT * FROM ({page}) AS page "  # noqa: S608
+            "ORDER BY pinned DESC, last_activity_at DESC, id DESC"
+        )
+        params = top_params + params
+    else:
+        query = page
+    rows = [_topic_row(r, board) for r in await raw(query, params)]
+    pinned = [r for r in rows if r.topic.pinned]
+    topics = [r for r in rows if not r.topic.pinned]
     more = len(topics) > TOPICS_PER_PAGE
     topics = topics[:TOPICS_PER_PAGE]
-    marks = await _read_marks(viewer, [t.id for t in pinned + topics])
     return TopicPage(
-        pinned=[TopicRow(t, marks.get(t.id)) for t in pinned],
-        rows=[TopicRow(t, marks.get(t.id)) for t in topics],
-        next_cursor=topic_cursor(topics[-1]) if more and topics else None,
+        pinned=pinned,
+        rows=topics,
+        next_cursor=topic_cursor(topics[-1].topic) if more and topics else None,
     )
 
 
