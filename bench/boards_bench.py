@@ -206,11 +206,13 @@ def wrk(
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    timeouts = re.search(r"timeout (\d+)", out)  # wrk gives up on a request after 2 s
     return {
         "rps": rps,
         "p50": pct("50"),
         "p99": pct("99"),
         "non2xx": float(errors[1]) if errors else 0,
+        "timeouts": float(timeouts[1]) if timeouts else 0,
     }
 
 
@@ -319,11 +321,14 @@ def main() -> int:
             *load, *load_after
         )
     )
-    print(f"\n{'endpoint':<26}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'vs hello':>10}{'errors':>8}")
+    print(
+        f"\n{'endpoint':<26}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'vs hello':>10}"
+        f"{'errors':>8}{'timeouts':>10}"
+    )
     for name, r in results:
         print(
             f"{name:<26}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
-            f"{r['rps'] / base:>10.3f}{int(r['non2xx']):>8}"
+            f"{r['rps'] / base:>10.3f}{int(r['non2xx']):>8}{int(r['timeouts']):>10}"
         )
     return 0
 

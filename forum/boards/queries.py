@@ -479,24 +479,32 @@ def _post_item(r: dict[str, Any]) -> PostItem:
     )
 
 
-async def _topic_posts(viewer: Viewer, topic_id: int, start: int, limit: int) -> list[PostItem]:
+async def _topic_posts(
+    viewer: Viewer, topic_id: int, start: int, limit: int
+) -> tuple[list[PostItem], int | None]:
     """Posts by number from `start` (the unique (topic_id, number) index), with the viewer's
-    likes joined in (the (post_id, user_id) index): one statement."""
+    likes joined in (the (post_id, user_id) index) and the viewer's read mark as a scalar
+    subquery (the unique (user_id, topic_id) index): one statement. Returns the posts and
+    the read mark (None: never opened; looked up separately only when no post matched)."""
     if viewer.user_id is None:
         query = (
             f"{_POST_COLUMNS} FROM boards_posts p JOIN users u ON u.id = p.author_id "
             "WHERE p.topic_id = ? AND p.number >= ? ORDER BY p.number LIMIT ?"
         )
-        params: list[Any] = [topic_id, start, limit]
-    else:
-        query = (
-            f"{_POST_COLUMNS}, l.id AS liked FROM boards_posts p "
-            "JOIN users u ON u.id = p.author_id "
-            "LEFT JOIN boards_likes l ON l.post_id = p.id AND l.user_id = ? "
-            "WHERE p.topic_id = ? AND p.number >= ? ORDER BY p.number LIMIT ?"
-        )
-        params = [viewer.user_id, topic_id, start, limit]
-    return [_post_item(r) for r in await raw(query, params)]
+        return [_post_item(r) for r in await raw(query, [topic_id, start, limit])], None
+    # Only the constant column list is formatted in; values are parameters.
+    query = (
+        f"{_POST_COLUMNS}, l.id AS liked, (SELECT m.last_read_number FROM boards_topic_reads m "  # noqa: S608
+        "WHERE m.user_id = ? AND m.topic_id = ?) AS last_read FROM boards_posts p "
+        "JOIN users u ON u.id = p.author_id "
+        "LEFT JOIN boards_likes l ON l.post_id = p.id AND l.user_id = ? "
+        "WHERE p.topic_id = ? AND p.number >= ? ORDER BY p.number LIMIT ?"
+    )
+    rows = await raw(query, [viewer.user_id, topic_id, viewer.user_id, topic_id, start, limit])
+    if not rows:
+        return [], (await _read_marks(viewer, [topic_id])).get(topic_id)
+    last_read = rows[0]["last_read"]
+    return [_post_item(r) for r in rows], int(last_read) if last_read is not None else None
 
 
 @dataclass
@@ -514,10 +522,9 @@ class TopicView:
 async def topic_view(viewer: Viewer, topic: Topic, start: int) -> TopicView:
     """Posts by number from `start` (keyset), with the viewer's likes and read mark."""
     start = max(1, start)
-    posts = await _topic_posts(viewer, topic.id, start, POSTS_PER_PAGE + 1)
+    posts, last_read = await _topic_posts(viewer, topic.id, start, POSTS_PER_PAGE + 1)
     more = len(posts) > POSTS_PER_PAGE
     posts = posts[:POSTS_PER_PAGE]
-    marks = await _read_marks(viewer, [topic.id])
     accepted = None
     if topic.accepted_post_id is not None:
         rows = await raw(
@@ -530,7 +537,7 @@ async def topic_view(viewer: Viewer, topic: Topic, start: int) -> TopicView:
         topic=topic,
         posts=posts,
         liked={p.id for p in posts if p.liked},
-        last_read=marks.get(topic.id),
+        last_read=last_read,
         first_number=start,
         next_from=posts[-1].number + 1 if more and posts else None,
         prev_from=max(1, start - POSTS_PER_PAGE) if start > 1 else None,
