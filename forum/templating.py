@@ -45,6 +45,13 @@ def format_datetime(value: dt.datetime | None) -> str:
     """2026年11月26日 14:30 in the configured zone (Asia/Shanghai by default)."""
     if value is None:
         return ""
+    return _format_datetime(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _format_datetime(value: dt.datetime) -> str:
+    # A pure function of the instant (the zone is fixed per process): a topic page formats
+    # the same post times on every view, so remember the strings.
     return local(value).strftime("%Y年%m月%d日 %H:%M")
 
 
