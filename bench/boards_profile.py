@@ -161,6 +161,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--profile", choices=["healthz", "list", "board", "topic"])
     parser.add_argument("--callers", help="with --profile: who calls functions matching this")
+    parser.add_argument("--database-url", default="", help="an empty database (default: SQLite)")
     parser.add_argument("--layers", action="store_true", help="time each middleware layer")
     parser.add_argument("--sql", action="store_true", help="print each page's SQL once")
     parser.add_argument("--as", dest="role", choices=["member", "visitor"], default="member")
@@ -172,7 +173,7 @@ def main() -> int:
         del os.environ[key]
     os.environ.update(
         FORUM_DATA_DIR=data,
-        FORUM_DATABASE_URL=f"sqlite://{data}/bench.sqlite3",
+        FORUM_DATABASE_URL=args.database_url or f"sqlite://{data}/bench.sqlite3",
         FORUM_LOG_LEVEL="warning",
         **production_env(),
     )
