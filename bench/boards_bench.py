@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import datetime as dt
 import os
 import random
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -33,6 +35,20 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 UVICORN = ["--workers", "1", "--http", "httptools", "--loop", "uvloop", "--no-access-log"]
+
+
+BENCH_USER = "benchmember"  # also the password (seeded below)
+
+
+def production_env() -> dict[str, str]:
+    """Production mode (template auto-reload off, as deployed) with throwaway keys; cookies
+    without the Secure flag because the bench speaks plain HTTP to 127.0.0.1."""
+    return {
+        "FORUM_ENV": "production",
+        "FORUM_SECRET_KEY": secrets.token_urlsafe(48),
+        "FORUM_ID_NUMBER_KEY": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "FORUM_SECURE_COOKIES": "0",
+    }
 
 
 def free_port() -> int:
@@ -110,9 +126,50 @@ async def seed(database_url: str, topics: int, posts: int) -> tuple[int, int, in
             .filter(id=board.id)
             .update(topic_count=topics, post_count=per_topic * topics)
         )
+        await seed_member()
         return board.id, int(ids[0]), int(ids[-1])
     finally:
         await Tortoise.close_connections()
+
+
+async def seed_member() -> None:
+    """One logged-in reader: a full member of a branch (org facts, sanctions and moderator
+    grants are all looked up for it on every request, like for any member)."""
+    from forum import crypto, idcard
+    from forum.models import Member, User
+    from forum.orgs.actions import do_create_org
+    from forum.security.passwords import hash_password
+
+    committee = await do_create_org(None, "压测党委", "committee")
+    branch = await do_create_org(committee, "压测支部", "branch")
+    user = await User.create(
+        username=BENCH_USER, display_name="压测党员", password_hash=await hash_password(BENCH_USER)
+    )
+    first17 = "11010119800101001"
+    number = idcard.parse(first17 + idcard.check_char(first17))
+    await Member.create(
+        user=user,
+        name="压测党员",
+        status="full",
+        org=branch,
+        sex=number.sex,
+        birth_date=number.birth_date,
+        id_number_encrypted=crypto.encrypt(number.value),
+        id_number_hash=crypto.lookup_hash(number.value),
+        id_number_hint=idcard.mask(number.value),
+    )
+
+
+def login_cookie(base: str) -> str:
+    """Log the bench member in over HTTP; returns the Cookie header for wrk."""
+    with httpx.Client(base_url=base) as http:
+        token = http.get("/api/v1/csrf").json()["csrf_token"]
+        response = http.post(
+            "/login", data={"csrf_token": token, "username": BENCH_USER, "password": BENCH_USER}
+        )
+        if response.status_code != 303:
+            raise RuntimeError(f"bench login failed: {response.status_code}")
+        return "; ".join(f"{k}={v}" for k, v in http.cookies.items())
 
 
 def wait_up(url: str) -> None:
@@ -126,10 +183,18 @@ def wait_up(url: str) -> None:
     raise RuntimeError(f"server did not start: {url}")
 
 
-def wrk(url: str, duration: int, connections: int, script: str | None = None) -> dict[str, float]:
+def wrk(
+    url: str,
+    duration: int,
+    connections: int,
+    script: str | None = None,
+    cookie: str | None = None,
+) -> dict[str, float]:
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url]
     if script:
         cmd[1:1] = ["-s", script]
+    if cookie:
+        cmd[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
 
@@ -141,11 +206,13 @@ def wrk(url: str, duration: int, connections: int, script: str | None = None) ->
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    timeouts = re.search(r"timeout (\d+)", out)  # wrk gives up on a request after 2 s
     return {
         "rps": rps,
         "p50": pct("50"),
         "p99": pct("99"),
         "non2xx": float(errors[1]) if errors else 0,
+        "timeouts": float(timeouts[1]) if timeouts else 0,
     }
 
 
@@ -167,6 +234,7 @@ def main() -> int:
         FORUM_DATA_DIR=data,
         FORUM_DATABASE_URL=url,
         FORUM_LOG_LEVEL="warning",
+        **production_env(),
         PYTHONWARNINGS="ignore",
     )
     subprocess.run(
@@ -225,28 +293,42 @@ def main() -> int:
             f"math.randomseed(7)\nrequest = function()\n"
             f"  return wrk.format('GET', '/t/' .. math.random({first}, {last}))\nend\n"
         )
+        cookie = login_cookie(forum)
         targets = [
-            ("hello (plain Starlette)", f"http://127.0.0.1:{ports['hello']}/hello", None),
-            ("board list /forum", forum + "/forum", None),
-            ("board page /forum/b/id", f"{forum}/forum/b/{board_id}", None),
-            ("topic pages /t/random", forum + "/", str(script)),
+            ("hello (plain Starlette)", f"http://127.0.0.1:{ports['hello']}/hello", None, None),
+            ("board list /forum", forum + "/forum", None, None),
+            ("board page /forum/b/id", f"{forum}/forum/b/{board_id}", None, None),
+            ("topic pages /t/random", forum + "/", str(script), None),
+            ("member: board list", forum + "/forum", None, cookie),
+            ("member: board page", f"{forum}/forum/b/{board_id}", None, cookie),
+            ("member: topic pages", forum + "/", str(script), cookie),
         ]
-        for _, target, lua in targets:  # warm-up
-            wrk(target, 2, args.connections, lua)
+        for _, target, lua, who in targets:  # warm-up
+            wrk(target, 2, args.connections, lua, who)
+        load = os.getloadavg()
         results = [
-            (name, wrk(target, args.duration, args.connections, lua))
-            for name, target, lua in targets
+            (name, wrk(target, args.duration, args.connections, lua, who))
+            for name, target, lua, who in targets
         ]
+        load_after = os.getloadavg()
     finally:
         for server in servers:
             server.terminate()
             server.wait(10)
     base = results[0][1]["rps"]
-    print(f"\n{'endpoint':<26}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'vs hello':>10}{'errors':>8}")
+    print(
+        "load average (1, 5, 15 min) before: {:.2f} {:.2f} {:.2f}, after: {:.2f} {:.2f} {:.2f}".format(
+            *load, *load_after
+        )
+    )
+    print(
+        f"\n{'endpoint':<26}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'vs hello':>10}"
+        f"{'errors':>8}{'timeouts':>10}"
+    )
     for name, r in results:
         print(
             f"{name:<26}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
-            f"{r['rps'] / base:>10.3f}{int(r['non2xx']):>8}"
+            f"{r['rps'] / base:>10.3f}{int(r['non2xx']):>8}{int(r['timeouts']):>10}"
         )
     return 0
 

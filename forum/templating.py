@@ -46,6 +46,13 @@ def format_datetime(value: dt.datetime | None) -> str:
     """2026年11月26日 14:30 in the configured zone (Asia/Shanghai by default)."""
     if value is None:
         return ""
+    return _format_datetime(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _format_datetime(value: dt.datetime) -> str:
+    # A pure function of the instant (the zone is fixed per process): a topic page formats
+    # the same post times on every view, so remember the strings.
     return local(value).strftime("%Y年%m月%d日 %H:%M")
 
 
@@ -98,8 +105,11 @@ class _PolicyProxy:
         self._viewer = viewer
 
     def __getattr__(self, name: str) -> Any:
-        predicate = getattr(policy, "can_" + name)
-        return functools.partial(predicate, self._viewer)
+        # Called once per predicate and request: the bound predicate is kept on the instance,
+        # so a loop asking `can.edit_post(...)` for every post skips this lookup.
+        predicate = functools.partial(getattr(policy, "can_" + name), self._viewer)
+        setattr(self, name, predicate)
+        return predicate
 
 
 def sanitized_html(html: str) -> markupsafe.Markup:
@@ -111,12 +121,27 @@ def sanitized_html(html: str) -> markupsafe.Markup:
 
 
 def _environment() -> jinja2.Environment:
+    settings = get_settings()
+    # Production: templates never change under a running process, so skip the mtime check
+    # on every `get_template` (each page, layout and per-item include), and keep compiled
+    # templates in a bytecode cache so new workers start without recompiling.
+    bytecode_cache = None
+    if settings.production:
+        cache_dir = settings.data_dir / "jinja-cache"
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
+        except OSError:  # pragma: no cover - a read-only data dir: compile in memory
+            bytecode_cache = None
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in TEMPLATE_DIRS]),
         autoescape=jinja2.select_autoescape(["html", "htm", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=not settings.production,
+        bytecode_cache=bytecode_cache,
+        cache_size=800,
     )
     env.filters["datetime"] = format_datetime
     env.filters["date"] = format_date

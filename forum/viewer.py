@@ -5,8 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Awaitable, Callable
+from typing import Any
 
-from forum.models import AuthSession, Member, OrgRole, User
+from tortoise.connection import get_connection
+from tortoise.exceptions import DoesNotExist
+
+from forum.models import User
 from forum.policy import ANONYMOUS, RoleGrant, Viewer
 
 # Parts may register loaders that add their own facts (sanctions, board moderator grants).
@@ -24,57 +28,105 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+# One statement builds the whole viewer: the account, its membership record with both orgs,
+# and its current roles (one row per role, or one row with NULL role columns). Every join
+# follows a primary key or a unique/indexed foreign key (members.user_id is unique,
+# org_roles has (user_id, ended_at)).
+_VIEWER_COLUMNS = (
+    "SELECT u.id AS user_id, u.username AS username, u.display_name AS display_name, "
+    "m.id AS member_id, m.status AS status, m.on_probation_sanction AS on_probation_sanction, "
+    "m.membership_suspended AS membership_suspended, m.floating AS floating, "
+    "o.id AS org_id, o.path AS org_path, o.kind AS org_kind, o.parent_id AS org_parent_id, "
+    "h.path AS host_org_path, r.id AS role_id, r.role AS role, r.org_id AS role_org_id, "
+    "ro.path AS role_org_path "
+)
+_VIEWER_JOINS = (
+    "LEFT JOIN members m ON m.user_id = u.id "
+    "LEFT JOIN orgs o ON o.id = m.org_id "
+    "LEFT JOIN orgs h ON h.id = m.host_org_id "
+    "LEFT JOIN org_roles r ON r.user_id = u.id AND r.ended_at IS NULL "
+    "LEFT JOIN orgs ro ON ro.id = r.org_id "
+)
+_BY_SESSION = (
+    _VIEWER_COLUMNS
+    + "FROM auth_sessions s JOIN users u ON u.id = s.user_id "
+    + _VIEWER_JOINS
+    # Only constant fragments are concatenated; values are parameters.
+    + "WHERE s.id = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND u.is_active = ? "
+    "ORDER BY r.id"
+)
+_BY_USER = _VIEWER_COLUMNS + "FROM users u " + _VIEWER_JOINS + "WHERE u.id = ? ORDER BY r.id"
+
+
+def _placeholders(query: str) -> str:
+    """Statements are written with `?`; asyncpg wants `$1, $2, ...`."""
+    if get_connection("default").capabilities.dialect != "postgres":
+        return query
+    parts = query.split("?")
+    return "".join(f"{part}${i}" for i, part in enumerate(parts[:-1], start=1)) + parts[-1]
+
+
+async def _viewer_rows(query: str, params: list[Any]) -> list[dict[str, Any]]:
+    rows = await get_connection("default").execute_query_dict(_placeholders(query), params)
+    return [dict(row) for row in rows]
+
+
 async def load_viewer(session_id: str | None) -> Viewer:
-    """The viewer behind a session id; anonymous when it is missing, expired or revoked."""
+    """The viewer behind a session id; anonymous when it is missing, expired or revoked.
+
+    One indexed statement (session primary key) plus one per registered extension.
+    """
     if not session_id:
         return ANONYMOUS
-    session = (
-        await AuthSession.filter(
-            id=session_id, revoked_at__isnull=True, expires_at__gt=utcnow(), user__is_active=True
-        )
-        .select_related("user")
-        .first()
-    )
-    if session is None:
+    rows = await _viewer_rows(_BY_SESSION, [session_id, utcnow(), True])
+    if not rows:
         return ANONYMOUS
-    return await viewer_for_user(session.user_id, session_id=session.id)
+    return await _extend(_build(rows, session_id=session_id))
 
 
 async def viewer_for_user(user_id: int, *, session_id: str | None = None) -> Viewer:
-    member = await Member.filter(user_id=user_id).select_related("user", "org", "host_org").first()
-    roles = await OrgRole.filter(user_id=user_id, ended_at__isnull=True).select_related("org")
-    user = member.user if member is not None else None
-    if user is None:
-        user = await User.get(id=user_id)
+    rows = await _viewer_rows(_BY_USER, [user_id])
+    if not rows:
+        raise DoesNotExist(User)
+    return await _extend(_build(rows, session_id=session_id))
+
+
+def _build(rows: list[dict[str, Any]], *, session_id: str | None) -> Viewer:
+    first = rows[0]
     grants = tuple(
-        RoleGrant(role=str(r.role), org_id=r.org_id, org_path=r.org.path if r.org else None)
-        for r in roles
+        RoleGrant(role=str(r["role"]), org_id=r["role_org_id"], org_path=r["role_org_path"])
+        for r in rows
+        if r["role_id"] is not None
     )
     viewer = Viewer(
-        user_id=user.id,
-        username=user.username,
-        display_name=user.display_name,
+        user_id=int(first["user_id"]),
+        username=str(first["username"]),
+        display_name=str(first["display_name"]),
         session_id=session_id,
         roles=grants,
     )
-    if member is not None:
-        org = member.org
+    if first["member_id"] is not None:
+        org_path = str(first["org_path"])
         # A member's "org tree" for seeing fellow members: their branch (a group's parent).
-        home_path = org.path
-        if str(org.kind) == "group" and org.parent_id is not None:
-            home_path = org.path.rstrip("/").rsplit("/", 1)[0] + "/"
+        home_path = org_path
+        if str(first["org_kind"]) == "group" and first["org_parent_id"] is not None:
+            home_path = org_path.rstrip("/").rsplit("/", 1)[0] + "/"
         viewer = dataclasses.replace(
             viewer,
-            member_id=member.id,
-            status=str(member.status),
-            org_id=org.id,
-            org_path=org.path,
+            member_id=int(first["member_id"]),
+            status=str(first["status"]),
+            org_id=int(first["org_id"]),
+            org_path=org_path,
             home_path=home_path,
-            on_probation_sanction=member.on_probation_sanction,
-            membership_suspended=member.membership_suspended,
-            floating=member.floating,
-            host_org_path=member.host_org.path if member.host_org else None,
+            on_probation_sanction=bool(first["on_probation_sanction"]),
+            membership_suspended=bool(first["membership_suspended"]),
+            floating=bool(first["floating"]),
+            host_org_path=first["host_org_path"],
         )
+    return viewer
+
+
+async def _extend(viewer: Viewer) -> Viewer:
     for extension in _extensions:
         viewer = await extension(viewer)
     return viewer

@@ -25,8 +25,8 @@ from forum.boards.models import (
     Post,
     PostRevision,
     Topic,
-    TopicRead,
 )
+from forum.boards.queries import raw
 from forum.errors import ActionError, RateLimited
 from forum.models import ROLE_LABELS, STATUS_RANK, Org, User
 from forum.policy import (
@@ -494,31 +494,41 @@ async def accept_post(actor: Viewer, topic: Topic, post: Post) -> None:
 
 
 async def _mark_read(actor: Viewer, topic: Topic, number: int) -> None:
+    """Insert or advance the read mark in one statement. An upsert on the (user, topic)
+    unique key: two simultaneous first views of the same topic never collide, and the mark
+    never moves backwards."""
     if actor.user_id is None:
         return
-    advance = TopicRead.filter(
-        user_id=actor.user_id, topic_id=topic.id, last_read_number__lt=number
+    await raw(
+        "INSERT INTO boards_topic_reads (user_id, topic_id, board_id, last_read_number, "
+        "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, topic_id) DO UPDATE SET "
+        "last_read_number = excluded.last_read_number, updated_at = excluded.updated_at "
+        "WHERE boards_topic_reads.last_read_number < excluded.last_read_number",
+        [actor.user_id, topic.id, topic.board_id, number, utcnow()],
     )
-    if await advance.update(last_read_number=number, updated_at=utcnow()):
-        return
-    # First view (or a concurrent one in another tab): insert-or-ignore, then advance, so two
-    # simultaneous page views never collide on the (user, topic) unique key.
-    row = TopicRead(
-        user_id=actor.user_id, topic_id=topic.id, board_id=topic.board_id, last_read_number=number
-    )
-    await TopicRead.bulk_create([row], ignore_conflicts=True)
-    await advance.update(last_read_number=number, updated_at=utcnow())
 
 
-async def mark_read(actor: Viewer, topic: Topic, number: int) -> None:
-    """Advance the read mark and clear this topic's notifications (a page view)."""
+async def mark_read(
+    actor: Viewer, topic: Topic, number: int, *, last_read: int | None = None
+) -> None:
+    """Advance the read mark and clear this topic's notifications (a page view).
+
+    `last_read` is the mark the page already loaded: a re-read (mark already at `number`)
+    writes nothing, and notifications are only updated when one up to `number` is unread.
+    """
     if actor.user_id is None or number <= 0:
+        return
+    pending = Notification.filter(
+        user_id=actor.user_id, topic_id=topic.id, read_at__isnull=True, post_number__lte=number
+    )
+    if last_read is not None and last_read >= number:
+        if await pending.exists():
+            await pending.update(read_at=utcnow())
         return
     async with in_transaction():
         await _mark_read(actor, topic, number)
-        await Notification.filter(
-            user_id=actor.user_id, topic_id=topic.id, read_at__isnull=True, post_number__lte=number
-        ).update(read_at=utcnow())
+        if await pending.exists():
+            await pending.update(read_at=utcnow())
 
 
 async def mark_all_notifications_read(actor: Viewer) -> int:

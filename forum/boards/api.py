@@ -167,7 +167,7 @@ def board_json(viewer: Viewer, board: Board, unread: int = 0) -> dict[str, Any]:
     }
 
 
-def topic_json(viewer: Viewer, topic: Topic) -> dict[str, Any]:
+def topic_json(viewer: Viewer, topic: Topic | queries.TopicSummary) -> dict[str, Any]:
     return {
         "id": topic.id,
         "board_id": topic.board_id,
@@ -186,7 +186,7 @@ def topic_json(viewer: Viewer, topic: Topic) -> dict[str, Any]:
     }
 
 
-def post_json(viewer: Viewer, topic: Topic, post: Post) -> dict[str, Any]:
+def post_json(viewer: Viewer, topic: Topic, post: Post | queries.PostItem) -> dict[str, Any]:
     visible = can_see_post_body(viewer, topic, post)
     return {
         "id": post.id,

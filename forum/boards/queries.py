@@ -18,12 +18,10 @@ from forum.boards.models import (
     Attachment,
     Board,
     BoardModerator,
-    Like,
     Notification,
     Post,
     PostRevision,
     Topic,
-    TopicRead,
 )
 from forum.errors import NotFound
 from forum.models import Org
@@ -62,6 +60,21 @@ def is_postgres() -> bool:
     return get_connection("default").capabilities.dialect == "postgres"
 
 
+def _when(value: Any) -> dt.datetime:
+    """A timestamp column as an aware datetime: asyncpg returns datetimes, SQLite the ISO text
+    Tortoise wrote (`datetime.fromisoformat` parses it in C, far cheaper than the ORM's
+    per-field conversion)."""
+    when = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class AuthorName:
+    """The only author fact list pages show."""
+
+    display_name: str
+
+
 # --- boards -------------------------------------------------------------------------
 
 
@@ -78,9 +91,39 @@ class BoardIndex:
         return [b.access for b in self.boards.values()]
 
 
+def _prefixed(model: type[Board] | type[Org], alias: str) -> str:
+    """Every column of `model` as `alias_column` (so new fields follow automatically)."""
+    return ", ".join(f'{alias}."{c}" AS "{alias}_{c}"' for c in sorted(model._meta.db_fields))
+
+
+def _unprefixed(row: dict[str, Any], alias: str) -> dict[str, Any]:
+    cut = len(alias) + 1
+    return {k[cut:]: v for k, v in row.items() if k.startswith(alias + "_")}
+
+
 async def board_index() -> BoardIndex:
-    boards = await Board.all().select_related("org").prefetch_related("grants")
-    by_id = {b.id: b for b in boards}
+    """All boards with their org and grant rows: one statement (every request asks)."""
+    rows = await raw(
+        f"SELECT {_prefixed(Board, 'b')}, {_prefixed(Org, 'o')}, "  # noqa: S608
+        "g.verb AS g_verb, g.min_status AS g_min_status, g.scope AS g_scope, "
+        "g.deny_sanctioned AS g_deny_sanctioned "
+        "FROM boards_boards b LEFT JOIN orgs o ON o.id = b.org_id "
+        "LEFT JOIN boards_grants g ON g.board_id = b.id ORDER BY b.id, g.id",
+        [],
+    )
+    by_id: dict[int, Board] = {}
+    grants: dict[int, dict[str, GrantRule]] = {}
+    for row in rows:
+        board_id = int(row["b_id"])
+        if board_id not in by_id:
+            board = Board._init_from_db(**_unprefixed(row, "b"))
+            board.org = Org._init_from_db(**_unprefixed(row, "o")) if row["o_id"] else None
+            by_id[board_id] = board
+            grants[board_id] = {}
+        if row["g_verb"] is not None:
+            grants[board_id][str(row["g_verb"])] = GrantRule(
+                str(row["g_min_status"]), str(row["g_scope"]), bool(row["g_deny_sanctioned"])
+            )
 
     def hidden(board: Board) -> bool:
         seen: set[int] = set()
@@ -92,17 +135,14 @@ async def board_index() -> BoardIndex:
             current = by_id.get(current.parent_id) if current.parent_id else None
         return False
 
-    for b in boards:
+    for b in by_id.values():
         b.access = BoardAccess(
             board_id=b.id,
             kind=str(b.kind),
             org_id=b.org_id,
             org_path=b.org.path if b.org is not None else None,
             hidden=hidden(b),
-            grants={
-                str(g.verb): GrantRule(g.min_status, str(g.scope), g.deny_sanctioned)
-                for g in b.grants
-            },
+            grants=grants[b.id],
         )
     return BoardIndex(by_id)
 
@@ -189,8 +229,32 @@ async def creatable_orgs(viewer: Viewer) -> list[Org]:
 
 
 @dataclass
+class TopicSummary:
+    """A topic as list pages, the list API and the feed show it (read-only; the writes take
+    the `Topic` model from `get_topic_for`). Same attribute names as `Topic`, so templates
+    and policy predicates (`TopicFacts`) accept either."""
+
+    id: int
+    board_id: int
+    title: str
+    author_id: int
+    author: AuthorName
+    pinned: bool
+    closed: bool
+    hidden: bool
+    created_at: dt.datetime
+    last_activity_at: dt.datetime
+    last_poster_name: str
+    reply_count: int
+    last_number: int
+    accepted_post_id: int | None
+    access: BoardAccess
+    board: Board
+
+
+@dataclass
 class TopicRow:
-    topic: Topic
+    topic: TopicSummary
     last_read: int | None  # None: never opened
 
     @property
@@ -216,7 +280,7 @@ def parse_topic_cursor(raw_cursor: str | None) -> tuple[dt.datetime, int] | None
         raise NotFound() from exc
 
 
-def topic_cursor(topic: Topic) -> str:
+def topic_cursor(topic: Topic | TopicSummary) -> str:
     micros = int(topic.last_activity_at.timestamp() * 1_000_000)
     return f"{micros}_{topic.id}"
 
@@ -224,10 +288,13 @@ def topic_cursor(topic: Topic) -> str:
 async def _read_marks(viewer: Viewer, topic_ids: list[int]) -> dict[int, int]:
     if viewer.user_id is None or not topic_ids:
         return {}
-    rows = await TopicRead.filter(user_id=viewer.user_id, topic_id__in=topic_ids).values_list(
-        "topic_id", "last_read_number"
+    marks = ",".join("?" for _ in topic_ids)
+    rows = await raw(
+        "SELECT topic_id, last_read_number FROM boards_topic_reads "  # noqa: S608
+        f"WHERE user_id = ? AND topic_id IN ({marks})",
+        [viewer.user_id, *topic_ids],
     )
-    return {int(t): int(n) for t, n in rows}
+    return {int(r["topic_id"]): int(r["last_read_number"]) for r in rows}
 
 
 def _attach(topics: list[Topic], board: Board) -> None:
@@ -236,31 +303,115 @@ def _attach(topics: list[Topic], board: Board) -> None:
         t.board = board
 
 
+_TOPIC_COLUMNS = (
+    "SELECT t.id AS id, t.title AS title, t.author_id AS author_id, t.pinned AS pinned, "
+    "t.closed AS closed, t.hidden AS hidden, t.created_at AS created_at, "
+    "t.last_activity_at AS last_activity_at, t.last_poster_name AS last_poster_name, "
+    "t.reply_count AS reply_count, t.last_number AS last_number, "
+    "t.accepted_post_id AS accepted_post_id, u.display_name AS author_name"
+)
+
+
+def _topic_part(
+    viewer: Viewer,
+    board: Board,
+    *,
+    pinned: bool,
+    with_hidden: bool,
+    cursor: tuple[dt.datetime, int] | None,
+    limit: int,
+) -> tuple[str, list[Any]]:
+    """One slice of a board's topics with the viewer's read mark joined in.
+
+    Served by the index (board_id, pinned, last_activity_at, id): equality on the first two
+    columns, then the index order backwards; `hidden` is checked on the rows read. The read
+    mark follows the unique (user_id, topic_id) index.
+    """
+    params: list[Any] = []
+    if viewer.user_id is None:
+        query = f"{_TOPIC_COLUMNS}, NULL AS last_read FROM boards_topics t "
+    else:
+        query = (
+            f"{_TOPIC_COLUMNS}, r.last_read_number AS last_read FROM boards_topics t "
+            "LEFT JOIN boards_topic_reads r ON r.topic_id = t.id AND r.user_id = ? "
+        )
+        params.append(viewer.user_id)
+    query += "JOIN users u ON u.id = t.author_id WHERE t.board_id = ? AND t.pinned = ?"
+    params += [board.id, pinned]
+    if not with_hidden:
+        query += " AND t.hidden = ?"
+        params.append(False)
+    if cursor is not None:
+        when, last_id = cursor
+        query += " AND (t.last_activity_at < ? OR (t.last_activity_at = ? AND t.id < ?))"
+        params += [when, when, last_id]
+    query += " ORDER BY t.last_activity_at DESC, t.id DESC LIMIT ?"
+    params.append(limit)
+    return query, params
+
+
+def _topic_row(r: dict[str, Any], board: Board) -> TopicRow:
+    topic = TopicSummary(
+        id=int(r["id"]),
+        board_id=board.id,
+        title=str(r["title"]),
+        author_id=int(r["author_id"]),
+        author=AuthorName(str(r["author_name"])),
+        pinned=bool(r["pinned"]),
+        closed=bool(r["closed"]),
+        hidden=bool(r["hidden"]),
+        created_at=_when(r["created_at"]),
+        last_activity_at=_when(r["last_activity_at"]),
+        last_poster_name=str(r["last_poster_name"]),
+        reply_count=int(r["reply_count"]),
+        last_number=int(r["last_number"]),
+        accepted_post_id=r["accepted_post_id"],
+        access=board.access,
+        board=board,
+    )
+    last_read = r["last_read"]
+    return TopicRow(topic, int(last_read) if last_read is not None else None)
+
+
 async def board_topics(
     viewer: Viewer, board: Board, cursor: tuple[dt.datetime, int] | None
 ) -> TopicPage:
-    """Topics by last activity (pinned first on the first page), keyset by (time, id)."""
+    """Topics by last activity (pinned first on the first page), keyset by (time, id).
+
+    One statement: on the first page the pinned slice and the page slice are two indexed
+    subqueries joined by UNION ALL (each keeps its own LIMIT), read marks joined in.
+    """
     from forum.policy import can_moderate_board
 
-    base = Topic.filter(board_id=board.id).select_related("author")
-    if not can_moderate_board(viewer, board.access):
-        base = base.filter(hidden=False)
-    pinned: list[Topic] = []
-    page = base.filter(pinned=False)
+    with_hidden = can_moderate_board(viewer, board.access)
+    page, params = _topic_part(
+        viewer,
+        board,
+        pinned=False,
+        with_hidden=with_hidden,
+        cursor=cursor,
+        limit=TOPICS_PER_PAGE + 1,
+    )
     if cursor is None:
-        pinned = await base.filter(pinned=True).order_by("-last_activity_at", "-id").limit(20)
+        top, top_params = _topic_part(
+            viewer, board, pinned=True, with_hidden=with_hidden, cursor=None, limit=20
+        )
+        query = (
+            f"SELECT * FROM ({top}) AS top UNION ALL SELECT * FROM ({page}) AS page "  # noqa: S608
+            "ORDER BY pinned DESC, last_activity_at DESC, id DESC"
+        )
+        params = top_params + params
     else:
-        when, last_id = cursor
-        page = page.filter(Q(last_activity_at__lt=when) | Q(last_activity_at=when, id__lt=last_id))
-    topics = await page.order_by("-last_activity_at", "-id").limit(TOPICS_PER_PAGE + 1)
+        query = page
+    rows = [_topic_row(r, board) for r in await raw(query, params)]
+    pinned = [r for r in rows if r.topic.pinned]
+    topics = [r for r in rows if not r.topic.pinned]
     more = len(topics) > TOPICS_PER_PAGE
     topics = topics[:TOPICS_PER_PAGE]
-    _attach(pinned + topics, board)
-    marks = await _read_marks(viewer, [t.id for t in pinned + topics])
     return TopicPage(
-        pinned=[TopicRow(t, marks.get(t.id)) for t in pinned],
-        rows=[TopicRow(t, marks.get(t.id)) for t in topics],
-        next_cursor=topic_cursor(topics[-1]) if more and topics else None,
+        pinned=pinned,
+        rows=topics,
+        next_cursor=topic_cursor(topics[-1].topic) if more and topics else None,
     )
 
 
@@ -285,15 +436,89 @@ async def get_post(topic: Topic, number: int) -> Post:
 
 
 @dataclass
+class PostItem:
+    """A post as the topic page and the topic API show it (read-only). Same attribute names
+    as `Post`, so `_post.html` and the policy predicates (`PostFacts`) accept either."""
+
+    id: int
+    topic_id: int
+    number: int
+    author_id: int
+    author: AuthorName
+    reply_to_number: int | None
+    body_html: str
+    hidden: bool
+    deleted: bool
+    like_count: int
+    edit_count: int
+    created_at: dt.datetime
+    liked: bool = False  # by the viewer
+
+
+_POST_COLUMNS = (
+    "SELECT p.id AS id, p.topic_id AS topic_id, p.number AS number, p.author_id AS author_id, "
+    "p.reply_to_number AS reply_to_number, p.body_html AS body_html, p.hidden AS hidden, "
+    "p.deleted AS deleted, p.like_count AS like_count, p.edit_count AS edit_count, "
+    "p.created_at AS created_at, u.display_name AS author_name"
+)
+
+
+def _post_item(r: dict[str, Any]) -> PostItem:
+    return PostItem(
+        id=int(r["id"]),
+        topic_id=int(r["topic_id"]),
+        number=int(r["number"]),
+        author_id=int(r["author_id"]),
+        author=AuthorName(str(r["author_name"])),
+        reply_to_number=r["reply_to_number"],
+        body_html=str(r["body_html"]),
+        hidden=bool(r["hidden"]),
+        deleted=bool(r["deleted"]),
+        like_count=int(r["like_count"]),
+        edit_count=int(r["edit_count"]),
+        created_at=_when(r["created_at"]),
+        liked=bool(r.get("liked")),
+    )
+
+
+async def _topic_posts(
+    viewer: Viewer, topic_id: int, start: int, limit: int
+) -> tuple[list[PostItem], int | None]:
+    """Posts by number from `start` (the unique (topic_id, number) index), with the viewer's
+    likes joined in (the (post_id, user_id) index) and the viewer's read mark as a scalar
+    subquery (the unique (user_id, topic_id) index): one statement. Returns the posts and
+    the read mark (None: never opened; looked up separately only when no post matched)."""
+    if viewer.user_id is None:
+        query = (
+            f"{_POST_COLUMNS} FROM boards_posts p JOIN users u ON u.id = p.author_id "
+            "WHERE p.topic_id = ? AND p.number >= ? ORDER BY p.number LIMIT ?"
+        )
+        return [_post_item(r) for r in await raw(query, [topic_id, start, limit])], None
+    # Only the constant column list is formatted in; values are parameters.
+    query = (
+        f"{_POST_COLUMNS}, l.id AS liked, (SELECT m.last_read_number FROM boards_topic_reads m "  # noqa: S608
+        "WHERE m.user_id = ? AND m.topic_id = ?) AS last_read FROM boards_posts p "
+        "JOIN users u ON u.id = p.author_id "
+        "LEFT JOIN boards_likes l ON l.post_id = p.id AND l.user_id = ? "
+        "WHERE p.topic_id = ? AND p.number >= ? ORDER BY p.number LIMIT ?"
+    )
+    rows = await raw(query, [viewer.user_id, topic_id, viewer.user_id, topic_id, start, limit])
+    if not rows:
+        return [], (await _read_marks(viewer, [topic_id])).get(topic_id)
+    last_read = rows[0]["last_read"]
+    return [_post_item(r) for r in rows], int(last_read) if last_read is not None else None
+
+
+@dataclass
 class TopicView:
     topic: Topic
-    posts: list[Post]
+    posts: list[PostItem]
     liked: set[int]
     last_read: int | None
     first_number: int
     next_from: int | None
     prev_from: int | None
-    accepted: Post | None
+    accepted: PostItem | None
     # Files per post id (the page lists documents; moderators also see images to delete them).
     files: dict[int, list[Attachment]] = field(default_factory=dict)
 
@@ -301,21 +526,9 @@ class TopicView:
 async def topic_view(viewer: Viewer, topic: Topic, start: int) -> TopicView:
     """Posts by number from `start` (keyset), with the viewer's likes and read mark."""
     start = max(1, start)
-    posts = (
-        await Post.filter(topic_id=topic.id, number__gte=start)
-        .select_related("author")
-        .order_by("number")
-        .limit(POSTS_PER_PAGE + 1)
-    )
+    posts, last_read = await _topic_posts(viewer, topic.id, start, POSTS_PER_PAGE + 1)
     more = len(posts) > POSTS_PER_PAGE
     posts = posts[:POSTS_PER_PAGE]
-    liked: set[int] = set()
-    if viewer.user_id is not None and posts:
-        rows = await Like.filter(user_id=viewer.user_id, post_id__in=[p.id for p in posts]).values(
-            "post_id"
-        )
-        liked = {int(r["post_id"]) for r in rows}
-    marks = await _read_marks(viewer, [topic.id])
     files: dict[int, list[Attachment]] = {}
     if posts:
         found = await Attachment.filter(post_id__in=[p.id for p in posts], deleted=False).order_by(
@@ -327,12 +540,17 @@ async def topic_view(viewer: Viewer, topic: Topic, start: int) -> TopicView:
                 files.setdefault(attachment.post_id, []).append(attachment)
     accepted = None
     if topic.accepted_post_id is not None:
-        accepted = await Post.get_or_none(id=topic.accepted_post_id).select_related("author")
+        rows = await raw(
+            f"{_POST_COLUMNS} FROM boards_posts p JOIN users u ON u.id = p.author_id "
+            "WHERE p.id = ?",
+            [topic.accepted_post_id],
+        )
+        accepted = _post_item(rows[0]) if rows else None
     return TopicView(
         topic=topic,
         posts=posts,
-        liked={int(x) for x in liked},
-        last_read=marks.get(topic.id),
+        liked={p.id for p in posts if p.liked},
+        last_read=last_read,
         first_number=start,
         next_from=posts[-1].number + 1 if more and posts else None,
         prev_from=max(1, start - POSTS_PER_PAGE) if start > 1 else None,
@@ -379,7 +597,11 @@ async def revisions(post: Post) -> list[PostRevision]:
 async def unread_notification_count(viewer: Viewer) -> int:
     if viewer.user_id is None:
         return 0
-    return await Notification.filter(user_id=viewer.user_id, read_at__isnull=True).count()
+    rows = await raw(  # every forum page asks: plain SQL, the (user_id, read_at) index
+        "SELECT COUNT(*) AS n FROM boards_notifications WHERE user_id = ? AND read_at IS NULL",
+        [viewer.user_id],
+    )
+    return int(rows[0]["n"])
 
 
 async def notifications(

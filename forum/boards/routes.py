@@ -237,7 +237,7 @@ async def topic_page(request: Request) -> Response:
     start = int_param(request.query_params.get("from", "1"))
     view = await queries.topic_view(viewer, topic, start)
     if view.posts:
-        await actions.mark_read(viewer, topic, view.posts[-1].number)
+        await actions.mark_read(viewer, topic, view.posts[-1].number, last_read=view.last_read)
     last_id = await events.head(f"topic:{topic.id}")
     return await _page(
         request, "boards/topic.html", {"view": view, "topic": topic, "channel_last_id": last_id}

@@ -14,7 +14,8 @@ predicates stay sync and pure; the same snapshot travels with realtime events.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -172,6 +173,36 @@ def _can_write(viewer: Viewer) -> bool:
     return viewer.is_authenticated and not viewer.silenced and not viewer.suspended
 
 
+# Board-level answers are asked many times per request (a topic page asks up to eight
+# predicates per post, each starting from "may this viewer read / moderate the board").
+# `Viewer` and `BoardAccess` are immutable snapshots built per request, so the answer for
+# one (viewer, access) pair never changes: remember it by identity. Entries hold the pair
+# itself, so an id cannot be reused while its entry exists; a new request builds new
+# snapshots and never hits an old entry. Bounded: cleared when full.
+_MEMO: dict[tuple[str, int, int], tuple[Viewer, BoardAccess, bool]] = {}
+_MEMO_LIMIT = 4096
+
+BoardPredicate = Callable[[Viewer, BoardAccess], bool]
+
+
+def _per_snapshot(predicate: BoardPredicate) -> BoardPredicate:
+    name = predicate.__name__
+
+    @functools.wraps(predicate)
+    def remembered(viewer: Viewer, access: BoardAccess) -> bool:
+        key = (name, id(viewer), id(access))
+        hit = _MEMO.get(key)
+        if hit is not None and hit[0] is viewer and hit[1] is access:
+            return hit[2]
+        answer = predicate(viewer, access)
+        if len(_MEMO) >= _MEMO_LIMIT:
+            _MEMO.clear()
+        _MEMO[key] = (viewer, access, answer)
+        return answer
+
+    return remembered
+
+
 # --- boards -------------------------------------------------------------------------
 
 
@@ -198,6 +229,7 @@ def can_admin_board(viewer: Viewer, access: BoardAccess) -> bool:
     return access.org_path is not None and viewer.has_role_over(ADMIN_ROLES, access.org_path)
 
 
+@_per_snapshot
 def can_moderate_board(viewer: Viewer, access: BoardAccess) -> bool:
     if viewer.suspended or not viewer.is_authenticated:
         return False
@@ -216,6 +248,7 @@ def can_moderate_board(viewer: Viewer, access: BoardAccess) -> bool:
     )
 
 
+@_per_snapshot
 def can_see_board(viewer: Viewer, access: BoardAccess) -> bool:
     if can_moderate_board(viewer, access):
         return True
@@ -224,6 +257,7 @@ def can_see_board(viewer: Viewer, access: BoardAccess) -> bool:
     return _granted(viewer, access, "see")
 
 
+@_per_snapshot
 def can_read_board(viewer: Viewer, access: BoardAccess) -> bool:
     if can_moderate_board(viewer, access):
         return True
