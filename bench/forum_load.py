@@ -2,7 +2,8 @@
 """Forum under load: N simulated members posting and reading against 2 workers + PostgreSQL +
 Redis, then an integrity check.
 
-    python bench/forum_load.py [--members 200] [--duration 60] [--post-ratio 0.3]
+    python bench/forum_load.py [--members 200] [--duration 60] [--post-ratio 0.3] [--topics 30]
+                               [--think 0] [--timeout 30]
                                [--pg postgres://postgres@127.0.0.1:55432] [--redis redis://127.0.0.1:6390/0]
 
 Needs the services of `scripts/services up`. Creates a fresh database, migrates it, seeds the
@@ -51,10 +52,14 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-async def member_client(base: str, username: str) -> httpx.AsyncClient:
-    # Idle keep-alive connections expire before uvicorn's 5 s keep-alive timeout, so a request
-    # never races the server closing the connection (nginx's upstream keepalive does the same).
-    client = httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(keepalive_expiry=2.0))
+async def member_client(base: str, username: str, timeout: float) -> httpx.AsyncClient:
+    # No keep-alive: with 200 clients in one process on a loaded machine, a response is often
+    # read seconds after the server sent it, so a reused connection races uvicorn's 5 s
+    # keep-alive close ("Server disconnected without sending a response"). A connection per
+    # request on loopback costs little and leaves only real errors to count.
+    client = httpx.AsyncClient(
+        base_url=base, timeout=timeout, limits=httpx.Limits(max_keepalive_connections=0)
+    )
     token = (await client.get("/api/v1/csrf")).json()["csrf_token"]
     login = await client.post(
         "/login", data={"csrf_token": token, "username": username, "password": "demo-password-2026"}
@@ -67,12 +72,11 @@ async def member_client(base: str, username: str) -> httpx.AsyncClient:
 
 async def run(
     args: argparse.Namespace, base: str, topics: list[int]
-) -> tuple[dict[str, list[float]], list[str], dict[str, int]]:
+) -> tuple[dict[str, list[float]], list[str], dict[str, int], float]:
     latencies: dict[str, list[float]] = {"read": [], "post": []}
     acked: list[str] = []
     errors: dict[str, int] = {}
     throttled: dict[str, int] = {}
-    deadline = time.monotonic() + args.duration
     rng = random.Random(1)
     gate = asyncio.Semaphore(8)
 
@@ -81,12 +85,36 @@ async def run(
             return await login
 
     clients = await asyncio.gather(
-        *(gated(member_client(base, f"load{i}")) for i in range(args.clients))
+        *(gated(member_client(base, f"load{i}", args.timeout)) for i in range(args.clients))
     )
+    # Service time without queueing: one member alone, sequentially (the load is closed-loop
+    # with no think time, so under saturation latency = members / throughput).
+    probe: dict[str, list[float]] = {"read": [], "post": []}
+    for n in range(20):
+        started = time.perf_counter()
+        if n % 4 == 3:
+            marker = f"load-{uuid.uuid4().hex}"
+            response = await clients[0].post(
+                f"/api/v1/topics/{topics[n % len(topics)]}/posts",
+                json={"body": f"压力测试回复 {marker}"},
+            )
+            if response.status_code == 201:
+                acked.append(marker)
+            probe["post"].append(time.perf_counter() - started)
+        else:
+            await clients[0].get(f"/t/{topics[n % len(topics)]}")
+            probe["read"].append(time.perf_counter() - started)
+    print(
+        "one member alone: "
+        + ", ".join(f"{k} median {statistics.median(v) * 1000:.0f} ms" for k, v in probe.items())
+    )
+    deadline = time.monotonic() + args.duration  # the measured window starts when all are in
 
     async def simulate(client: httpx.AsyncClient, seed: int) -> None:
         local = random.Random(seed)
         while time.monotonic() < deadline:
+            if args.think:
+                await asyncio.sleep(local.uniform(0, 2 * args.think))
             topic = local.choice(topics)
             started = time.perf_counter()
             try:
@@ -115,11 +143,13 @@ async def run(
                 key = f"transport {type(exc).__name__}"
                 errors[key] = errors.get(key, 0) + 1
 
+    started = time.monotonic()
     await asyncio.gather(*(simulate(c, rng.randrange(1 << 30)) for c in clients))
+    elapsed = time.monotonic() - started  # the last requests end after the deadline
     await asyncio.gather(*(c.aclose() for c in clients))
     if throttled:
         print(f"answered 429/503 with Retry-After and retried (not errors): {throttled}")
-    return latencies, acked, errors
+    return latencies, acked, errors, elapsed
 
 
 async def honour_retry_after(
@@ -175,11 +205,11 @@ async def seed_members(count: int) -> None:
     import itertools
     import secrets
 
+    sys.path.insert(0, str(ROOT))
     from tortoise import Tortoise
 
     from forum.settings import tortoise_config
 
-    sys.path.insert(0, str(ROOT))
     await Tortoise.init(config=tortoise_config(), _enable_global_fallback=True)
     try:
         from forum.models import Member, Org
@@ -205,6 +235,8 @@ def main() -> int:
         "--topics", type=int, default=30, help="topics created before the run (0: demo topics only)"
     )
     parser.add_argument("--post-ratio", type=float, default=0.3)
+    parser.add_argument("--timeout", type=float, default=30, help="client timeout, seconds")
+    parser.add_argument("--think", type=float, default=0, help="pause between requests, s")
     parser.add_argument("--server-log", default="/tmp/forum_load_server.log")
     parser.add_argument(
         "--pg", default=os.environ.get("TEST_PG_DSN", "postgres://postgres@127.0.0.1:55432")
@@ -257,7 +289,7 @@ def main() -> int:
         board_ids = [b["id"] for b in boards["items"]]
 
         async def topic_ids() -> list[int]:
-            client = await member_client(base, "full_member")
+            client = await member_client(base, "full_member", args.timeout)
             ids: list[int] = []
             listed = (await client.get("/api/v1/boards")).json()["items"]
             writable = [b["id"] for b in listed if b["can_start_topic"]]
@@ -280,11 +312,12 @@ def main() -> int:
             f"{args.clients} members, {args.duration:.0f} s, {len(topics)} topics, "
             f"2 workers + PostgreSQL + Redis; load average before: {os.getloadavg()[0]:.2f}"
         )
-        started = time.monotonic()
-        latencies, acked, errors = asyncio.run(run(args, base, topics))
-        elapsed = time.monotonic() - started
+        latencies, acked, errors, elapsed = asyncio.run(run(args, base, topics))
         total = sum(len(v) for v in latencies.values())
-        print(f"requests ok: {total} ({total / elapsed:.0f}/s); replies acknowledged: {len(acked)}")
+        print(
+            f"requests ok: {total} in {elapsed:.1f} s ({total / elapsed:.1f}/s); "
+            f"replies acknowledged: {len(acked)}"
+        )
         for kind, values in latencies.items():
             if values:
                 print(
