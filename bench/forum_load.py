@@ -3,7 +3,7 @@
 Redis, then an integrity check.
 
     python bench/forum_load.py [--members 200] [--duration 60] [--post-ratio 0.3] [--topics 30]
-                               [--think 0] [--timeout 30]
+                               [--think 0] [--timeout 120]
                                [--pg postgres://postgres@127.0.0.1:55432] [--redis redis://127.0.0.1:6390/0]
 
 Needs the services of `scripts/services up`. Creates a fresh database, migrates it, seeds the
@@ -235,7 +235,7 @@ def main() -> int:
         "--topics", type=int, default=30, help="topics created before the run (0: demo topics only)"
     )
     parser.add_argument("--post-ratio", type=float, default=0.3)
-    parser.add_argument("--timeout", type=float, default=30, help="client timeout, seconds")
+    parser.add_argument("--timeout", type=float, default=120, help="client timeout, seconds")
     parser.add_argument("--think", type=float, default=0, help="pause between requests, s")
     parser.add_argument("--server-log", default="/tmp/forum_load_server.log")
     parser.add_argument(
