@@ -170,6 +170,8 @@ class Hub:
         if entry is None:
             unsubscribe = self.broker.subscribe(channel, self._on_message)
             entry = self._channels[channel] = _Channel(kind, unsubscribe)
+        # Keyed by connection: `realtime/ws.py` handles one connection's frames one at a time,
+        # so a connection never has two subscribes to the same channel in flight.
         served: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         entry.waiting[conn] = (last_id, served)
         entry.pending += 1
