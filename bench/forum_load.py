@@ -237,6 +237,7 @@ def main() -> int:
     parser.add_argument("--post-ratio", type=float, default=0.3)
     parser.add_argument("--timeout", type=float, default=120, help="client timeout, seconds")
     parser.add_argument("--think", type=float, default=0, help="pause between requests, s")
+    parser.add_argument("--keep-database", action="store_true", help="do not drop it after")
     parser.add_argument("--server-log", default="/tmp/forum_load_server.log")
     parser.add_argument(
         "--pg", default=os.environ.get("TEST_PG_DSN", "postgres://postgres@127.0.0.1:55432")
@@ -331,6 +332,17 @@ def main() -> int:
         server.wait(20)
         log.close()
     problems = asyncio.run(integrity(dsn, acked))
+    if not args.keep_database:
+        subprocess.run(
+            [
+                "psql",
+                f"{args.pg}/postgres",
+                "-qc",
+                f'DROP DATABASE IF EXISTS "{dsn.rsplit("/", 1)[1]}" WITH (FORCE)',
+            ],
+            capture_output=True,
+            check=False,
+        )
     print(
         "integrity: every acknowledged reply exists exactly once; reply counts match"
         if not problems
