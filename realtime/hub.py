@@ -55,6 +55,12 @@ class _Channel:
     subscribers: set[Connection] = dataclasses.field(default_factory=set)
     lock: asyncio.Lock = dataclasses.field(default_factory=asyncio.Lock)
     pending: int = 0  # subscribes waiting for the lock (keeps the entry alive)
+    # Subscribes waiting for the lock, with their last_id: whoever gets the lock serves them
+    # all with one head query and one range read (a crowd resubscribing after a worker died
+    # would otherwise queue up behind the lock two queries at a time).
+    waiting: dict[Connection, tuple[int | None, asyncio.Future[int]]] = dataclasses.field(
+        default_factory=dict
+    )
 
 
 @dataclasses.dataclass(eq=False)
@@ -167,47 +173,84 @@ class Hub:
         if entry is None:
             unsubscribe = self.broker.subscribe(channel, self._on_message)
             entry = self._channels[channel] = _Channel(kind, unsubscribe)
+        # Keyed by connection: `realtime/ws.py` handles one connection's frames one at a time,
+        # so a connection never has two subscribes to the same channel in flight.
+        served: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        entry.waiting[conn] = (last_id, served)
         entry.pending += 1
         try:
-            await entry.lock.acquire()
-        except BaseException:  # cancelled while waiting: forget the entry if unused
+            async with entry.lock:
+                if not served.done():  # not served by an earlier holder's batch
+                    batch, entry.waiting = entry.waiting, {}
+                    await self._replay_batch(channel, entry, batch)
+            return served.result()
+        except BaseException:
+            # Cancelled or failed: never leave this connection half subscribed.
+            waiting = entry.waiting.get(conn)
+            if waiting is not None and waiting[1] is served:
+                del entry.waiting[conn]
+            if not served.done():
+                served.cancel()  # a batch being served by another holder skips it
+            elif not served.cancelled() and served.exception() is None:
+                conn.positions.pop(channel, None)
+            entry.subscribers.discard(conn)
+            raise
+        finally:
             entry.pending -= 1
             self._release(channel, entry)
-            raise
-        entry.pending -= 1
-        try:
-            entry.subscribers.add(conn)
-            try:
-                position = await self._replay(conn, channel, entry, last_id)
-            except BaseException:
-                entry.subscribers.discard(conn)
-                raise
-            conn.positions[channel] = position
-            conn.send({"type": "subscribed", "channel": channel, "last_id": position})
-            return position
-        finally:
-            entry.lock.release()
-            self._release(channel, entry)
 
-    async def _replay(
-        self, conn: Connection, channel: str, entry: _Channel, last_id: int | None
-    ) -> int:
-        head = await events.head(channel)
-        if last_id is None:
-            return head
-        if last_id > head:
-            conn.send({"type": "reload", "channel": channel, "reason": "unknown_position"})
-            return head
-        if head - last_id > MAX_REPLAY:
-            conn.send({"type": "reload", "channel": channel, "reason": "too_far_behind"})
-            return head
-        rows = await events.since(channel, last_id, upto=head, limit=MAX_REPLAY)
-        if not contiguous([row.seq for row in rows], last_id, head):
-            conn.send({"type": "reload", "channel": channel, "reason": "too_far_behind"})
-            return head  # events were pruned from the log: state must come over HTTP
-        for row in rows:
-            self._deliver(conn, entry.kind, row.as_message(), None)
-        return head
+    async def _replay_batch(
+        self,
+        channel: str,
+        entry: _Channel,
+        batch: dict[Connection, tuple[int | None, asyncio.Future[int]]],
+    ) -> None:
+        """Under the channel lock: replay to every waiting subscriber what it missed, with one
+        head query and one range read for all, then mark each subscribed."""
+        try:
+            head = await events.head(channel)
+            starts: dict[Connection, int | None] = {}
+            for conn, (last_id, _) in batch.items():
+                if last_id is not None and last_id > head:
+                    conn.send({"type": "reload", "channel": channel, "reason": "unknown_position"})
+                    last_id = None
+                elif last_id is not None and head - last_id > MAX_REPLAY:
+                    conn.send({"type": "reload", "channel": channel, "reason": "too_far_behind"})
+                    last_id = None
+                starts[conn] = last_id
+            wanted = [last_id for last_id in starts.values() if last_id is not None]
+            rows = []
+            if wanted and min(wanted) < head:
+                rows = await events.since(channel, min(wanted), upto=head, limit=MAX_REPLAY)
+        except asyncio.CancelledError:
+            for conn, item in batch.items():  # the next holder of the lock serves them
+                if not item[1].done():
+                    entry.waiting.setdefault(conn, item)
+            raise
+        except Exception as exc:
+            for _, served in batch.values():
+                if not served.done():
+                    served.set_exception(exc)
+            raise
+        seqs = [row.seq for row in rows]
+        messages = [row.as_message() for row in rows]
+        for conn, (_, served) in batch.items():
+            if served.done():  # its subscribe was cancelled (connection closed) meanwhile
+                continue
+            last_id = starts[conn]
+            if last_id is not None:
+                mine = [i for i, seq in enumerate(seqs) if seq > last_id]
+                if not contiguous([seqs[i] for i in mine], last_id, head):
+                    # Events were pruned from the log: state must come over HTTP.
+                    conn.send({"type": "reload", "channel": channel, "reason": "too_far_behind"})
+                else:
+                    for i in mine:
+                        self._deliver(conn, entry.kind, messages[i], None)
+            entry.subscribers.add(conn)
+            conn.positions[channel] = head
+            conn.send({"type": "subscribed", "channel": channel, "last_id": head})
+            if not served.done():
+                served.set_result(head)
 
     def unsubscribe(self, conn: Connection, channel: str) -> bool:
         if conn.positions.pop(channel, None) is None:

@@ -1,7 +1,9 @@
-"""PostgreSQL restarts under a running app: fast 503s while down, recovery without a restart."""
+"""PostgreSQL restarts under a running app: fast 503s while down (single requests and a
+concurrent burst), recovery without a restart."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -105,16 +107,23 @@ def test_requests_fail_fast_with_503_while_postgres_is_down_and_recover(tmp_path
         base = f"http://127.0.0.1:{http_port}"
         try:
             wait_until(lambda: _get(base + "/orgs") == 200)
+            assert _burst(base, 30) == [200] * 30  # under a burst of concurrent requests
             stop_pg(data)
             for path in ["/orgs", "/healthz", "/api/v1/orgs"]:
                 started = time.monotonic()
                 assert _get(base + path) == 503, path
                 assert time.monotonic() - started < 5, f"{path} did not fail fast"
-            assert httpx.get(base + "/api/v1/orgs", timeout=10).json()["status"] == 503
+            down = httpx.get(base + "/api/v1/orgs", timeout=10)
+            assert down.json()["status"] == 503 and down.headers["retry-after"] == "5"
+            started = time.monotonic()
+            assert _burst(base, 30) == [503] * 30  # a burst fails fast too, nothing hangs
+            assert time.monotonic() - started < 10, "the burst did not fail fast"
             start_pg(data, pg_port)
             wait_until(lambda: _get(base + "/orgs") == 200, timeout=30)
             assert _get(base + "/healthz") == 200
             assert _get(base + "/api/v1/orgs") == 200
+            assert _burst(base, 30) == [200] * 30
+            assert server.poll() is None  # recovered without restarting the app
         finally:
             server.terminate()
             server.wait(10)
@@ -125,3 +134,15 @@ def _get(url: str) -> int | None:
         return httpx.get(url, timeout=10).status_code
     except httpx.HTTPError:
         return None
+
+
+def _burst(base: str, n: int) -> list[int]:
+    """`n` concurrent requests over the pages and the API; their status codes."""
+    paths = ["/orgs", "/api/v1/orgs", "/"]
+
+    async def burst() -> list[int]:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            responses = await asyncio.gather(*(client.get(paths[i % 3]) for i in range(n)))
+        return [r.status_code for r in responses]
+
+    return asyncio.run(burst())

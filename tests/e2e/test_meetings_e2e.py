@@ -3,6 +3,8 @@
 Check-in, discussion across workers, an admission vote that fails on quorum and one that
 passes, a non-eligible ballot and a duplicate ballot refused, resume after a forced
 disconnect on the other worker, a cross-origin handshake and an oversized frame refused.
+Faults: Redis outage and worker restart (2 clients), and the fault harness of
+`bench/meeting_faults.py` at 20 clients (Redis stopped, then a worker SIGKILLed).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from tests.e2e import meeting_faults
 from tests.e2e.servers import (
     DEMO_PASSWORD,
     ROOT,
@@ -261,3 +264,31 @@ async def test_redis_outage_and_worker_restart_lose_nothing(
 
 async def _status(server: UvicornServer, status: int) -> bool:
     return await server.health() == status
+
+
+async def test_meeting_faults_harness_small_scale(e2e_database_url: str) -> None:
+    """`bench/meeting_faults.py` (500 clients) with 20: Redis stops (both workers up, so
+    cross-worker delivery falls back to the database poll; /healthz degraded then ok), then a
+    worker is SIGKILLed and its clients resume on the other. Every participant sees every event
+    exactly once, in order; every acknowledged message is stored exactly once."""
+    config = meeting_faults.Config(
+        clients=20,
+        duration=5.0,
+        rate=5.0,
+        active_every=4,  # 5 speakers and voters
+        fault="both",
+        fault_at=0.5,
+        redis_outage=1.5,
+        settle_timeout=60.0,
+        quiet=True,
+    )
+    report = await meeting_faults.run(config, e2e_database_url)
+    summary = "\n".join(report.lines())
+    assert report.ok, summary
+    assert report.lost == report.duplicates == report.out_of_order == 0, summary
+    assert report.expected > 20 * 20 and report.deliveries == report.expected, summary
+    assert [status for _, status in report.health_down] == ["degraded", "degraded"], summary
+    assert [status for _, status in report.health_after] == ["ok", "ok"], summary
+    # The killed worker's half of the room reconnected to the survivor and resumed.
+    assert report.reconnected_clients == 10, summary
+    assert report.messages_acked >= 10 and report.ballots_acked == 5, summary
