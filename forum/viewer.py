@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from tortoise.connection import get_connection
 from tortoise.exceptions import DoesNotExist
 
+from forum.db import raw
 from forum.models import User
 from forum.policy import ANONYMOUS, RoleGrant, Viewer
 
@@ -58,19 +58,6 @@ _BY_SESSION = (
 _BY_USER = _VIEWER_COLUMNS + "FROM users u " + _VIEWER_JOINS + "WHERE u.id = ? ORDER BY r.id"
 
 
-def _placeholders(query: str) -> str:
-    """Statements are written with `?`; asyncpg wants `$1, $2, ...`."""
-    if get_connection("default").capabilities.dialect != "postgres":
-        return query
-    parts = query.split("?")
-    return "".join(f"{part}${i}" for i, part in enumerate(parts[:-1], start=1)) + parts[-1]
-
-
-async def _viewer_rows(query: str, params: list[Any]) -> list[dict[str, Any]]:
-    rows = await get_connection("default").execute_query_dict(_placeholders(query), params)
-    return [dict(row) for row in rows]
-
-
 async def load_viewer(session_id: str | None) -> Viewer:
     """The viewer behind a session id; anonymous when it is missing, expired or revoked.
 
@@ -78,14 +65,14 @@ async def load_viewer(session_id: str | None) -> Viewer:
     """
     if not session_id:
         return ANONYMOUS
-    rows = await _viewer_rows(_BY_SESSION, [session_id, utcnow(), True])
+    rows = await raw(_BY_SESSION, [session_id, utcnow(), True])
     if not rows:
         return ANONYMOUS
     return await _extend(_build(rows, session_id=session_id))
 
 
 async def viewer_for_user(user_id: int, *, session_id: str | None = None) -> Viewer:
-    rows = await _viewer_rows(_BY_USER, [user_id])
+    rows = await raw(_BY_USER, [user_id])
     if not rows:
         raise DoesNotExist(User)
     return await _extend(_build(rows, session_id=session_id))

@@ -26,7 +26,7 @@ from forum.boards.models import (
     PostRevision,
     Topic,
 )
-from forum.boards.queries import raw
+from forum.db import raw
 from forum.errors import ActionError, RateLimited
 from forum.models import ROLE_LABELS, STATUS_RANK, Org, User
 from forum.policy import (

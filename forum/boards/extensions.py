@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from forum.boards.queries import raw
+from forum.db import raw
 from forum.policy import Viewer
 
 

@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from tortoise.connection import get_connection
 from tortoise.expressions import Q
 
 from forum.boards.models import (
@@ -23,6 +22,7 @@ from forum.boards.models import (
     PostRevision,
     Topic,
 )
+from forum.db import is_postgres, raw
 from forum.errors import NotFound
 from forum.models import Org
 from forum.policy import (
@@ -41,23 +41,6 @@ POSTS_PER_PAGE = 20
 NOTIFICATIONS_PER_PAGE = 30
 SEARCH_PER_PAGE = 20
 UNREAD_WINDOW = dt.timedelta(days=30)
-
-
-def _sql(query: str) -> str:
-    """Queries are written with `?`; asyncpg wants `$1, $2, ...`."""
-    if get_connection("default").capabilities.dialect != "postgres":
-        return query
-    parts = query.split("?")
-    return "".join(f"{part}${i}" for i, part in enumerate(parts[:-1], start=1)) + parts[-1]
-
-
-async def raw(query: str, params: list[Any]) -> list[dict[str, Any]]:
-    rows = await get_connection("default").execute_query_dict(_sql(query), params)
-    return [dict(row) for row in rows]
-
-
-def is_postgres() -> bool:
-    return get_connection("default").capabilities.dialect == "postgres"
 
 
 def _when(value: Any) -> dt.datetime:
