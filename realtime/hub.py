@@ -44,7 +44,7 @@ logger = logging.getLogger("grassroots.realtime")
 
 MAX_REPLAY = 500  # more missed events than this: the client reloads over HTTP
 POLL_INTERVAL = 0.5  # seconds between database polls while the broker is down
-SAFETY_POLL_INTERVAL = 15.0  # a poll even when connected (a publish may fail on its own)
+SAFETY_POLL_INTERVAL = 5.0  # a poll even when connected (a publish may fail on its own)
 POLL_CHUNK = 500  # channels per head query
 
 
