@@ -1,7 +1,8 @@
 """Fixtures for e2e tests: a migrated PostgreSQL database and real uvicorn servers.
 
 - `e2e_database_url` (module): a fresh PostgreSQL database, migrated with
-  `python -m forum.cli migrate`, dropped after the module's tests.
+  `python -m forum.cli migrate` (cloned from a template migrated once per process, see
+  `clone_database_url`), dropped after the module's tests.
 - `e2e_env` (module): a server environment on that database and the shared Redis
   (127.0.0.1:6390) with a unique `FORUM_REDIS_PREFIX`.
 - `server_pair` (module): two single-worker uvicorn processes on that database and Redis
@@ -24,9 +25,8 @@ import pytest
 from tests.e2e.servers import (
     RedisServer,
     UvicornServer,
+    clone_database_url,
     drop_database,
-    new_database_url,
-    run_cli,
     running,
     server_env,
 )
@@ -34,8 +34,7 @@ from tests.e2e.servers import (
 
 @pytest.fixture(scope="module")
 def e2e_database_url() -> Iterator[str]:
-    url = new_database_url()
-    run_cli(server_env(url, None), "migrate")
+    url = clone_database_url("migrate")
     yield url
     drop_database(url)
 
@@ -53,10 +52,8 @@ def server_pair(e2e_env: dict[str, str]) -> Iterator[tuple[UvicornServer, Uvicor
 
 @pytest.fixture(scope="module")
 def e2e_demo_env() -> Iterator[dict[str, str]]:
-    url = new_database_url()
+    url = clone_database_url("migrate", "demo")
     env = server_env(url)
-    run_cli(env, "migrate")
-    run_cli(env, "demo")
     yield env
     drop_database(url)
 
