@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tortoise.exceptions import DoesNotExist
 
+from forum.clock import utcnow
 from forum.db import raw
 from forum.models import User
 from forum.policy import ANONYMOUS, RoleGrant, Viewer
@@ -22,10 +22,6 @@ _extensions: list[ViewerExtension] = []
 def register_viewer_extension(extension: ViewerExtension) -> None:
     if extension not in _extensions:
         _extensions.append(extension)
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # One statement builds the whole viewer: the account, its membership record with both orgs,

@@ -7,12 +7,12 @@ events are published after commit.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from forum.clock import utcnow
 from forum.errors import ActionError, Forbidden, NotFound
 from forum.policy import (
     Viewer,
@@ -40,10 +40,6 @@ DECISION_LABELS = {
 }
 # The moderation system itself (automatic hiding at the flag threshold).
 SYSTEM = Viewer(username="system")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 async def _open_item(kind: str, target_id: int) -> ReviewItem | None:

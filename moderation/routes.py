@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
+from forum.clock import utcnow
 from forum.errors import ActionError, NotFound
 from forum.http import int_param, read_form, text_field, viewer_of
 from forum.policy import (
@@ -128,7 +129,7 @@ async def sanction_page(request: Request) -> Response:
         {
             "sanctions": await queries.active_sanctions(viewer),
             "kinds": SANCTION_LABELS,
-            "now": sanctions.utcnow(),
+            "now": utcnow(),
         },
     )
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from tortoise.transactions import in_transaction
 
 from forum.accounts.actions import revoke_user_sessions
+from forum.clock import utcnow
 from forum.errors import ActionError, Forbidden, NotFound
 from forum.models import Member, User
 from forum.policy import (
@@ -30,10 +31,6 @@ from realtime import publisher
 MAX_DAYS = 3650
 # Far enough to mean "until lifted" while keeping every period a real datetime.
 INDEFINITE = dt.timedelta(days=MAX_DAYS)
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 async def target_for(user: User) -> SanctionTargetRef:

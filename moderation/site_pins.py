@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from forum.boards import queries as board_queries
 from forum.boards.models import Topic
+from forum.clock import utcnow
 from forum.errors import ActionError, NotFound
 from forum.policy import (
     Viewer,
@@ -28,10 +29,6 @@ from moderation import audit
 from moderation.models import SitePin
 
 MAX_PINS = 10  # shown at most; older pins beyond this wait until newer ones end
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _active(now: dt.datetime) -> Q:

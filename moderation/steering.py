@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 from forum.boards import queries as board_queries
 from forum.boards.actions import clean_title
 from forum.boards.models import Board, Post, Topic, TopicRead
+from forum.clock import utcnow
 from forum.errors import ActionError, Forbidden, NotFound
 from forum.policy import Viewer, can_moderate_board, ensure, ensure_visible
 from moderation import audit, site_pins
@@ -24,10 +25,6 @@ from moderation.review import SYSTEM
 
 MAX_SLOW_MODE = 24 * 3600
 MAX_SPLIT = 200
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 async def get_topic(viewer: Viewer, topic_id: int) -> Topic:

@@ -22,13 +22,14 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from forum.clock import utcnow
 from forum.errors import DomainError
 from forum.models import AuthSession
 from forum.observability import BROKER_LAG, BROKER_UP, WS_CONNECTIONS, WS_SEND_QUEUE
 from forum.policy import Viewer, can_post_or_speak
 from forum.services import Services, get_services
 from forum.settings import get_settings
-from forum.viewer import load_viewer, utcnow
+from forum.viewer import load_viewer
 from realtime import events
 from realtime.broker import Broker
 from realtime.channels import ChannelKind, kind_for

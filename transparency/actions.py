@@ -13,6 +13,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from forum import markup
+from forum.clock import utcnow
 from forum.errors import ActionError, Conflict
 from forum.models import Member, Org
 from forum.policy import (
@@ -55,10 +56,6 @@ MAX_FEEDBACK = 2000
 MAX_ATTACHMENTS = 10
 MAX_TARGETS = 50
 STALE = "该事项的状态已经变化，请刷新页面后重试"
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from tortoise.connection import get_connection
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
+from forum.clock import utcnow
 from forum.errors import NotFound
 from forum.models import Member, Org
 from forum.policy import (
@@ -51,10 +52,6 @@ SEARCH_LIMIT = 500
 MAX_QUERY = 50
 WORK_LIMIT = 50
 PAGE_RELATIONS = ("org", "category")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 
 from tortoise.transactions import in_transaction
 
+from forum.clock import utcnow
 from forum.errors import ActionError, Forbidden, RateLimited
 from forum.models import AuthSession, User
 from forum.policy import Viewer
@@ -43,10 +44,6 @@ display_name_hooks: list[NameSaved] = []
 async def _display_name_saved(user_id: int, name: str) -> None:
     for hook in display_name_hooks:
         await hook(user_id, name)
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def clean_username(raw: str) -> str:

@@ -26,6 +26,7 @@ from forum.boards.models import (
     PostRevision,
     Topic,
 )
+from forum.clock import utcnow
 from forum.db import raw
 from forum.errors import ActionError, RateLimited
 from forum.models import ROLE_LABELS, STATUS_RANK, Org, User
@@ -61,10 +62,6 @@ TITLE_MIN = 2
 BODY_MAX = 20_000
 REASON_MAX = 200
 MAX_MENTIONS = 10
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def clean_title(raw: Any) -> str:

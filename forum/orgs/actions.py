@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from tortoise.transactions import in_transaction
 
+from forum.clock import utcnow
 from forum.errors import ActionError
 from forum.models import ORG_CHILD_KINDS, ORG_KIND_LABELS, SITE_ROLES, Member, Org, OrgRole, User
 from forum.policy import (
@@ -30,10 +29,6 @@ MEMBER_ONLY_ROLES = frozenset(
         "group_leader",
     }
 )
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def clean_org_name(raw: str) -> str:

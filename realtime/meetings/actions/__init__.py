@@ -8,7 +8,8 @@ mid-meeting loses the right at once.
 
 from __future__ import annotations
 
-from realtime.meetings.actions._common import audience_of, fresh, utcnow
+from forum.clock import utcnow
+from realtime.meetings.actions._common import audience_of, fresh
 from realtime.meetings.actions.lifecycle import (
     end_meeting,
     pause_meeting,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from typing import Any
 
 from forum.policy import (
@@ -19,10 +18,6 @@ from realtime.meetings.models import (
 
 MAX_MESSAGE_CHARS = 5000
 MAX_AGENDA_ITEMS = 30
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def audience_of(meeting: Meeting, *, hosts_only: bool = False) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from forum.clock import utcnow
 from forum.errors import ActionError, Conflict
 from forum.models import Member, Org, User
 from forum.policy import (
@@ -29,7 +30,6 @@ from realtime.meetings.actions._common import (
     _event,
     _reload,
     fresh,
-    utcnow,
 )
 from realtime.meetings.actions.voting import close_vote
 from realtime.meetings.models import (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from forum import markup
+from forum.clock import utcnow
 from forum.errors import ActionError, Conflict
 from forum.policy import (
     Viewer,
@@ -16,7 +17,6 @@ from forum.policy import (
 from moderation import audit
 from realtime.meetings.actions._common import (
     _reload,
-    utcnow,
 )
 from realtime.meetings.models import (
     Meeting,

@@ -7,6 +7,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from forum import markup
+from forum.clock import utcnow
 from forum.errors import ActionError, Conflict, NotFound
 from forum.models import Member, User
 from forum.policy import (
@@ -27,7 +28,6 @@ from realtime.meetings.actions._common import (
     _event,
     _reload,
     fresh,
-    utcnow,
 )
 from realtime.meetings.models import (
     AgendaItem,

@@ -9,6 +9,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from forum.clock import utcnow
 from forum.errors import ActionError, Conflict
 from forum.models import Member
 from forum.policy import (
@@ -27,7 +28,6 @@ from realtime.meetings.actions._common import (
     _event,
     _reload,
     fresh,
-    utcnow,
 )
 from realtime.meetings.models import (
     Ballot,
