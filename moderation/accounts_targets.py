@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from forum.models import Member, User
-from forum.policy import Viewer, can_moderate_scope, is_site_moderator
+from forum.policy import Viewer, can_moderate_scope
 from moderation.registry import TargetInfo, register_flag_target
 from realtime.events import ChannelEvent
 
@@ -34,7 +34,7 @@ async def load_name(user_id: int) -> TargetInfo | None:
 
 
 def name_visible(viewer: Viewer, info: TargetInfo) -> bool:
-    return is_site_moderator(viewer) or can_moderate_scope(viewer, info.org_path)
+    return can_moderate_scope(viewer, info.org_path)  # site moderators: everywhere
 
 
 async def reset_name(user_id: int, actor: Viewer, reason: str) -> Sequence[ChannelEvent]:

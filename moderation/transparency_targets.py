@@ -11,12 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from forum.policy import (
-    Viewer,
-    can_answer_feedback,
-    can_moderate_scope,
-    can_see_disclosure,
-)
+from forum.policy import Viewer, can_see_feedback
 from moderation.registry import TargetInfo, register_flag_target
 from realtime.events import ChannelEvent
 from transparency.models import Disclosure, Feedback
@@ -53,17 +48,10 @@ async def load_feedback(feedback_id: int) -> TargetInfo | None:
 
 
 def feedback_visible(viewer: Viewer, info: TargetInfo) -> bool:
-    """The same rule as the disclosure page: public feedback, one's own, or the issuing
-    org's staff; hidden or deleted feedback only for moderators of the org subtree."""
     ctx = info.context
-    if not isinstance(ctx, FeedbackContext) or not can_see_disclosure(viewer, ctx.disclosure):
-        return False
-    moderator = can_moderate_scope(viewer, info.org_path)
-    if (info.hidden or info.deleted) and not moderator:
-        return False
-    fb = ctx.feedback
-    own = viewer.user_id is not None and fb.author_id == viewer.user_id
-    return fb.is_public or own or moderator or can_answer_feedback(viewer, ctx.disclosure)
+    return isinstance(ctx, FeedbackContext) and can_see_feedback(
+        viewer, ctx.disclosure, ctx.feedback
+    )
 
 
 async def _set(feedback_id: int, **changes: bool) -> Sequence[ChannelEvent]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from forum.policy.core import ADMIN_ROLES, Viewer, can_admin_site, in_subtree
+from forum.policy.disclosures import DisclosureLike, can_answer_feedback, can_see_disclosure
 
 __all__ = [
     "MODERATOR_ROLES",
@@ -24,6 +25,7 @@ __all__ = [
     "can_pin_site_wide",
     "can_post_or_speak",
     "can_sanction_user",
+    "can_see_feedback",
     "can_view_audit",
     "can_view_audit_entry",
     "can_view_review_queue",
@@ -133,3 +135,24 @@ def can_view_audit_entry(viewer: Viewer, org_path: str) -> bool:
     if viewer.suspended or not org_path:
         return False
     return any(in_subtree(org_path, p) for p in viewer.admin_paths)
+
+
+class FeedbackLike(Protocol):
+    author_id: int
+    is_public: bool
+    hidden: bool
+    deleted: bool
+
+
+def can_see_feedback(viewer: Viewer, d: DisclosureLike, feedback: FeedbackLike) -> bool:
+    """One piece of feedback on a disclosure: public feedback, one's own, or the issuing
+    org's staff and the subtree's moderators; once hidden or deleted by moderation, only
+    those moderators. (`transparency.queries.item_context` applies the same rule as a list
+    filter.)"""
+    if not can_see_disclosure(viewer, d):
+        return False
+    moderator = can_moderate_scope(viewer, d.org_path)
+    if (feedback.hidden or feedback.deleted) and not moderator:
+        return False
+    own = viewer.user_id is not None and feedback.author_id == viewer.user_id
+    return feedback.is_public or own or moderator or can_answer_feedback(viewer, d)

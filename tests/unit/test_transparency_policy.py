@@ -25,6 +25,7 @@ from forum.policy import (
     can_review_disclosure,
     can_see_disclosure,
     can_see_disclosure_receipts,
+    can_see_feedback,
     can_withdraw_disclosure,
     disclosure_visibility,
     scope_inside,
@@ -308,6 +309,30 @@ def test_feedback_and_receipts() -> None:
     assert not can_see_disclosure_receipts(
         staff("publisher", BRANCH), dataclasses.replace(d, scope="public")
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class Fb:
+    author_id: int = 300
+    is_public: bool = False
+    hidden: bool = False
+    deleted: bool = False
+
+
+def test_single_feedback_visibility_and_moderation_state() -> None:
+    d = D(BRANCH, scope="public")
+    author, other = member(GROUP, user_id=300), member(GROUP, user_id=301)
+    publisher, moderator = staff("publisher", BRANCH), staff("moderator", GB)
+    sibling_moderator = staff("moderator", SIBLING)
+    private, public = Fb(), Fb(is_public=True)
+    assert can_see_feedback(author, d, private) and not can_see_feedback(other, d, private)
+    assert can_see_feedback(publisher, d, private) and can_see_feedback(moderator, d, private)
+    assert can_see_feedback(VISITOR, d, public) and not can_see_feedback(VISITOR, d, private)
+    hidden = Fb(is_public=True, hidden=True)
+    assert not can_see_feedback(author, d, hidden) and not can_see_feedback(VISITOR, d, hidden)
+    assert not can_see_feedback(publisher, d, hidden)  # answers feedback, does not moderate
+    assert can_see_feedback(moderator, d, hidden)
+    assert not can_see_feedback(sibling_moderator, d, Fb(is_public=True, deleted=True))
 
 
 def test_visibility_facts_for_query_filter() -> None:
