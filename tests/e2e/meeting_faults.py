@@ -282,7 +282,8 @@ class Participant:
             self.pending.pop(ref, None)
 
 
-def _seed(env: dict[str, str], prefix: str, voters: int) -> dict[str, Any]:
+def seed_branch(env: dict[str, str], prefix: str, voters: int) -> dict[str, Any]:
+    """A branch with a secretary and `voters` full members (`tests.e2e.meetings_seed`)."""
     done = subprocess.run(
         [sys.executable, "-m", "tests.e2e.meetings_seed", prefix, str(voters)],
         env=env,
@@ -297,14 +298,17 @@ def _seed(env: dict[str, str], prefix: str, voters: int) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-async def _start_plenary(server: UvicornServer, cookie: str, branch_id: int) -> int:
+async def start_plenary(
+    server: UvicornServer, cookie: str, branch_id: int, title: str = "支部党员大会（故障演练）"
+) -> int:
+    """Create, publish and start a branch plenary through the secretary's forms."""
     response = await post_form(
         server.base_url,
         cookie,
         f"/orgs/{branch_id}/meetings",
         {
             "type": "branch_plenary",
-            "title": "支部党员大会（故障演练）",
+            "title": title,
             "scheduled_at": "2099-01-01T09:00",
             "agenda": "讨论接收预备党员",
             "publish": "1",
@@ -374,7 +378,7 @@ async def _run(config: Config, env: dict[str, str], redis: RedisServer, url: str
     prefix = f"f{uuid.uuid4().hex[:6]}"
     started = time.monotonic()
     with _booting(UvicornServer(env), UvicornServer(env)) as servers:
-        seed = _seed(env, prefix, config.clients)  # while the workers boot
+        seed = seed_branch(env, prefix, config.clients)  # while the workers boot
         for server in servers:
             server.wait_ready(60)
         h = Harness(config, servers, "")
@@ -387,7 +391,7 @@ async def _run(config: Config, env: dict[str, str], redis: RedisServer, url: str
                 return await login(servers[n % 2].base_url, name, DEMO_PASSWORD)
 
         cookies = await asyncio.gather(*(log_in(n, name) for n, name in enumerate(names)))
-        meeting_id = await _start_plenary(servers[0], cookies[0], seed["branch_id"])
+        meeting_id = await start_plenary(servers[0], cookies[0], seed["branch_id"])
         h.channel = f"meeting:{meeting_id}"
         h.log(f"logged in {len(cookies)} members, meeting {meeting_id} started")
 

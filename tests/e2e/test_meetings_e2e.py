@@ -9,9 +9,6 @@ Faults: Redis outage and worker restart (2 clients), and the fault harness of
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import uuid
 from typing import Any
 
@@ -19,14 +16,13 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.e2e import meeting_faults
+from tests.e2e.meeting_faults import seed_branch, start_plenary
 from tests.e2e.servers import (
     DEMO_PASSWORD,
-    ROOT,
     RedisServer,
     UvicornServer,
     async_wait_for,
     login,
-    post_form,
     running,
     server_env,
 )
@@ -35,42 +31,8 @@ from tests.e2e.wsclient import WsClient
 pytestmark = pytest.mark.e2e
 
 
-def _seed(env: dict[str, str], prefix: str, voters: int) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-m", "tests.e2e.meetings_seed", prefix, str(voters)],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
-
-
 async def _cookie(server: UvicornServer, username: str) -> str:
     return await login(server.base_url, username, DEMO_PASSWORD)
-
-
-async def _start_plenary(server: UvicornServer, cookie: str, branch_id: int) -> int:
-    response = await post_form(
-        server.base_url,
-        cookie,
-        f"/orgs/{branch_id}/meetings",
-        {
-            "type": "branch_plenary",
-            "title": "支部党员大会（e2e）",
-            "scheduled_at": "2099-01-01T09:00",
-            "agenda": "讨论接收预备党员",
-            "publish": "1",
-        },
-    )
-    assert response.status_code == 303, response.text[:300]
-    meeting_id = int(response.headers["location"].rsplit("/", 1)[1])
-    started = await post_form(server.base_url, cookie, f"/meetings/{meeting_id}/start")
-    assert started.status_code == 303, started.text[:300]
-    return meeting_id
 
 
 def _ok(frame: dict[str, Any]) -> dict[str, Any]:
@@ -83,9 +45,9 @@ async def test_full_plenary_over_two_workers(
 ) -> None:
     a, b = server_pair
     p = f"m{uuid.uuid4().hex[:6]}"
-    seed = _seed(e2e_env, p, voters=4)  # expected voters: 4 (quorum needs 3, passing 3 yes)
+    seed = seed_branch(e2e_env, p, voters=4)  # expected voters: 4 (quorum needs 3, passing 3 yes)
     sec = await _cookie(a, f"{p}sec")
-    meeting_id = await _start_plenary(a, sec, seed["branch_id"])
+    meeting_id = await start_plenary(a, sec, seed["branch_id"])
     channel = f"meeting:{meeting_id}"
     cookies = {name: await _cookie(b, f"{p}{name}") for name in ("v1", "v2", "v3", "prob")}
 
@@ -185,9 +147,9 @@ async def test_outsider_origin_and_oversized_frames_refused(
 ) -> None:
     a, _ = server_pair
     p = f"m{uuid.uuid4().hex[:6]}"
-    seed = _seed(e2e_env, p, voters=3)
+    seed = seed_branch(e2e_env, p, voters=3)
     sec = await _cookie(a, f"{p}sec")
-    meeting_id = await _start_plenary(a, sec, seed["branch_id"])
+    meeting_id = await start_plenary(a, sec, seed["branch_id"])
     channel = f"meeting:{meeting_id}"
     outsider = await _cookie(a, f"{p}out")
     async with WsClient.connect(a.ws_url, outsider) as ws:
@@ -220,10 +182,10 @@ async def test_redis_outage_and_worker_restart_lose_nothing(
 ) -> None:
     env = server_env(e2e_database_url, private_redis.url)
     p = f"m{uuid.uuid4().hex[:6]}"
-    seed = _seed(env, p, voters=3)
+    seed = seed_branch(env, p, voters=3)
     with running(UvicornServer(env), UvicornServer(env)) as (c, d):
         sec = await _cookie(c, f"{p}sec")
-        meeting_id = await _start_plenary(c, sec, seed["branch_id"])
+        meeting_id = await start_plenary(c, sec, seed["branch_id"])
         channel = f"meeting:{meeting_id}"
         v1_cookie = await _cookie(d, f"{p}v1")
         async with WsClient.connect(c.ws_url, sec) as host:

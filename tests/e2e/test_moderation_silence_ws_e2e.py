@@ -13,8 +13,8 @@ import asyncpg
 import httpx
 import pytest
 
+from tests.e2e.meeting_faults import seed_branch, start_plenary
 from tests.e2e.servers import DEMO_PASSWORD, UvicornServer, login, post_form
-from tests.e2e.test_meetings_e2e import _seed, _start_plenary
 from tests.e2e.wsclient import WsClient
 
 pytestmark = pytest.mark.e2e
@@ -45,9 +45,9 @@ async def test_silence_and_lift_apply_to_the_open_meeting_socket(
 ) -> None:
     a, b = server_pair
     p = f"s{uuid.uuid4().hex[:6]}"
-    seed = _seed(e2e_env, p, voters=3)
+    seed = seed_branch(e2e_env, p, voters=3)
     sec = await login(a.base_url, f"{p}sec", DEMO_PASSWORD)
-    meeting_id = await _start_plenary(a, sec, seed["branch_id"])
+    meeting_id = await start_plenary(a, sec, seed["branch_id"])
     channel = f"meeting:{meeting_id}"
     member = await login(b.base_url, f"{p}v1", DEMO_PASSWORD)
 
@@ -98,9 +98,9 @@ async def test_a_silence_that_runs_out_unlocks_the_open_socket(
     the page (`sanction.expired`) once the silence has run out."""
     a, b = server_pair
     p = f"x{uuid.uuid4().hex[:6]}"
-    seed = _seed(e2e_env, p, voters=2)
+    seed = seed_branch(e2e_env, p, voters=2)
     sec = await login(a.base_url, f"{p}sec", DEMO_PASSWORD)
-    meeting_id = await _start_plenary(a, sec, seed["branch_id"])
+    meeting_id = await start_plenary(a, sec, seed["branch_id"])
     channel = f"meeting:{meeting_id}"
     member = await login(b.base_url, f"{p}v1", DEMO_PASSWORD)
     async with WsClient.connect(b.ws_url, member) as ws:
