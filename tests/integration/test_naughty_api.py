@@ -207,6 +207,18 @@ async def _fresh_draft(world: World) -> None:
     world.ids["draft"] = draft.id
 
 
+async def _fresh_feedback(world: World) -> None:
+    from transparency.models import Feedback
+
+    feedback = await Feedback.create(
+        disclosure_id=world.ids["correctable"],
+        author_id=world.ids["publicity_user"],
+        body_raw="语料反馈",
+        body_html="<p>语料反馈</p>",
+    )
+    world.ids["feedback"] = feedback.id
+
+
 async def _fresh_sanction(world: World) -> None:
     from moderation.models import Sanction
 
@@ -659,6 +671,27 @@ FORMS: dict[str, Form] = {
         lambda w: f"/disclosures/{w.ids['published']}/feedback",
         {"body": lambda: _latest(_transparency().Feedback, "body_raw")},
     ),
+    "transparency: correct": Form(
+        "publisher",
+        lambda w: f"/disclosures/{w.ids['correctable']}/correct",
+        {
+            "title": lambda: _latest(_transparency().DisclosureRevision, "title"),
+            "body": lambda: _latest(_transparency().DisclosureRevision, "body_raw"),
+            "note": lambda: _latest(_transparency().DisclosureRevision, "note"),
+        },
+        lambda w: {
+            "title": f"更正后的标题 {next(_serial)}",
+            "body": f"更正后的正文 {next(_serial)}",
+            "note": "更正说明",
+        },
+    ),
+    "transparency: answer feedback": Form(
+        "publisher",
+        lambda w: f"/disclosures/{w.ids['correctable']}/feedback/{w.ids['feedback']}/answer",
+        {"answer": lambda: _latest(_transparency().Feedback, "answer_raw")},
+        lambda w: {"public": "1"},
+        fresh=_fresh_feedback,
+    ),
     "transparency: search": Form("-", lambda w: "/disclosures", {"q": None}, method="GET"),
     "directory: new member": Form(
         "secretary",
@@ -698,6 +731,20 @@ FORMS: dict[str, Form] = {
 }
 
 
+async def _correctable_by_publisher(world: World) -> int:
+    """A published item the demo publisher may correct (更正), decided by the policy."""
+    from forum.policy import can_correct_disclosure
+    from forum.viewer import viewer_for_user
+    from transparency import actions as t_actions
+    from transparency.models import Disclosure
+
+    publisher = await viewer_for_user(world.ids["publisher_user"])
+    for item in await Disclosure.filter(state="published").order_by("id"):
+        if can_correct_disclosure(publisher, await t_actions.reload(item)):
+            return int(item.id)
+    raise AssertionError("the demo has no item the publisher may correct")
+
+
 async def test_every_form_text_field_takes_naughty_strings(app: Any) -> None:
     started = time.monotonic()
     world = await build_world(app)
@@ -707,6 +754,7 @@ async def test_every_form_text_field_takes_naughty_strings(app: Any) -> None:
     published = await Disclosure.filter(state="published", scope="public").order_by("id").first()
     assert published is not None
     world.ids["published"] = published.id
+    world.ids["correctable"] = await _correctable_by_publisher(world)
     fields = [(name, f) for name, form in FORMS.items() for f in form.fields]
     covered: set[str] = set()
     tried = accepted = 0
