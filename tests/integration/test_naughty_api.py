@@ -219,6 +219,34 @@ async def _fresh_feedback(world: World) -> None:
     world.ids["feedback"] = feedback.id
 
 
+async def _fresh_in_state(world: World, state: str) -> None:
+    """A branch item in `state`, proposed by the publisher, for the secretary's steps."""
+    from transparency.models import Disclosure
+
+    item = await Disclosure.create(
+        title="语料事项",
+        category_id=world.ids["category"],
+        org_id=world.ids["branch"],
+        scope="org_subtree",
+        state=state,
+        publish_from=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1),
+        body_raw="正文",
+        body_html="<p>正文</p>",
+        search_text="语料事项\n正文",
+        created_by_id=world.ids["publisher_user"],
+        proposed_by_id=world.ids["publisher_user"],
+    )
+    world.ids["stepped"] = item.id
+
+
+async def _fresh_proposed(world: World) -> None:
+    await _fresh_in_state(world, "proposed")
+
+
+async def _fresh_published(world: World) -> None:
+    await _fresh_in_state(world, "published")
+
+
 async def _fresh_sanction(world: World) -> None:
     from moderation.models import Sanction
 
@@ -691,6 +719,25 @@ FORMS: dict[str, Form] = {
         {"answer": lambda: _latest(_transparency().Feedback, "answer_raw")},
         lambda w: {"public": "1"},
         fresh=_fresh_feedback,
+    ),
+    "transparency: review": Form(
+        "secretary",
+        lambda w: f"/disclosures/{w.ids['stepped']}/review",
+        {"note": lambda: _latest(_transparency().DisclosureReview, "note")},
+        lambda w: {"checklist": [key for key, _ in _transparency().REVIEW_CHECKLIST]},
+        fresh=_fresh_proposed,
+    ),
+    "transparency: reject": Form(
+        "secretary",
+        lambda w: f"/disclosures/{w.ids['stepped']}/reject",
+        {"reason": lambda: _latest(_transparency().Disclosure, "reject_reason")},
+        fresh=_fresh_proposed,
+    ),
+    "transparency: withdraw": Form(
+        "secretary",
+        lambda w: f"/disclosures/{w.ids['stepped']}/withdraw",
+        {"reason": lambda: _latest(_transparency().Disclosure, "withdraw_reason")},
+        fresh=_fresh_published,
     ),
     "transparency: search": Form("-", lambda w: "/disclosures", {"q": None}, method="GET"),
     "directory: new member": Form(
