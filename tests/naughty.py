@@ -82,6 +82,8 @@ def refused_clearly(response: httpx.Response, *, api: bool) -> bool:
 class World:
     ids: dict[str, int]
     clients: dict[str, Client]
+    app: Any = None
+    notes: dict[str, Any] = dataclasses.field(default_factory=dict)  # non-id facts, e.g. passwords
 
     async def as_(self, username: str | None) -> Client:
         return self.clients[username or "-"]
@@ -132,7 +134,7 @@ async def build_world(app: Any) -> World:
     for name in ("publicity", "secretary", "moderator", "full_member", "publisher", "admin"):
         clients[name] = Client(app)
         await clients[name].login(name)
-    return World(ids, clients)
+    return World(ids, clients, app)
 
 
 serial = itertools.count(1)

@@ -21,8 +21,9 @@ from forum.boards.feeds import board_feed
 from forum.boards.models import Attachment, AttachmentKind, Board, Post, Topic
 from forum.errors import ActionError, NotFound
 from forum.home import register_home_section
-from forum.http import int_param, read_form, viewer_of
-from forum.models import ROLE_LABELS, STATUS_LABELS, Org, User
+from forum.http import int_param, read_form, text_field, viewer_of
+from forum.models import ROLE_LABELS, STATUS_LABELS, Org
+from forum.orgs.queries import find_user
 from forum.policy import (
     BOARD_SCOPES,
     BOARD_VERBS,
@@ -416,10 +417,10 @@ async def add_moderator(request: Request) -> Response:
     board = await _board(request)
     ensure_visible(can_admin_board(viewer, board.access))
     data = await read_form(request)
-    username = str(data.get("username", "")).strip()
+    username = text_field(data, "username", "用户名", max_length=64, required=False)
     user = org = None
     if username:
-        user = await User.get_or_none(username=username[:64])
+        user = await find_user(username)
         if user is None:
             raise ActionError("找不到该用户名", field="username")
     elif data.get("org_id"):

@@ -131,6 +131,14 @@ def test_the_field_slices_cover_the_whole_list() -> None:
     assert covered >= set(STRINGS)
 
 
+def _message(page: str) -> str:
+    """The error a refused form shows (its alert box), for the printed digest."""
+    found = re.search(r'role="alert">([^<]*)<', page) or re.search(
+        r"<h1>[^<]*</h1>\s*<p>([^<]*)</p>", page
+    )
+    return found.group(1)[:40] if found else "(no message found)"
+
+
 @pytest.mark.parametrize("part", list(PARTS))
 async def test_form_fields_take_naughty_strings(app: Any, part: str) -> None:
     started = time.monotonic()
@@ -152,6 +160,7 @@ async def test_form_fields_take_naughty_strings(app: Any, part: str) -> None:
         client = await world.as_(form.actor if form.actor != "-" else None)
         reader = form.fields[field_name]
         ok = 0
+        refusals: collections.Counter[str] = collections.Counter()
         values = strings_for(index, len(ALL_FIELDS))
         for value in values:
             if form.fresh is not None:
@@ -179,7 +188,9 @@ async def test_form_fields_take_naughty_strings(app: Any, part: str) -> None:
             else:
                 assert refused_clearly(response, api=False), (*label, response.text[:300])
                 assert await write_fingerprint() == before, label
-        print(f"  {name} {field_name}: {len(values)} tried, {ok} accepted")
+                refusals[_message(response.text)] += 1
+        common = "; ".join(f"{m} x{n}" for m, n in refusals.most_common(3))
+        print(f"  {name} {field_name}: {len(values)} tried, {ok} accepted  {common}")
         accepted += ok
     print(
         f"\nnaughty strings x {part} form fields: {fields} fields ({len(forms)} forms), "

@@ -43,4 +43,10 @@ FORMS: dict[str, Form] = {
         },
         lambda w: {"name": f"语料版块 {next(serial)}", "kind": "discussion", "description": ""},
     ),
+    # Usernames are looked up, not stored: a naughty one is "not found" (400), never a 500.
+    "boards: board moderator": Form(
+        "admin",
+        lambda w: f"/forum/b/{w.ids['board']}/moderators",
+        {"username": None},
+    ),
 }
