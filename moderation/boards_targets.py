@@ -13,11 +13,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from tortoise.expressions import F
-
 from forum import markup
 from forum.boards import queries as board_queries
-from forum.boards.actions import clean_body, post_payload
+from forum.boards.actions import clean_body, post_payload, set_post_state
 from forum.boards.models import Post, PostRevision, Topic
 from forum.errors import NotFound
 from forum.models import User
@@ -91,38 +89,27 @@ def post_visible(viewer: Viewer, info: TargetInfo) -> bool:
 
 async def _post_state(
     post_id: int, *, hidden: bool | None = None, deleted: bool | None = None
-) -> tuple[Topic, Post, bool, bool]:
-    """Set the flags; keep the topic's reply count (visible replies) in step."""
+) -> tuple[Topic, Post, bool]:
     post = await Post.get(id=post_id)
     topic = await _topic(post.topic_id)
     if topic is None:  # pragma: no cover - the FK guarantees the topic
         raise NotFound()
-    was_visible = not (post.hidden or post.deleted)
-    changes: dict[str, bool] = {}
-    if hidden is not None:
-        changes["hidden"] = post.hidden = hidden
-    if deleted is not None:
-        changes["deleted"] = post.deleted = deleted
-    await Post.filter(id=post.id).update(**changes)
-    visible = not (post.hidden or post.deleted)
-    if post.number > 1 and visible != was_visible:
-        delta = 1 if visible else -1
-        await Topic.filter(id=topic.id).update(reply_count=F("reply_count") + delta)
-    return topic, post, was_visible, visible
+    was_visible = await set_post_state(topic.id, post, hidden=hidden, deleted=deleted)
+    return topic, post, was_visible
 
 
 async def hide_post(post_id: int, actor: Viewer, reason: str) -> Sequence[ChannelEvent]:
-    topic, post, was_visible, _ = await _post_state(post_id, hidden=True)
+    topic, post, was_visible = await _post_state(post_id, hidden=True)
     return [await _post_event(topic, post, "hidden")] if was_visible else []
 
 
 async def delete_post(post_id: int, actor: Viewer, reason: str) -> Sequence[ChannelEvent]:
-    topic, post, was_visible, _ = await _post_state(post_id, deleted=True)
+    topic, post, was_visible = await _post_state(post_id, deleted=True)
     return [await _post_event(topic, post, "deleted")] if was_visible else []
 
 
 async def restore_post(post_id: int, actor: Viewer, reason: str) -> Sequence[ChannelEvent]:
-    topic, post, was_visible, _ = await _post_state(post_id, hidden=False, deleted=False)
+    topic, post, was_visible = await _post_state(post_id, hidden=False, deleted=False)
     return [] if was_visible else [await _post_event(topic, post, None)]
 
 

@@ -319,13 +319,9 @@ async def edit_post(
         post.body_raw, post.body_html, post.render_version = body, html, markup.VERSION
         post.edit_count, post.edited_at = count, utcnow()
         if held:
-            post.hidden = True
-            await _count_reply(topic, post, -1)
+            await set_post_state(topic.id, post, hidden=True)
         await post.save(
-            update_fields=[
-                *("body_raw", "body_html", "render_version", "edit_count", "edited_at"),
-                "hidden",
-            ]
+            update_fields=["body_raw", "body_html", "render_version", "edit_count", "edited_at"]
         )
         await _link_attachments(actor, post, topic.board_id, body)
         if actor.user_id != post.author_id:
@@ -365,9 +361,7 @@ async def _remove_event(topic: Topic, post: Post, state: str) -> ChannelEvent:
 async def delete_post(actor: Viewer, topic: Topic, post: Post) -> None:
     ensure(can_delete_post(actor, topic, post))
     async with in_transaction():
-        await Post.filter(id=post.id).update(deleted=True)
-        if not post.hidden and post.number > 1:
-            await Topic.filter(id=topic.id).update(reply_count=F("reply_count") - 1)
+        await set_post_state(topic.id, post, deleted=True)
         if topic.accepted_post_id == post.id:
             await Topic.filter(id=topic.id).update(accepted_post_id=None)
         if actor.user_id != post.author_id:
@@ -375,14 +369,28 @@ async def delete_post(actor: Viewer, topic: Topic, post: Post) -> None:
                 actor, "post.deleted", "post", post.id, org_path=topic.access.org_path or ""
             )
         event = await _remove_event(topic, post, "deleted")
-    post.deleted = True
     await publisher.publish(event)
 
 
-async def _count_reply(topic: Topic, post: Post, delta: int) -> None:
-    """Keep the topic's reply count equal to its visible replies when one changes state."""
-    if post.number > 1 and not post.deleted:
-        await Topic.filter(id=topic.id).update(reply_count=F("reply_count") + delta)
+async def set_post_state(
+    topic_id: int, post: Post, *, hidden: bool | None = None, deleted: bool | None = None
+) -> bool:
+    """Set a post's hidden/deleted flags (on `post` too) and keep the topic's reply count
+    equal to its visible replies. The one place either flag changes. Returns whether the
+    post was visible before."""
+    was_visible = not (post.hidden or post.deleted)
+    changes: dict[str, bool] = {}
+    if hidden is not None:
+        changes["hidden"] = post.hidden = hidden
+    if deleted is not None:
+        changes["deleted"] = post.deleted = deleted
+    if changes:
+        await Post.filter(id=post.id).update(**changes)
+    visible = not (post.hidden or post.deleted)
+    if post.number > 1 and visible != was_visible:
+        delta = 1 if visible else -1
+        await Topic.filter(id=topic_id).update(reply_count=F("reply_count") + delta)
+    return was_visible
 
 
 async def set_post_hidden(
@@ -392,19 +400,17 @@ async def set_post_hidden(
     if post.hidden == hidden:
         return
     async with in_transaction():
-        await Post.filter(id=post.id).update(hidden=hidden)
-        await _count_reply(topic, post, -1 if hidden else 1)
+        await set_post_state(topic.id, post, hidden=hidden)
         await audit.record(
             actor,
             "post.hidden" if hidden else "post.unhidden",
             "post",
             post.id,
             org_path=topic.access.org_path or "",
-            before={"hidden": post.hidden},
+            before={"hidden": not hidden},
             after={"hidden": hidden},
             reason=reason,
         )
-        post.hidden = hidden
         if hidden:
             event = await _remove_event(topic, post, "hidden")
         else:
