@@ -301,3 +301,32 @@ async def test_new_member_posts_wait_in_the_queue_until_approved(
     assert [m["event"] for m in live] == ["post.edited"]
     assert await AuditEntry.filter(action="content.approve").count() == 2
     assert await Notice.filter(user_id=u["full2"].id).count() == 2
+
+
+async def test_reply_count_follows_visibility_whichever_tool_changes_it(
+    client, database, services
+) -> None:  # type: ignore[no-untyped-def]
+    """The post menu, the author's delete and the moderation decisions all go through one
+    state function: only a change of visibility moves the count."""
+    world = await make_world()
+    u = world.users
+    topic = await start_topic(world.public, u["full"], "计数")
+    first = await reply_to(topic, u["full2"], "第一条回复")
+    second = await reply_to(topic, u["full2"], "第二条回复")
+
+    async def count() -> int:
+        return int((await Topic.get(id=topic.id)).reply_count)
+
+    mod = await viewer_of(u["boardmod"])
+    await client.login("bmod")
+    hide = await client.post_form(f"/t/{topic.id}/2/hide", {"hidden": "1", "reason": "违规"})
+    assert hide.status_code == 303 and await count() == 1
+    await review.moderate_content(mod, "post", first.id, "delete", "删除")  # already invisible
+    assert await count() == 1
+    await review.moderate_content(mod, "post", first.id, "restore", "恢复")
+    assert await count() == 2
+    fresh = await Post.get(id=first.id)
+    assert not fresh.hidden and not fresh.deleted
+    await client.login("full2")
+    assert (await client.post_form(f"/t/{topic.id}/3/delete")).status_code == 303
+    assert await count() == 1 and (await Post.get(id=second.id)).deleted
