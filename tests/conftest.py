@@ -12,6 +12,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 # Settings are read once; set every test value before anything imports `forum`.
 _TMP = tempfile.mkdtemp(prefix="grassroots-test-")
@@ -140,6 +141,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("asyncio") is None and "async" in str(getattr(item, "obj", "")):
             item.add_marker(pytest.mark.asyncio(loop_scope="session"))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The sweeps' figures (tests/figures.py), printed whole at the end of the run."""
+    from tests.figures import FIGURES
+
+    if FIGURES:
+        terminalreporter.section("figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
 
 
 __all__ = ["BACKEND", "DATABASE_URL", "REDIS_URL", "httpx"]

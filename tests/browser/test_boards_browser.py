@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import login
 from tests.corpora import all_xss_vectors
+from tests.figures import report
 
 PHONE = {"width": 360, "height": 740}
 CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -99,6 +100,10 @@ def test_xss_corpora_do_not_execute_in_posts_or_titles(page: Any, live_server: s
     page.goto(f"{live_server}/forum/search?q=XSS")
     assert fired == []
     assert page.evaluate("typeof window.xss === 'undefined'")
+    report(
+        f"XSS: {len(vectors)} vectors x post body ({last} posts), "
+        f"{len(title_topics)} x topic title, 0 executions"
+    )
 
 
 def test_reply_appears_live_in_another_readers_page(page: Any, live_server: str) -> None:

@@ -26,6 +26,7 @@ from playwright.sync_api import expect
 
 from tests.browser.xss import Probe
 from tests.corpora import all_xss_vectors
+from tests.figures import report
 
 VECTORS = all_xss_vectors()
 
@@ -81,8 +82,8 @@ def _walk(page: Any, probe: Probe, url: str, next_label: str, row: str) -> tuple
 
 def _report(surface: str, probe: Probe, pages: int) -> None:
     assert probe.canaries == pages, (probe.canaries, pages)  # the hook was live on every page
-    print(
-        f"\nXSS: {len(VECTORS)} vectors x {surface}: {pages} page loads, 0 executions, "
+    report(
+        f"XSS: {len(VECTORS)} vectors x {surface}: {pages} page loads, 0 executions, "
         f"canary caught on {probe.canaries}/{pages} pages"
     )
 
@@ -243,7 +244,7 @@ def test_org_names_from_every_corpus_never_execute(page: Any, live_server: str) 
         hits = probe.check(page, live_server + path)
         print(f"\n{path}: {time.monotonic() - started:.1f}s")
         assert hits == [], (path, hits[:5])
-    print(f"\nXSS: {stored} org-name vectors x 3 pages, 0 executions")
+    report(f"XSS: {stored} org-name vectors x 3 pages, 0 executions")
 
 
 def test_display_names_from_every_corpus_never_execute(page: Any, live_server: str) -> None:
@@ -286,7 +287,7 @@ def test_display_names_from_every_corpus_never_execute(page: Any, live_server: s
     for path in [f"/orgs/{branch['id']}", f"/orgs/{branch['id']}/admin"]:
         hits = probe.check(page, live_server + path)
         assert hits == [], (path, hits[:5])
-    print(f"\nXSS: {stored} display-name vectors x 2 pages, 0 executions")
+    report(f"XSS: {stored} display-name vectors x 2 pages, 0 executions")
 
 
 def test_probe_detects_a_script_that_runs(page: Any, live_server: str) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from tests.figures import report
 from tests.naughty import (
     STRINGS,
     World,
@@ -297,8 +298,8 @@ async def test_every_api_string_field_takes_naughty_strings(app: Any) -> None:
         accepted += ok
     assert covered >= set(STRINGS), len(set(STRINGS) - covered)
     elapsed = time.monotonic() - started
-    print(
-        f"\nnaughty strings x API fields: {len(set(STRINGS))} distinct strings over {len(fields)} fields "
+    report(
+        f"naughty strings x API fields: {len(set(STRINGS))} distinct strings over {len(fields)} fields "
         f"({len(OPERATIONS)} operations), {tried} requests, {accepted} accepted, "
         f"{tried - accepted} refused with a JSON error, 0 server errors, {elapsed:.1f}s"
     )

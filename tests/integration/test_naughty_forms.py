@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from forum.members.fields import MILESTONES, TEXT_FIELDS
+from tests.figures import report
 from tests.naughty import (
     STRINGS,
     World,
@@ -192,8 +193,8 @@ async def test_form_fields_take_naughty_strings(app: Any, part: str) -> None:
         common = "; ".join(f"{m} x{n}" for m, n in refusals.most_common(3))
         print(f"  {name} {field_name}: {len(values)} tried, {ok} accepted  {common}")
         accepted += ok
-    print(
-        f"\nnaughty strings x {part} form fields: {fields} fields ({len(forms)} forms), "
+    report(
+        f"naughty strings x {part} form fields: {fields} fields ({len(forms)} forms), "
         f"{tried} requests, {accepted} accepted, {tried - accepted} refused with a Chinese "
         f"message, 0 server errors, {time.monotonic() - started:.1f}s"
     )
