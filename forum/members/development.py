@@ -80,6 +80,9 @@ RULES: dict[str, Rule] = {
     )
 }
 NEXT_STATUS = {rule.source: rule.target for rule in RULES.values()}
+# The reason goes whole into the record history (MemberChange.summary, 200 characters) after
+# "延长预备期 12 个月：": longer reasons are refused, never cut.
+EXTENSION_REASON_MAX = 180
 REVIEW_MONTHS = 6  # activists and development targets are reviewed every six months
 IN_REVIEW = frozenset({"activist", "development_target"})
 
@@ -369,6 +372,8 @@ async def extend_probation(
         raise ActionError("预备期只能延长一次")
     if not vote_id:
         raise ActionError("延长预备期须经支部党员大会表决，请填写表决编号", field="vote_id")
+    if len(reason) > EXTENSION_REASON_MAX:
+        raise ActionError(f"原因不能超过 {EXTENSION_REASON_MAX} 个字符", field="reason")
     day = on if isinstance(on, dt.date) else parse_date(on, "on", "日期")
     due = conversion_due(member)
     if day is None or day > today():
@@ -387,7 +392,7 @@ async def extend_probation(
             actor,
             member.id,
             "status",
-            f"延长预备期 {months} 个月" + (f"：{reason[:80]}" if reason else ""),
+            f"延长预备期 {months} 个月" + (f"：{reason}" if reason else ""),
             after={"extension_months": months},
             effective_on=day,
             vote_id=vote_id,

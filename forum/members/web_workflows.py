@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -77,7 +79,7 @@ async def transfer_step(request: Request) -> Response:
         viewer,
         transfer,
         request.path_params["step"],
-        reason=str(form.get("reason") or ""),
+        reason=text_field(form, "reason", "原因", max_length=200, required=False),
         placed_org=placed,
     )
     return RedirectResponse(f"/members/transfers/{transfer.id}", status_code=303)
@@ -147,6 +149,19 @@ async def floating_end(request: Request) -> Response:
 
 # Development ----------------------------------------------------------------------------
 
+VOTE_ID_MAX = 2**31 - 1  # the column is a 32-bit integer
+
+
+def _vote_id(raw: object) -> int | None:
+    """The plenary vote number: blank, or a positive whole number in ASCII digits (str.isdigit
+    also takes superscripts like "⁰⁴⁵", which int() refuses)."""
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"[1-9][0-9]{0,9}", text) or int(text) > VOTE_ID_MAX:
+        raise ActionError("表决编号须为正整数", field="vote_id")
+    return int(text)
+
 
 async def development_page(request: Request) -> Response:
     viewer = viewer_of(request)
@@ -163,15 +178,13 @@ async def development_advance(request: Request) -> Response:
     viewer = viewer_of(request)
     member = await _member(request)
     form = await read_form(request)
-    vote_raw = str(form.get("vote_id") or "").strip()
-    if vote_raw and not vote_raw.isdigit():
-        raise ActionError("表决编号须为数字", field="vote_id")
+    vote_id = _vote_id(form.get("vote_id"))
     await development.advance_member(
         viewer,
         member,
         str(form.get("target") or ""),
         on=str(form.get("on") or ""),
-        vote_id=int(vote_raw) if vote_raw else None,
+        vote_id=vote_id,
         note=text_field(form, "note", "备注", max_length=100, required=False),
     )
     return _back(member.id, "timeline")
@@ -206,16 +219,19 @@ async def development_extend(request: Request) -> Response:
     viewer = viewer_of(request)
     member = await _member(request)
     form = await read_form(request)
-    months, vote = str(form.get("months") or ""), str(form.get("vote_id") or "").strip()
-    if not months.isdigit() or (vote and not vote.isdigit()):
-        raise ActionError("延长月数和表决编号须为数字")
+    months = str(form.get("months") or "")
+    if not re.fullmatch(r"[0-9]{1,2}", months):
+        raise ActionError("延长月数须为数字", field="months")
+    vote_id = _vote_id(form.get("vote_id"))
     await development.extend_probation(
         viewer,
         member,
         months=int(months),
         on=str(form.get("on") or ""),
-        vote_id=int(vote) if vote else None,
-        reason=text_field(form, "reason", "原因", max_length=200, required=False),
+        vote_id=vote_id,
+        reason=text_field(
+            form, "reason", "原因", max_length=development.EXTENSION_REASON_MAX, required=False
+        ),
     )
     return _back(member.id, "timeline")
 

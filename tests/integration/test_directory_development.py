@@ -8,7 +8,7 @@ import pytest
 
 from forum.errors import ActionError, Forbidden
 from forum.members import development, floating
-from forum.members.models import MemberChange
+from forum.members.models import FloatingRecord, MemberChange
 from forum.models import Member
 from forum.policy import can_vote_in
 from moderation.models import AuditEntry
@@ -260,3 +260,69 @@ async def test_probation_extension_once_moves_conversion_date(database: object) 
     items = await development.due_list(tree.branch_a.path)
     assert items[0].due == development.add_months(start, 18) and items[0].warnings == []
     assert await AuditEntry.filter(action="member.probation_extended").count() == 1
+
+
+async def test_vote_numbers_must_be_plain_positive_whole_numbers(client: Client) -> None:
+    """str.isdigit() takes superscripts ("⁰⁴⁵") that int() refuses: that was a 500. Numbers
+    past the 32-bit column were a 500 on PostgreSQL."""
+    tree = await make_tree()
+    member = await make_member(
+        tree.branch_a, "probationary", probation_at=TODAY - dt.timedelta(days=400)
+    )
+    await make_person(tree.branch_a, role="secretary", username="sec")
+    await client.login("sec")
+    for bad in ("⁰⁴⁵", "١٢", "１２", "0", "08", "-1", "2147483648", "9" * 40):
+        for url, extra in (
+            (f"/members/{member.id}/advance", {"target": "full"}),
+            (f"/members/{member.id}/extend", {"months": "6"}),
+        ):
+            data = {**extra, "on": TODAY.isoformat(), "vote_id": bad}
+            response = await client.post_form(url, data)
+            assert response.status_code == 400 and "表决编号须为正整数" in response.text, bad
+    response = await client.post_form(
+        f"/members/{member.id}/extend", {"months": "⁶", "on": TODAY.isoformat(), "vote_id": "3"}
+    )
+    assert response.status_code == 400 and "延长月数" in response.text
+    assert not await MemberChange.filter(member_id=member.id).exists()
+    response = await client.post_form(
+        f"/members/{member.id}/advance",
+        {"target": "full", "on": TODAY.isoformat(), "vote_id": " 2147483647 "},
+    )
+    assert response.status_code == 303
+    assert (await MemberChange.get(member_id=member.id)).vote_id == 2147483647
+
+
+async def test_extension_reason_is_kept_whole_or_refused(client: Client) -> None:
+    """The reason used to be cut to 80 characters in the record history."""
+    tree = await make_tree()
+    member = await make_member(
+        tree.branch_a, "probationary", probation_at=TODAY - dt.timedelta(days=400)
+    )
+    await make_person(tree.branch_a, role="secretary", username="sec")
+    await client.login("sec")
+    url = f"/members/{member.id}/extend"
+    data = {"months": "12", "on": TODAY.isoformat(), "vote_id": "9"}
+    response = await client.post_form(url, {**data, "reason": "长" * 181})
+    assert response.status_code == 400 and "不能超过 180 个字符" in response.text
+    response = await client.post_form(url, {**data, "reason": "长" * 180})
+    assert response.status_code == 303
+    change = await MemberChange.get(member_id=member.id, kind="status")
+    assert change.summary == "延长预备期 12 个月：" + "长" * 180
+
+
+async def test_certificate_number_keeps_its_spaces(client: Client) -> None:
+    """Runs of whitespace collapse to one space (they used to be dropped: "LD2026001")."""
+    tree = await make_tree()
+    member = await make_member(tree.branch_a, "full")
+    await make_person(tree.branch_a, role="secretary", username="sec")
+    await client.login("sec")
+    data = {
+        "host_place": "深圳",
+        "starts_on": TODAY.isoformat(),
+        "ends_on": (TODAY + dt.timedelta(days=30)).isoformat(),
+    }
+    url = f"/members/{member.id}/floating"
+    response = await client.post_form(url, {**data, "certificate_number": " LD  2026\t001 "})
+    assert response.status_code == 303
+    record = await FloatingRecord.get(member_id=member.id)
+    assert record.certificate_number == "LD 2026 001"

@@ -146,3 +146,17 @@ async def test_member_requests_own_transfer_and_withdraws(client: Client) -> Non
     assert (await client.post_form(slip_url + "/approve")).status_code == 403
     assert (await client.post_form(slip_url + "/withdraw")).status_code == 303
     assert (await Transfer.get(member_id=member.id)).state == "withdrawn"
+
+
+async def test_reject_reason_over_200_is_refused_not_cut(client: Client) -> None:
+    """The slip's reason used to be cut to 200 characters."""
+    tree, member, out_admin, _in_admin = await _setup()
+    await make_person(tree.branch_a, role="secretary", username="outsec")
+    t = await transfers.request_transfer(out_admin, member, tree.branch_x, "")
+    await client.login("outsec")
+    url = f"/members/transfers/{t.id}/reject"
+    response = await client.post_form(url, {"reason": "退" * 201})
+    assert response.status_code == 400 and "不能超过 200 个字符" in response.text
+    assert (await Transfer.get(id=t.id)).state == "requested"
+    assert (await client.post_form(url, {"reason": "退" * 200})).status_code == 303
+    assert (await Transfer.get(id=t.id)).rejection_reason == "退" * 200

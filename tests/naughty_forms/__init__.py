@@ -8,13 +8,22 @@ field cannot be added without being swept.
 from __future__ import annotations
 
 from tests.naughty import Form
-from tests.naughty_forms import accounts, boards, directory, meetings, moderation, transparency
+from tests.naughty_forms import (
+    accounts,
+    boards,
+    development,
+    directory,
+    meetings,
+    moderation,
+    transparency,
+)
 
 PARTS: dict[str, dict[str, Form]] = {
     "accounts": accounts.FORMS,
     "boards": boards.FORMS,
     "meetings": meetings.FORMS,
     "directory": directory.FORMS,
+    "development": development.FORMS,
     "transparency": transparency.FORMS,
     "moderation": moderation.FORMS,
 }
