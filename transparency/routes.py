@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -310,19 +311,32 @@ async def catalogue(request: Request) -> Response:
     return render(request, "disclosures/catalogue.html", {**NAV, "categories": cats})
 
 
+SORT_ORDER = re.compile(r"0|-?[1-9][0-9]{0,8}")  # plain integers, inside the INT column
+
+
+def _sort_order(raw: str) -> int:
+    """The catalogue position: blank is 0, anything but a plain integer is refused (never
+    read as 0, and never handed to int(), which takes digits such as "²" it cannot parse)."""
+    raw = raw.strip()
+    if not raw:
+        return 0
+    if not SORT_ORDER.fullmatch(raw):
+        raise ActionError("排序须为整数，例如 10 或 200", field="sort_order")
+    return int(raw)
+
+
 async def save_category(request: Request) -> Response:
     viewer = viewer_of(request)
     form = await read_form(request)
     category = None
     if _str(form, "id"):
         category = await queries.get_category(int_param(_str(form, "id")))
-    order = _str(form, "sort_order")
     await actions.save_category(
         viewer,
         category,
         _str(form, "key"),
         _str(form, "name"),
-        int(order) if order.isdigit() else 0,
+        _sort_order(_str(form, "sort_order")),
         active=_str(form, "is_active") == "1",
     )
     return RedirectResponse("/disclosures/catalogue", status_code=303)

@@ -201,6 +201,80 @@ async def test_muted_member_loses_speech_at_once_but_keeps_vote(services: Servic
     assert len(await _audit("meeting.participant_removed")) == 1
 
 
+async def test_over_long_reasons_and_notes_are_refused_not_cut(services: Services) -> None:
+    """A host's reasons and a written opinion's note longer than their columns are refused
+    with a message naming the field (they used to be cut to 500 characters silently)."""
+    branch = await make_branch()
+    meeting = await live_plenary(branch)
+    host = await v(branch.secretary)
+    member = branch.voters[6]
+    await actions.check_in(await v(member), meeting)
+    message = await actions.post_message(await v(member), meeting, "一条发言")
+    with pytest.raises(ActionError) as removal:
+        await actions.remove_message(host, meeting, message.number, "长" * 501)
+    assert removal.value.field == "reason"
+    with pytest.raises(ActionError) as mute:
+        await actions.mute_participant(host, meeting, member.id, "mute", "长" * 501)
+    assert mute.value.field == "reason"
+    vote = await actions.create_vote(
+        host,
+        meeting,
+        kind="admission",
+        title="接收预备党员",
+        candidate_id=branch.development_target.id,
+    )
+    absent = branch.voters[7]
+    absent_member = await RollEntry.get(meeting_id=meeting.id, user_id=absent.id)
+    with pytest.raises(ActionError) as opinion:
+        await actions.enter_written_opinion(
+            host, meeting, vote, absent_member.member_id, "yes", "长" * 501
+        )
+    assert opinion.value.field == "note"
+    assert not (await MeetingMessage.get(id=message.id)).removed
+    assert (
+        await AuditEntry.filter(
+            action__in=["meeting_message.removed", "meeting.participant_muted"]
+        ).count()
+        == 0
+    )
+    # At the limit (after trimming) they are kept whole.
+    await actions.remove_message(host, meeting, message.number, " " + "长" * 500 + " ")
+    assert (await MeetingMessage.get(id=message.id)).removed_reason == "长" * 500
+    entered = await actions.enter_written_opinion(
+        host, meeting, vote, absent_member.member_id, "yes", "意" * 500
+    )
+    assert entered.note == "意" * 500
+
+
+async def test_schedule_refuses_unknown_or_over_long_host_names(services: Services) -> None:
+    """A host name longer than a username matches nobody: a clear refusal, not a 500."""
+    branch = await make_branch()
+    host = await v(branch.secretary)
+    when = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    for names in (["a" * 40], ["nobody_here"]):
+        with pytest.raises(ActionError) as refused:
+            await actions.schedule_meeting(
+                host,
+                branch.tree.branch_a,
+                type="branch_plenary",
+                title="会议",
+                scheduled_at=when,
+                host_usernames=names,
+            )
+        assert refused.value.field == "hosts"
+    with pytest.raises(ActionError) as location:
+        await actions.schedule_meeting(
+            host,
+            branch.tree.branch_a,
+            type="branch_plenary",
+            title="会议",
+            scheduled_at=when,
+            location="地" * 121,
+        )
+    assert location.value.field == "location"
+    assert await Meeting.filter(title="会议").count() == 0
+
+
 async def test_sanctioned_mid_meeting_loses_vote_at_once(services: Services) -> None:
     branch = await make_branch()
     meeting = await live_plenary(branch)

@@ -395,6 +395,31 @@ async def test_catalogue_page_for_site_admin_only(w: World, client: Client) -> N
     assert (await client.get("/api/v1/disclosures?audience=x")).status_code == 400
 
 
+async def test_catalogue_sort_order_is_a_plain_integer(w: World, client: Client) -> None:
+    """Anything but a plain integer is refused (it used to become 0 silently, and digits
+    like "²" that int() cannot parse, or numbers beyond the column, were a 500)."""
+    from tests.factories import grant, make_person
+    from transparency.models import DisclosureCategory
+
+    admin = await make_person(None, None, username="root_admin")
+    await grant(admin, "site_admin", None)
+    await client.login("root_admin")
+    before = await DisclosureCategory.all().count()
+    for bad in ("²", "abc", "1.5", "01000", "-0", "99999999999", "+5"):
+        r = await client.post_form(
+            "/disclosures/catalogue", {"key": "pilot_order", "name": "试点", "sort_order": bad}
+        )
+        assert r.status_code == 400 and "排序须为整数" in r.text, bad
+    assert await DisclosureCategory.all().count() == before
+    for raw, stored in (("-15", -15), (" 30 ", 30), ("", 0)):
+        key = f"pilot_{stored + 100}"
+        r = await client.post_form(
+            "/disclosures/catalogue", {"key": key, "name": "试点", "sort_order": raw}
+        )
+        assert r.status_code == 303
+        assert (await DisclosureCategory.get(key=key)).sort_order == stored
+
+
 async def test_home_todo_section_for_reviewers_only(w: World, client: Client) -> None:
     await client.login("secretary")
     assert "党务公开待办" not in (await client.get("/")).text  # nothing to do: hidden

@@ -58,6 +58,8 @@ def _validate_agenda(items: Sequence[str]) -> list[str]:
 
 
 DESCRIPTION_CHARS = 5000
+LOCATION_CHARS = 120
+USERNAME_CHARS = 32  # User.username's column length
 
 
 async def schedule_meeting(
@@ -89,11 +91,15 @@ async def schedule_meeting(
     items = _validate_agenda(agenda)
     if len(description) > DESCRIPTION_CHARS:  # refused, not silently cut
         raise ActionError(f"会议说明不能超过 {DESCRIPTION_CHARS} 个字", field="description")
+    if len(location.strip()) > LOCATION_CHARS:  # refused, not silently cut
+        raise ActionError(f"地点不能超过 {LOCATION_CHARS} 个字符", field="location")
     host_ids: list[int] = []
     for username in host_usernames:
-        user = await User.get_or_none(username=username.strip())
+        name = username.strip()
+        # A name longer than the column matches nobody (and the ORM would refuse to bind it).
+        user = await User.get_or_none(username=name) if len(name) <= USERNAME_CHARS else None
         if user is None:
-            raise ActionError(f"找不到用户“{username}”", field="hosts")
+            raise ActionError(f"找不到用户“{name[:USERNAME_CHARS]}”", field="hosts")
         host_ids.append(user.id)
     status = MeetingStatus.scheduled if publish else MeetingStatus.draft
     async with in_transaction():
@@ -103,7 +109,7 @@ async def schedule_meeting(
             type=MeetingType(type),
             title=title,
             description=description,
-            location=location[:120],
+            location=location.strip(),
             scheduled_at=scheduled_at,
             status=status,
             host_user_ids=host_ids,

@@ -41,6 +41,17 @@ from realtime.meetings.models import (
     SpeakingState,
 )
 
+MAX_REASON = 500  # the reason columns' length
+
+
+def _reason(reason: str) -> str:
+    """A host's reason (removal, mute): trimmed, refused when too long, never cut."""
+    reason = reason.strip()
+    if len(reason) > MAX_REASON:
+        raise ActionError(f"原因不能超过 {MAX_REASON} 个字符", field="reason")
+    return reason
+
+
 # ---- in the room ---------------------------------------------------------------------------
 
 
@@ -139,11 +150,12 @@ async def remove_message(actor: Viewer, meeting: Meeting, number: int, reason: s
         raise NotFound()
     if message.removed:
         raise ActionError("该发言已被移除")
+    reason = _reason(reason)
     async with in_transaction():
         await MeetingMessage.filter(id=message.id).update(
             removed=True,
             removed_by_id=actor.user_id,
-            removed_reason=reason.strip()[:500],
+            removed_reason=reason,
             removed_at=utcnow(),
         )
         await audit.record(
@@ -153,7 +165,7 @@ async def remove_message(actor: Viewer, meeting: Meeting, number: int, reason: s
             message.id,
             org_path=meeting.org_path,
             before={"number": number, "body": message.body_raw},
-            reason=reason.strip()[:500],
+            reason=reason,
         )
         event = await _event(meeting, "message.removed", {"number": number})
     await publisher.publish(event)
@@ -222,6 +234,7 @@ async def mute_participant(
     ensure(can_moderate_meeting(actor, meeting))
     if kind not in {"mute", "remove"}:
         raise ActionError("未知的处理方式", field="kind")
+    reason = _reason(reason)
     target = await User.get_or_none(id=user_id)
     if target is None:
         raise NotFound()
@@ -236,7 +249,7 @@ async def mute_participant(
             user_id=user_id,
             kind=MuteKind(kind),
             by_user_id=actor.user_id,
-            reason=reason.strip()[:500],
+            reason=reason,
         )
         await SpeakingRequest.filter(
             meeting_id=meeting.id, user_id=user_id, state__in=["waiting", "speaking"]
@@ -248,7 +261,7 @@ async def mute_participant(
             user_id,
             org_path=meeting.org_path,
             after={"meeting_id": meeting.id},
-            reason=reason.strip()[:500],
+            reason=reason,
         )
         event = await _event(
             meeting,

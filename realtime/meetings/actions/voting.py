@@ -40,6 +40,8 @@ from realtime.meetings.models import (
     WrittenOpinion,
 )
 
+MAX_OPINION_NOTE = 500  # WrittenOpinion.note's column length
+
 # ---- votes ---------------------------------------------------------------------------------
 
 
@@ -223,6 +225,9 @@ async def enter_written_opinion(
     ensure(can_enter_written_opinion(actor, meeting, vote))
     if choice not in {"yes", "no", "abstain"}:
         raise ActionError("请选择赞成、反对或弃权", field="choice")
+    note = note.strip()
+    if len(note) > MAX_OPINION_NOTE:  # refused, not silently cut
+        raise ActionError(f"备注不能超过 {MAX_OPINION_NOTE} 个字符", field="note")
     entry = await RollEntry.get_or_none(meeting_id=meeting.id, member_id=member_id)
     if entry is None or not entry.voter or entry.guest:
         raise ActionError("只能录入应到会有表决权党员的书面意见", field="member_id")
@@ -234,7 +239,7 @@ async def enter_written_opinion(
                 vote_id=vote.id,
                 member_id=member_id,
                 choice=rules.Choice(choice),
-                note=note.strip()[:500],
+                note=note,
                 entered_by_id=actor.user_id,
             )
             await audit.record(
