@@ -3,7 +3,7 @@
 The client's filename and Content-Type are never trusted: the type comes from the magic bytes
 and a strict walk of the format's structure (so a PNG with an HTML tail, or a text file that is
 really an HTML page, is refused). SVG and HTML are never accepted (they run script when opened).
-JPEG and PNG lose their metadata (EXIF carries GPS positions and camera serials) before storage.
+Images lose their metadata (EXIF carries GPS positions and camera serials) before storage.
 
 Files live at `<data_dir>/attachments/<aa>/<bb>/<sha256>`, written to a temporary file in the
 same folder, flushed and renamed into place, so a reader never sees a half-written file.
@@ -54,7 +54,7 @@ class Sniffed:
     kind: str  # "image" or "document"
     fmt: str  # png, jpeg, gif, webp, pdf, docx, xlsx, txt
     content_type: str
-    data: bytes  # the bytes to store (metadata stripped for JPEG and PNG)
+    data: bytes  # the bytes to store (image metadata stripped)
 
     @property
     def extension(self) -> str:
@@ -113,17 +113,83 @@ def _jpeg(data: bytes) -> bytes:
         pos = end
 
 
+_WEBP_METADATA = {b"EXIF", b"XMP "}
+_VP8X_METADATA_FLAGS = 0x08 | 0x04  # the EXIF and XMP bits of the VP8X flags byte
+
+
 def _webp(data: bytes) -> bytes:
+    """Walk the RIFF chunks (each padded to an even size, nothing after the last), drop the
+    EXIF and XMP chunks and clear their VP8X flags, and rewrite the RIFF size."""
     (size,) = struct.unpack("<I", data[4:8])
     if size + 8 != len(data) or data[12:15] != b"VP8":
         raise refuse("WebP 图片已损坏或末尾有多余数据")
-    return data
+    pos, chunks = 12, []
+    while pos < len(data):
+        if pos + 8 > len(data):
+            raise refuse("WebP 图片已损坏")
+        fourcc = data[pos : pos + 4]
+        (length,) = struct.unpack("<I", data[pos + 4 : pos + 8])
+        end = pos + 8 + length + (length & 1)
+        if end > len(data):
+            raise refuse("WebP 图片已损坏")
+        chunk = data[pos:end]
+        if fourcc == b"VP8X" and length >= 1:
+            chunk = chunk[:8] + bytes([chunk[8] & ~_VP8X_METADATA_FLAGS & 0xFF]) + chunk[9:]
+        if fourcc not in _WEBP_METADATA:
+            chunks.append(chunk)
+        pos = end
+    body = b"WEBP" + b"".join(chunks)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+# Application extensions that only say how to loop an animation: kept, every other one
+# (XMP, vendor data) is dropped along with comments.
+_GIF_KEPT_APPLICATIONS = {b"NETSCAPE2.0", b"ANIMEXTS1.0"}
+
+
+def _gif_sub_blocks(data: bytes, pos: int) -> int:
+    """The position after a run of data sub-blocks (size byte, bytes, ..., zero)."""
+    while True:
+        if pos >= len(data):
+            raise refuse("GIF 图片已损坏")
+        size = data[pos]
+        pos += 1 + size
+        if size == 0:
+            return pos
 
 
 def _gif(data: bytes) -> bytes:
-    if not data.endswith(b"\x3b") or len(data) < 14:
+    """Walk the blocks to the trailer and rebuild the file from the kept blocks: comment
+    extensions and application extensions other than the looping ones are dropped, as is
+    anything after the trailer (old encoders leave junk there, and a polyglot hides there);
+    a file that ends cleanly after its last block gets the trailer it lacked."""
+    if len(data) < 14:
         raise refuse("GIF 图片已损坏")
-    return data
+    packed = data[10]
+    pos = 13 + (3 << ((packed & 0x07) + 1) if packed & 0x80 else 0)
+    out = [data[:pos]]
+    while pos < len(data) and data[pos] != 0x3B:
+        block = data[pos]
+        if block == 0x21:  # extension: label, then sub-blocks
+            label = data[pos + 1] if pos + 1 < len(data) else 0
+            end = _gif_sub_blocks(data, pos + 2)
+            application = data[pos + 3 : pos + 14] if label == 0xFF else b""
+            if label != 0xFE and (label != 0xFF or application in _GIF_KEPT_APPLICATIONS):
+                out.append(data[pos:end])
+        elif block == 0x2C:  # image: descriptor, local colour table, LZW size, sub-blocks
+            if pos + 10 > len(data):
+                raise refuse("GIF 图片已损坏")
+            local = data[pos + 9]
+            start = pos + 10 + (3 << ((local & 0x07) + 1) if local & 0x80 else 0)
+            end = _gif_sub_blocks(data, start + 1)
+            out.append(data[pos:end])
+        else:
+            raise refuse("GIF 图片已损坏")
+        pos = end
+    if len(out) == 1:
+        raise refuse("GIF 图片已损坏")  # no image at all
+    out.append(b"\x3b")
+    return b"".join(out)
 
 
 def _ooxml(data: bytes) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+
 import pytest
 
 from forum import markup
@@ -79,3 +81,87 @@ def test_storage_keys_are_strict() -> None:
 def test_images_only_from_attachments_and_static(source: str, kept: bool) -> None:
     html = markup.render(f"![x]({source})")
     assert ("src=" in html) is kept, html
+
+
+def _chunk(fourcc: bytes, payload: bytes) -> bytes:
+    return fourcc + struct.pack("<I", len(payload)) + payload + b"\x00" * (len(payload) & 1)
+
+
+def _webp(*chunks: bytes) -> bytes:
+    body = b"WEBP" + b"".join(chunks)
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+# A 1x1 lossless WebP bitstream (13 bytes: an odd size, so the chunk carries a pad byte).
+VP8L = _chunk(b"VP8L", bytes.fromhex("2f000000100710111188 88fe07".replace(" ", "")))
+
+
+def test_webp_loses_exif_and_xmp_and_keeps_the_image() -> None:
+    vp8x = _chunk(b"VP8X", bytes([0x08 | 0x04 | 0x20]) + b"\x00" * 3 + b"\x00" * 6)
+    iccp = _chunk(b"ICCP", b"profile")
+    exif = _chunk(b"EXIF", b"Exif\x00\x00GPS 39.9N 116.4E")
+    xmp = _chunk(b"XMP ", b"<x:xmpmeta>camera serial</x:xmpmeta>")
+    sniffed = files.sniff(_webp(vp8x, iccp, VP8L, exif, xmp))
+    assert sniffed.fmt == "webp"
+    out = sniffed.data
+    assert b"GPS" not in out and b"serial" not in out and b"EXIF" not in out
+    assert VP8L in out and iccp in out
+    assert out[20] == 0x20  # VP8X flags: the ICC bit stays, the EXIF and XMP bits are cleared
+    assert struct.unpack("<I", out[4:8])[0] + 8 == len(out)
+    assert files.sniff(out).data == out  # a stripped file passes the walk unchanged
+
+
+def test_plain_webp_is_stored_as_is() -> None:
+    data = _webp(VP8L)
+    assert files.sniff(data).data == data
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _webp(VP8L)[:-3],  # truncated: the RIFF size no longer matches
+        _webp(b"VP8L" + struct.pack("<I", 100) + b"\x2f" * 4),  # a chunk longer than the file
+    ],
+)
+def test_broken_webp_is_refused(data: bytes) -> None:
+    with pytest.raises(ActionError):
+        files.sniff(data)
+
+
+def _gif(*blocks: bytes) -> bytes:
+    screen = (
+        b"GIF89a" + struct.pack("<HH", 1, 1) + bytes([0x80, 0, 0]) + b"\x00\x00\x00\xff\xff\xff"
+    )
+    return screen + b"".join(blocks) + b"\x3b"
+
+
+GIF_IMAGE = b"\x2c" + struct.pack("<HHHH", 0, 0, 1, 1) + b"\x00" + b"\x02\x02\x44\x01\x00"
+GIF_LOOP = b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"
+GIF_CONTROL = b"\x21\xf9\x04\x00\x00\x00\x00\x00"
+
+
+def test_gif_loses_comments_and_xmp_and_keeps_looping_and_frames() -> None:
+    comment = b"\x21\xfe" + bytes([9]) + b"GPS 39.9N" + b"\x00"
+    xmp = b"\x21\xff\x0bXMP DataXMP" + bytes([6]) + b"serial" + b"\x00"
+    out = files.sniff(_gif(GIF_LOOP, comment, xmp, GIF_CONTROL, GIF_IMAGE)).data
+    assert out == _gif(GIF_LOOP, GIF_CONTROL, GIF_IMAGE)
+    assert files.sniff(out).data == out
+
+
+def test_gif_tails_are_dropped_and_a_missing_trailer_is_added() -> None:
+    clean = _gif(GIF_CONTROL, GIF_IMAGE)
+    assert files.sniff(clean + b"<html><script>alert(1)</script>").data == clean
+    assert files.sniff(clean[:-1]).data == clean
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _gif(GIF_IMAGE)[:-4] + b"\x3b",  # an image cut short
+        _gif(b"\x99"),  # an unknown block
+        _gif(),  # no image
+    ],
+)
+def test_broken_gif_is_refused(data: bytes) -> None:
+    with pytest.raises(ActionError):
+        files.sniff(data)
