@@ -99,6 +99,33 @@ def text_field(
     return value
 
 
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,10}")
+
+
+def int_field(
+    data: FormData | dict[str, Any],
+    name: str,
+    label: str,
+    *,
+    minimum: int,
+    maximum: int,
+    default: int | None = None,
+) -> int:
+    """A whole number a person typed (ASCII digits only: "²" or "١٢" are refused, not a 500),
+    within [minimum, maximum], with a clear Chinese error naming the field. Blank means
+    `default` when there is one."""
+    raw = data.get(name)
+    text = raw.strip() if isinstance(raw, str) else ""
+    if not text and default is not None:
+        return default
+    if not _WHOLE_NUMBER.fullmatch(text):
+        raise ActionError(f"{label}须为整数", field=name)
+    number = int(text)
+    if not minimum <= number <= maximum:
+        raise ActionError(f"{label}须在 {minimum} 到 {maximum} 之间", field=name)
+    return number
+
+
 def int_param(value: Any, label: str = "编号") -> int:
     try:
         number = int(value)

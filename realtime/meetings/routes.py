@@ -14,7 +14,7 @@ import realtime.meetings.channel as channel  # registers the `meeting` channel k
 from forum import apispec
 from forum.errors import ActionError
 from forum.home import register_home_section
-from forum.http import int_param, read_form, read_json, text_field, viewer_of
+from forum.http import int_field, int_param, read_form, read_json, text_field, viewer_of
 from forum.models import Member, Org
 from forum.orgs.queries import get_org_for
 from forum.policy import (
@@ -250,7 +250,7 @@ async def create_vote(request: Request) -> Response:
         title=text_field(form, "title", "表决事项", max_length=200),
         candidate_id=int_param(candidate) if candidate else None,
         candidate_ids=[int_param(c) for c in form.getlist("candidate_ids")],
-        seats=int_param(form.get("seats") or 1),
+        seats=int_field(form, "seats", "应选人数", minimum=1, maximum=999, default=1),
         secret=form.get("secret") == "1",
         denominator=str(form.get("denominator") or "expected"),
     )

@@ -1,0 +1,30 @@
+"""Typed form fields: a person's input gets a clear error naming the field, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+
+from forum.errors import ActionError
+from forum.http import int_field
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("3", 3), (" 12 ", 12), ("", 1), (None, 1), ("999", 999)]
+)
+def test_whole_numbers_in_range_are_read(raw: str | None, expected: int) -> None:
+    data = {} if raw is None else {"seats": raw}
+    assert int_field(data, "seats", "应选人数", minimum=1, maximum=999, default=1) == expected
+
+
+@pytest.mark.parametrize(
+    "raw", ["0", "1000", "-1", "²", "١٢", "１２", "1.5", "1e3", "12abc", "9" * 40, "\x00"]
+)
+def test_anything_else_is_refused_naming_the_field(raw: str) -> None:
+    with pytest.raises(ActionError) as caught:
+        int_field({"seats": raw}, "seats", "应选人数", minimum=1, maximum=999, default=1)
+    assert caught.value.field == "seats" and "应选人数" in caught.value.message
+
+
+def test_blank_without_a_default_is_refused() -> None:
+    with pytest.raises(ActionError):
+        int_field({"n": " "}, "n", "数量", minimum=0, maximum=10)
