@@ -133,20 +133,7 @@ async def import_csv(client: Client, world: World, field: str, value: str) -> ht
     reader then checks that only the report was written."""
     number = member_id_number()
     row = {"姓名": "语料导入", "身份证号": number, "状态": "正式党员", "工作单位": "某单位"}
-    row |= {
-        label: day
-        for label, day in zip(
-            (
-                "申请入党日期",
-                "确定积极分子日期",
-                "确定发展对象日期",
-                "接收预备党员日期",
-                "转正日期",
-            ),
-            FULL_DATES.values(),
-            strict=True,
-        )
-    }
+    row |= {label: FULL_DATES[key] for key, label in MILESTONES}  # the import's headers
     row[IMPORT_COLUMNS[field]] = value
     out = io.StringIO()
     writer = csv.writer(out)
