@@ -104,6 +104,12 @@ def read_table(filename: str, content: bytes) -> list[dict[str, Any]]:
         raise ActionError("只支持 .csv 和 .xlsx 文件", field="file")
     if not raw_rows:
         raise ActionError("文件是空的", field="file")
+    for number, values in enumerate(raw_rows, start=1):
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            # No database stores it (PostgreSQL refuses it even inside the report's JSON).
+            raise ActionError(
+                f"第 {number} 行含有无效字符（空字符），请检查文件后重新上传", field="file"
+            )
     header = [HEADERS.get(str(h or "").strip(), str(h or "").strip()) for h in raw_rows[0]]
     if "name" not in header or "id_number" not in header:
         raise ActionError("第 1 行须是表头，至少包含“姓名”和“身份证号”两列", field="file")

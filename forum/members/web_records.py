@@ -205,17 +205,18 @@ async def update_member(request: Request) -> Response:
     ensure(can_edit_member(viewer, member))
     form = await read_form(request)
     values = form_dict(form)
-    if not values.get("id_number"):
-        # Left blank on the edit form: keep the stored number.
+    if not str(values.get("id_number") or "").strip():
+        # Left blank on the edit form: keep the stored number (sex and birth date given on
+        # the form are still checked against it, never silently ignored).
         values["id_number"] = actions.stored_id_number(member)
-        values.pop("sex", None)
-        values.pop("birth_date", None)
     values["group_id"] = form.get("group_id") or None
     try:
         new_org = await optional_org(viewer, str(form.get("org_id") or ""))
         await actions.update_member(viewer, member, values, new_org)
     except ActionError as exc:
+        # The edit form shows the status (changed only by the development workflow).
         shown = {**values, "id_number": "", "org_id": form.get("org_id")}
+        shown["status"] = str(member.status)
         return await _form_page(request, member=member, org=member.org, values=shown, error=exc)
     return RedirectResponse(f"/members/{member.id}?saved=1", status_code=303)
 

@@ -201,3 +201,19 @@ async def test_numeric_id_cells_get_a_clear_reason(database: object) -> None:
     book.save(out)
     report = await importer.validate(tree.committee, importer.read_table("n.xlsx", out.getvalue()))
     assert report.valid == [] and "设为文本" in report.errors[0].reasons[0]
+
+
+async def test_nul_characters_refuse_the_upload(client: Client) -> None:
+    """PostgreSQL cannot store U+0000 even inside the report's JSON: a clear refusal, no batch."""
+    tree = await make_tree()
+    await make_person(tree.gb1, role="org_admin", username="gbadmin", status=None)
+    await client.login("gbadmin")
+    data = rows(tree)[:1]
+    data[0][0] = "张\x00一"
+    response = await client.http.post(
+        "/members/import",
+        data={"csrf_token": await client.csrf(), "org_id": str(tree.gb1.id)},
+        files={"file": ("x.csv", csv_bytes(data), "text/csv")},
+    )
+    assert response.status_code == 400 and "第 2 行含有无效字符" in response.text
+    assert await ImportBatch.all().count() == 0
