@@ -53,13 +53,21 @@ class AuditFilter:
         )
 
 
+FIRST_DAY = dt.date(1, 1, 2)
+LAST_DAY = dt.date(9999, 12, 30)
+
+
 def parse_date(raw: str | None, label: str) -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.date.fromisoformat(raw)
+        day = dt.date.fromisoformat(raw)
     except ValueError as exc:
         raise ActionError(f"{label}格式应为 年-月-日", field=label) from exc
+    # The day's local midnight and the next day must be real datetimes (no overflow).
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ActionError(f"{label}超出范围", field=label)
+    return day
 
 
 def filter_from_params(params: Mapping[str, str]) -> AuditFilter:

@@ -15,9 +15,9 @@ from typing import Any
 
 from forum import markup
 from forum.boards import queries as board_queries
-from forum.boards.actions import clean_body, post_payload, set_post_state
+from forum.boards.actions import REASON_MAX, clean_body, post_payload, set_post_state
 from forum.boards.models import Post, PostRevision, Topic
-from forum.errors import NotFound
+from forum.errors import ActionError, NotFound
 from forum.models import User
 from forum.policy import Viewer, can_moderate_board, can_read_topic
 from moderation.newmembers import register_approved_counter
@@ -122,6 +122,8 @@ async def edit_post(
     if topic is None:  # pragma: no cover - the FK guarantees the topic
         raise NotFound()
     body = clean_body(body_raw)
+    if len(reason) > REASON_MAX:  # the revision keeps the reason: refused, never cut
+        raise ActionError(f"编辑原因不能超过 {REASON_MAX} 个字", field="reason")
     html = markup.render(body)
     count = post.edit_count + 1
     await PostRevision.create(
@@ -130,7 +132,7 @@ async def edit_post(
         editor_id=actor.user_id,
         body_before=post.body_raw,
         body_after=body,
-        reason=reason[:500],
+        reason=reason,
     )
     await Post.filter(id=post.id).update(
         body_raw=body,

@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from forum.errors import ActionError
 from forum.policy import Viewer, can_moderate_meeting, can_see_meeting
 from moderation.registry import TargetInfo, register_flag_target
 from realtime.events import ChannelEvent
 from realtime.meetings import queries
 from realtime.meetings.actions._common import _event
 from realtime.meetings.models import Meeting, MeetingMessage
+
+REMOVED_REASON_MAX = 500  # MeetingMessage.removed_reason
 
 
 async def load_message(message_id: int) -> TargetInfo | None:
@@ -45,10 +48,12 @@ async def remove_message(message_id: int, actor: Viewer, reason: str) -> Sequenc
     message = await MeetingMessage.get(id=message_id)
     if message.removed:
         return []
+    if len(reason) > REMOVED_REASON_MAX:  # kept with the message: refused, never cut
+        raise ActionError(f"移除原因不能超过 {REMOVED_REASON_MAX} 个字", field="reason")
     await MeetingMessage.filter(id=message.id).update(
         removed=True,
         removed_by_id=actor.user_id,
-        removed_reason=reason[:500],
+        removed_reason=reason,
         removed_at=dt.datetime.now(dt.UTC),
     )
     meeting = await Meeting.get(id=message.meeting_id)

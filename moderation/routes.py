@@ -134,13 +134,13 @@ async def sanction_page(request: Request) -> Response:
     )
 
 
-def _optional_int(raw: object, label: str) -> int | None:
+def _optional_int(raw: object, field: str, label: str) -> int | None:
     if raw in (None, ""):
         return None
     try:
         return int(str(raw))
     except ValueError as exc:
-        raise ActionError(f"{label}须为整数", field=label) from exc
+        raise ActionError(f"{label}须为整数", field=field) from exc
 
 
 async def create_sanction(request: Request) -> Response:
@@ -156,8 +156,8 @@ async def create_sanction(request: Request) -> Response:
         user,
         str(form.get("kind", "")),
         text_field(form, "reason", "原因", max_length=1000),
-        days=_optional_int(form.get("days"), "天数"),
-        hours=_optional_int(form.get("hours"), "小时"),
+        days=_optional_int(form.get("days"), "days", "天数"),
+        hours=_optional_int(form.get("hours"), "hours", "小时"),
     )
     return RedirectResponse("/moderation/sanctions", status_code=303)
 

@@ -16,12 +16,17 @@ from forum.settings import get_settings
 from forum.templating import render
 from moderation import site_pins, steering
 
+MAX_INT = 2**31 - 1  # the id and count columns are 32-bit: a larger number cannot be bound
+
 
 def _int(raw: object, label: str, field: str) -> int:
     try:
-        return int(str(raw))
+        number = int(str(raw))
     except ValueError as exc:
         raise ActionError(f"请填写有效的{label}", field=field) from exc
+    if not -MAX_INT <= number <= MAX_INT:
+        raise ActionError(f"请填写有效的{label}", field=field)
+    return number
 
 
 def _local_datetime(raw: object, field: str = "close_at") -> dt.datetime | None:
@@ -33,7 +38,10 @@ def _local_datetime(raw: object, field: str = "close_at") -> dt.datetime | None:
         raise ActionError("时间格式有误", field=field) from exc
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(get_settings().timezone))
-    return value.astimezone(dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError as exc:  # 0001-01-01 in Beijing time is before year 1 in UTC
+        raise ActionError("时间超出范围", field=field) from exc
 
 
 async def topic_page(request: Request) -> Response:

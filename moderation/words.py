@@ -82,6 +82,9 @@ def clean_entry(word: str, action: str, category: str) -> tuple[str, str, str, s
         raise ActionError("请填写词语", field="word")
     if len(word) > 64:
         raise ActionError("词语不能超过 64 个字符", field="word")
+    # An uploaded file is not screened like form fields: no text column stores NUL.
+    if "\x00" in word:
+        raise ActionError("词语包含无效字符", field="word")
     key = normalize_word(word)
     if not key:
         raise ActionError("词语不能只包含空格或标点", field="word")
@@ -93,6 +96,8 @@ def clean_entry(word: str, action: str, category: str) -> tuple[str, str, str, s
     category = category.strip() or DEFAULT_CATEGORY
     if len(category) > 32:
         raise ActionError("类别不能超过 32 个字符", field="category")
+    if "\x00" in category:
+        raise ActionError("类别包含无效字符", field="category")
     return word, key, action, category
 
 

@@ -129,3 +129,17 @@ async def test_csv_export_is_scoped_and_neutralises_formulas(
     assert rows[0][0] == "id" and rows[0][3] == "操作"
     reasons = sorted(r[7] for r in rows[1:])
     assert reasons == ["'=HYPERLINK(1)", "甲改名"]
+
+
+async def test_dates_at_the_ends_of_the_calendar_are_refused_not_500(
+    database, services, client: Client
+) -> None:  # type: ignore[no-untyped-def]
+    """The last day has no next day and the first has no UTC midnight: 400, not an overflow."""
+    admin = await make_person(None, None, username="root_admin", role="site_admin")
+    await client.login(admin.username)
+    for params in ({"to": "9999-12-31"}, {"from": "9999-12-31"}, {"from": "0001-01-01"}):
+        for url in ("/moderation/audit", "/api/v1/moderation/audit", "/moderation/audit.csv"):
+            response = await client.get(url, params=params)
+            assert response.status_code == 400 and "超出范围" in response.text, (url, params)
+    ok = await client.get("/moderation/audit", params={"from": "0001-01-02", "to": "9999-12-30"})
+    assert ok.status_code == 200

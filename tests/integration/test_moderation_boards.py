@@ -330,3 +330,47 @@ async def test_reply_count_follows_visibility_whichever_tool_changes_it(
     await client.login("full2")
     assert (await client.post_form(f"/t/{topic.id}/3/delete")).status_code == 303
     assert await count() == 1 and (await Post.get(id=second.id)).deleted
+
+
+async def test_edit_reason_longer_than_the_revision_keeps_is_refused(database, services) -> None:  # type: ignore[no-untyped-def]
+    """The queue takes reasons up to 1000 characters; a post revision keeps 200: a longer
+    edit reason is refused (it used to be cut to 500 and then fail in the database)."""
+    from forum.errors import ActionError
+
+    world = await make_world()
+    u = world.users
+    await _age(*u.values())
+    topic = await start_topic(world.public, u["full"], "公开讨论")
+    post = await reply_to(topic, u["full2"], "原文")
+    mod = await viewer_of(u["boardmod"])
+    with pytest.raises(ActionError, match="200"):
+        await review.moderate_content(mod, "post", post.id, "edit", "长" * 201, new_text="新文")
+    assert (await Post.get(id=post.id)).body_raw == "原文"
+    assert not await PostRevision.filter(post_id=post.id).exists()
+    assert not await AuditEntry.filter(action="content.edit").exists()
+    await review.moderate_content(mod, "post", post.id, "edit", "长" * 200, new_text="新文")
+    assert (await PostRevision.get(post_id=post.id)).reason == "长" * 200
+
+
+async def test_steering_forms_refuse_out_of_range_numbers_and_times(
+    database, services, client
+) -> None:  # type: ignore[no-untyped-def]
+    """Numbers past the 32-bit columns and times that overflow when converted to UTC are
+    clear 400s that write nothing (they used to be 500s)."""
+    from moderation.models import SitePin, TopicSteering
+
+    _, topic, _ = await _steering_world()
+    await client.login("root")
+    cases = [
+        ("merge", {"target_id": "9" * 20, "reason": "合并"}, "请填写有效的主题编号"),
+        ("move", {"board_id": "9" * 20, "reason": "移动"}, "请填写有效的版块"),
+        ("split", {"numbers": ["9" * 20], "title": "新主题", "reason": "拆分"}, "楼层"),
+        ("slow-mode", {"seconds": "9" * 30}, "请填写有效的秒数"),
+        ("timed-close", {"close_at": "0001-01-01T00:00"}, "时间超出范围"),
+        ("site-pin", {"until": "0001-01-01T00:00", "reason": "置顶"}, "时间超出范围"),
+    ]
+    for action, data, message in cases:
+        response = await client.post_form(f"/moderation/topics/{topic.id}/{action}", data)
+        assert response.status_code == 400 and message in response.text, action
+    assert not await AuditEntry.filter(action__startswith="topic.").exists()
+    assert not await TopicSteering.exists() and not await SitePin.exists()

@@ -63,3 +63,21 @@ async def test_flagged_meeting_message_removed_then_restored(database, services)
         await review.moderate_content(
             await viewer_of(branch.outsider), "meeting_message", message.id, "hide", "x"
         )
+
+
+async def test_removal_reason_longer_than_the_message_keeps_is_refused(database, services) -> None:  # type: ignore[no-untyped-def]
+    """The queue takes reasons up to 1000 characters; the message keeps 500: refused, not cut."""
+    from forum.errors import ActionError
+
+    branch = await make_branch(voters=2)
+    meeting = await live_plenary(branch)
+    author = branch.voters[1]
+    await actions.check_in(await viewer_of(author), meeting)
+    message = await actions.post_message(await viewer_of(author), meeting, "一条发言")
+    secretary = await viewer_of(branch.secretary)
+    with pytest.raises(ActionError, match="500"):
+        await review.moderate_content(secretary, "meeting_message", message.id, "hide", "长" * 501)
+    assert not (await MeetingMessage.get(id=message.id)).removed
+    assert not await AuditEntry.filter(action="content.hide").exists()
+    await review.moderate_content(secretary, "meeting_message", message.id, "hide", "长" * 500)
+    assert (await MeetingMessage.get(id=message.id)).removed_reason == "长" * 500

@@ -242,3 +242,21 @@ async def test_expired_sanction_no_longer_applies(database, services) -> None:  
     assert not viewer.suspended and not viewer.silenced
     with pytest.raises(ActionError, match="到期"):
         await sanctions.lift_sanction(await viewer_of(moderator), sanction, "已到期")
+
+
+async def test_out_of_range_periods_refused_not_500(database, services, client: Client) -> None:  # type: ignore[no-untyped-def]
+    """A period too large for a timedelta (or negative) is a clear 400 that writes nothing."""
+    _, moderator, member = await _setup()
+    await client.login(moderator.username)
+    base = {"username": member.username, "kind": "silence", "reason": "期限测试"}
+    for period, message in (
+        ({"days": "9" * 12}, "天数需在 0 到 3650 之间"),
+        ({"hours": "9" * 30}, "小时数需在 0 到 87600 之间"),
+        ({"days": "-1", "hours": "48"}, "天数需在 0 到 3650 之间"),
+        ({"days": "一"}, "天数须为整数"),
+    ):
+        response = await client.post_form("/moderation/sanctions", {**base, **period})
+        assert response.status_code == 400 and message in response.text, period
+    assert await Sanction.all().count() == 0 and await AuditEntry.all().count() == 0
+    response = await client.post_form("/moderation/sanctions", {**base, "days": "3650"})
+    assert response.status_code == 303

@@ -171,3 +171,15 @@ async def test_cli_import_words(database, services, tmp_path: Path) -> None:  # 
     rows = {w.word: str(w.action) for w in await WatchedWord.all()}
     assert rows == {"命令行一": "review", "命令行二": "replace"}
     assert await AuditEntry.filter(action="word.import", actor_id=None).count() == 1
+
+
+async def test_import_refuses_nul_inside_a_word_or_category(database, services) -> None:  # type: ignore[no-untyped-def]
+    """An uploaded file skips the form's NUL check: the line is refused, never stored
+    (PostgreSQL cannot store NUL: it used to be a 500 there)."""
+    admin = await _admin()
+    result = await words.import_words(admin, "甲\x00乙\n好词,block,类\x00别\n正常词\n", "flag")
+    assert result.created == 1 and len(result.errors) == 2
+    assert "无效字符" in result.errors[0] and "无效字符" in result.errors[1]
+    assert [w.word for w in await WatchedWord.all()] == ["正常词"]
+    with pytest.raises(ActionError, match="无效字符"):
+        await words.import_words(admin, "甲\x00乙\n", "flag")
