@@ -99,6 +99,15 @@ def text_field(
     return value
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def lines(text: str) -> list[str]:
+    """The lines of a textarea or an uploaded text: split on CR/LF only. `str.splitlines()`
+    also splits on \x1c-\x1e, \x85 and U+2028, which would cut one typed line in several."""
+    return _LINE_BREAK.split(text) if text else []
+
+
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,10}")
 
 

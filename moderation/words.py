@@ -14,6 +14,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from forum.errors import ActionError, NotFound
+from forum.http import lines
 from forum.policy import Viewer, can_manage_words, ensure
 from moderation import audit
 from moderation.models import WORD_ACTION_LABELS, WatchedWord, WordAction, WordListVersion
@@ -153,10 +154,10 @@ def parse_lines(
     """Lines of `词语[,处理方式[,类别]]` (comma, tab or full-width comma); `#` starts a comment."""
     entries: dict[str, tuple[str, str, str, str]] = {}
     errors: list[str] = []
-    lines = text.splitlines()
-    if len(lines) > MAX_IMPORT_LINES:
+    rows = lines(text)
+    if len(rows) > MAX_IMPORT_LINES:
         raise ActionError(f"一次最多导入 {MAX_IMPORT_LINES} 行", field="file")
-    for number, line in enumerate(lines, 1):
+    for number, line in enumerate(rows, 1):
         line = line.strip().lstrip("\ufeff")
         if not line or line.startswith("#"):
             continue

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from starlette.datastructures import FormData
 
 from forum.errors import ActionError
+from forum.http import lines
 from forum.models import User
 from forum.settings import get_settings
 from transparency.actions import DraftInput, clean_attachments, encodable
@@ -36,7 +37,7 @@ def local_input(value: dt.datetime | None) -> str:
 def parse_attachment_lines(raw: str) -> list[dict[str, str]]:
     """One attachment per line: `名称 | https://...` (or just the address)."""
     items = []
-    for line in raw.splitlines():
+    for line in lines(raw):
         line = line.strip()
         if not line:
             continue

@@ -29,6 +29,7 @@ from forum.boards.models import (
 from forum.clock import utcnow
 from forum.db import raw
 from forum.errors import ActionError, RateLimited
+from forum.http import lines
 from forum.models import ROLE_LABELS, STATUS_RANK, Org, User
 from forum.policy import (
     BOARD_SCOPES,
@@ -284,7 +285,7 @@ async def create_post(
 
 
 def quote_text(post: Post, author_name: str) -> str:
-    quoted = "\n".join("> " + line for line in post.body_raw.splitlines())
+    quoted = "\n".join("> " + line for line in lines(post.body_raw))
     return f"> **{author_name}** 在 #{post.number} 楼说：\n{quoted}\n\n"
 
 

@@ -14,7 +14,7 @@ import realtime.meetings.channel as channel  # registers the `meeting` channel k
 from forum import apispec
 from forum.errors import ActionError
 from forum.home import register_home_section
-from forum.http import int_field, int_param, read_form, read_json, text_field, viewer_of
+from forum.http import int_field, int_param, lines, read_form, read_json, text_field, viewer_of
 from forum.models import Member, Org
 from forum.orgs.queries import get_org_for
 from forum.policy import (
@@ -101,7 +101,7 @@ async def create_meeting(request: Request) -> Response:
             type=str(form.get("type", "")),
             title=text_field(form, "title", "会议名称", max_length=120),
             scheduled_at=_parse_local(text_field(form, "scheduled_at", "会议时间", max_length=40)),
-            agenda=str(form.get("agenda", "")).splitlines(),
+            agenda=lines(str(form.get("agenda", ""))),
             description=str(form.get("description", "")),
             location=text_field(form, "location", "地点", max_length=120, required=False),
             host_usernames=[

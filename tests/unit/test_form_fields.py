@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from forum.errors import ActionError
-from forum.http import int_field
+from forum.http import int_field, lines
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,13 @@ def test_anything_else_is_refused_naming_the_field(raw: str) -> None:
 def test_blank_without_a_default_is_refused() -> None:
     with pytest.raises(ActionError):
         int_field({"n": " "}, "n", "数量", minimum=0, maximum=10)
+
+
+def test_lines_split_on_cr_and_lf_only() -> None:
+    assert lines("议程一\r\n议程二\r议程三\n议程\x1c四\u2028续\x85完") == [
+        "议程一",
+        "议程二",
+        "议程三",
+        "议程\x1c四\u2028续\x85完",
+    ]
+    assert lines("") == []
