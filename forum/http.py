@@ -108,7 +108,22 @@ def lines(text: str) -> list[str]:
     return _LINE_BREAK.split(text) if text else []
 
 
-_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,10}")
+_WHOLE_NUMBER = re.compile(r"0|-?[1-9][0-9]{0,39}")  # as written, no sign or zero padding
+INT32_MAX = 2**31 - 1  # integer columns are 32-bit: a larger number cannot even be bound
+
+
+def whole_number(raw: object, name: str, label: str, *, minimum: int, maximum: int) -> int:
+    """A whole number a person typed, within [minimum, maximum], with a clear Chinese error
+    naming the field. Only the plain form is taken ("12", "-3"): "²" or "١٢" pass
+    str.isdigit() but not int() (that was a 500), and "08", "+5" or "-0" would be stored
+    as something other than what was typed."""
+    text = raw.strip() if isinstance(raw, str) else ""
+    if not _WHOLE_NUMBER.fullmatch(text):
+        raise ActionError(f"{label}须为整数", field=name)
+    number = int(text)
+    if not minimum <= number <= maximum:
+        raise ActionError(f"{label}须在 {minimum} 到 {maximum} 之间", field=name)
+    return number
 
 
 def int_field(
@@ -120,19 +135,21 @@ def int_field(
     maximum: int,
     default: int | None = None,
 ) -> int:
-    """A whole number a person typed (ASCII digits only: "²" or "١٢" are refused, not a 500),
-    within [minimum, maximum], with a clear Chinese error naming the field. Blank means
-    `default` when there is one."""
+    """`whole_number` of a form field; blank means `default` when there is one."""
     raw = data.get(name)
-    text = raw.strip() if isinstance(raw, str) else ""
-    if not text and default is not None:
+    if default is not None and not (raw.strip() if isinstance(raw, str) else raw):
         return default
-    if not _WHOLE_NUMBER.fullmatch(text):
-        raise ActionError(f"{label}须为整数", field=name)
-    number = int(text)
-    if not minimum <= number <= maximum:
-        raise ActionError(f"{label}须在 {minimum} 到 {maximum} 之间", field=name)
-    return number
+    return whole_number(raw, name, label, minimum=minimum, maximum=maximum)
+
+
+def optional_int_field(
+    data: FormData | dict[str, Any], name: str, label: str, *, minimum: int, maximum: int
+) -> int | None:
+    """`whole_number` of a form field, or None when it is blank."""
+    raw = data.get(name)
+    if not (raw.strip() if isinstance(raw, str) else raw):
+        return None
+    return whole_number(raw, name, label, minimum=minimum, maximum=maximum)
 
 
 def int_param(value: Any, label: str = "编号") -> int:

@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from forum.clock import utcnow
 from forum.errors import ActionError, NotFound
-from forum.http import int_param, read_form, text_field, viewer_of
+from forum.http import int_param, optional_int_field, read_form, text_field, viewer_of
 from forum.policy import (
     can_manage_words,
     can_view_audit,
@@ -134,15 +134,6 @@ async def sanction_page(request: Request) -> Response:
     )
 
 
-def _optional_int(raw: object, field: str, label: str) -> int | None:
-    if raw in (None, ""):
-        return None
-    try:
-        return int(str(raw))
-    except ValueError as exc:
-        raise ActionError(f"{label}须为整数", field=field) from exc
-
-
 async def create_sanction(request: Request) -> Response:
     viewer = viewer_of(request)
     ensure(can_view_review_queue(viewer))
@@ -156,8 +147,10 @@ async def create_sanction(request: Request) -> Response:
         user,
         str(form.get("kind", "")),
         text_field(form, "reason", "原因", max_length=1000),
-        days=_optional_int(form.get("days"), "days", "天数"),
-        hours=_optional_int(form.get("hours"), "hours", "小时"),
+        days=optional_int_field(form, "days", "天数", minimum=0, maximum=sanctions.MAX_DAYS),
+        hours=optional_int_field(
+            form, "hours", "小时数", minimum=0, maximum=sanctions.MAX_DAYS * 24
+        ),
     )
     return RedirectResponse("/moderation/sanctions", status_code=303)
 

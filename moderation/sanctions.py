@@ -61,12 +61,12 @@ def _clean(kind: str, reason: str, days: int | None, hours: int | None) -> tuple
         return reason, dt.timedelta()
     # Each part is bounded before it becomes a timedelta: a huge number would overflow it.
     if not 0 <= (days or 0) <= MAX_DAYS:
-        raise ActionError(f"天数需在 0 到 {MAX_DAYS} 之间", field="days")
+        raise ActionError(f"天数须在 0 到 {MAX_DAYS} 之间", field="days")
     if not 0 <= (hours or 0) <= MAX_DAYS * 24:
-        raise ActionError(f"小时数需在 0 到 {MAX_DAYS * 24} 之间", field="hours")
+        raise ActionError(f"小时数须在 0 到 {MAX_DAYS * 24} 之间", field="hours")
     total = dt.timedelta(days=days or 0, hours=hours or 0)
     if total <= dt.timedelta() or total > INDEFINITE:
-        raise ActionError(f"期限需在 1 小时到 {MAX_DAYS} 天之间", field="days")
+        raise ActionError(f"期限须在 1 小时到 {MAX_DAYS} 天之间", field="days")
     return reason, total
 
 

@@ -186,7 +186,7 @@ async def _steering(topic_id: int) -> TopicSteering:
 async def set_slow_mode(actor: Viewer, topic: Topic, seconds: int, reason: str = "") -> None:
     """0 turns slow mode off. Enforced by `moderation.hooks.check_post_rate` (topic scope)."""
     if not 0 <= seconds <= MAX_SLOW_MODE:
-        raise ActionError("慢速模式需在 0 到 86400 秒之间", field="seconds")
+        raise ActionError("慢速模式须在 0 到 86400 秒之间", field="seconds")
     async with in_transaction():
         row = await _steering(topic.id)
         before = row.slow_mode_seconds

@@ -11,22 +11,18 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from forum.errors import ActionError, NotFound
-from forum.http import int_param, read_form, text_field, viewer_of
+from forum.http import (
+    INT32_MAX,
+    int_field,
+    int_param,
+    read_form,
+    text_field,
+    viewer_of,
+    whole_number,
+)
 from forum.settings import get_settings
 from forum.templating import render
 from moderation import site_pins, steering
-
-MAX_INT = 2**31 - 1  # the id and count columns are 32-bit: a larger number cannot be bound
-
-
-def _int(raw: object, label: str, field: str) -> int:
-    try:
-        number = int(str(raw))
-    except ValueError as exc:
-        raise ActionError(f"请填写有效的{label}", field=field) from exc
-    if not -MAX_INT <= number <= MAX_INT:
-        raise ActionError(f"请填写有效的{label}", field=field)
-    return number
 
 
 def _local_datetime(raw: object, field: str = "close_at") -> dt.datetime | None:
@@ -59,21 +55,30 @@ async def topic_action(request: Request) -> Response:
     target = f"/t/{topic.id}"
     if action == "move":
         await steering.move_topic(
-            viewer, topic, _int(form.get("board_id"), "版块", "board_id"), reason
+            viewer, topic, int_field(form, "board_id", "版块", minimum=1, maximum=INT32_MAX), reason
         )
     elif action == "merge":
         merged = await steering.merge_topics(
-            viewer, topic, _int(form.get("target_id"), "主题编号", "target_id"), reason
+            viewer,
+            topic,
+            int_field(form, "target_id", "主题编号", minimum=1, maximum=INT32_MAX),
+            reason,
         )
         target = f"/t/{merged.id}"
     elif action == "split":
-        numbers = [_int(n, "楼层", "numbers") for n in form.getlist("numbers")]
+        numbers = [
+            whole_number(n, "numbers", "楼层", minimum=1, maximum=INT32_MAX)
+            for n in form.getlist("numbers")
+        ]
         title = text_field(form, "title", "新主题标题", max_length=120)
         new = await steering.split_topic(viewer, topic, numbers, title, reason)
         target = f"/t/{new.id}"
     elif action == "slow-mode":
         await steering.set_slow_mode(
-            viewer, topic, _int(form.get("seconds") or 0, "秒数", "seconds"), reason
+            viewer,
+            topic,
+            int_field(form, "seconds", "秒数", minimum=0, maximum=INT32_MAX, default=0),
+            reason,
         )
     elif action == "timed-close":
         await steering.set_timed_close(viewer, topic, _local_datetime(form.get("close_at")), reason)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -13,7 +12,7 @@ from starlette.routing import BaseRoute, Route
 from forum.clock import utcnow
 from forum.errors import ActionError, NotFound
 from forum.home import register_home_section
-from forum.http import int_param, read_form, viewer_of
+from forum.http import int_field, int_param, read_form, viewer_of
 from forum.manage import register_manage_link
 from forum.policy import (
     Viewer,
@@ -311,20 +310,6 @@ async def catalogue(request: Request) -> Response:
     return render(request, "disclosures/catalogue.html", {**NAV, "categories": cats})
 
 
-SORT_ORDER = re.compile(r"0|-?[1-9][0-9]{0,8}")  # plain integers, inside the INT column
-
-
-def _sort_order(raw: str) -> int:
-    """The catalogue position: blank is 0, anything but a plain integer is refused (never
-    read as 0, and never handed to int(), which takes digits such as "²" it cannot parse)."""
-    raw = raw.strip()
-    if not raw:
-        return 0
-    if not SORT_ORDER.fullmatch(raw):
-        raise ActionError("排序须为整数，例如 10 或 200", field="sort_order")
-    return int(raw)
-
-
 async def save_category(request: Request) -> Response:
     viewer = viewer_of(request)
     form = await read_form(request)
@@ -336,7 +321,7 @@ async def save_category(request: Request) -> Response:
         category,
         _str(form, "key"),
         _str(form, "name"),
-        _sort_order(_str(form, "sort_order")),
+        int_field(form, "sort_order", "排序", minimum=-(10**9), maximum=10**9, default=0),
         active=_str(form, "is_active") == "1",
     )
     return RedirectResponse("/disclosures/catalogue", status_code=303)

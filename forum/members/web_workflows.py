@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from forum.errors import ActionError, NotFound
-from forum.http import int_param, read_form, text_field, viewer_of
+from forum.http import (
+    INT32_MAX,
+    int_field,
+    int_param,
+    optional_int_field,
+    read_form,
+    text_field,
+    viewer_of,
+)
 from forum.members import development, floating, queries, transfers
 from forum.members.web_stats import scope_org
 from forum.models import Member, Org
@@ -149,18 +156,10 @@ async def floating_end(request: Request) -> Response:
 
 # Development ----------------------------------------------------------------------------
 
-VOTE_ID_MAX = 2**31 - 1  # the column is a 32-bit integer
 
-
-def _vote_id(raw: object) -> int | None:
-    """The plenary vote number: blank, or a positive whole number in ASCII digits (str.isdigit
-    also takes superscripts like "⁰⁴⁵", which int() refuses)."""
-    text = str(raw or "").strip()
-    if not text:
-        return None
-    if not re.fullmatch(r"[1-9][0-9]{0,9}", text) or int(text) > VOTE_ID_MAX:
-        raise ActionError("表决编号须为正整数", field="vote_id")
-    return int(text)
+def _vote_id(form: FormData) -> int | None:
+    """The plenary vote's number: blank, or a positive whole number."""
+    return optional_int_field(form, "vote_id", "表决编号", minimum=1, maximum=INT32_MAX)
 
 
 async def development_page(request: Request) -> Response:
@@ -178,7 +177,7 @@ async def development_advance(request: Request) -> Response:
     viewer = viewer_of(request)
     member = await _member(request)
     form = await read_form(request)
-    vote_id = _vote_id(form.get("vote_id"))
+    vote_id = _vote_id(form)
     await development.advance_member(
         viewer,
         member,
@@ -219,14 +218,12 @@ async def development_extend(request: Request) -> Response:
     viewer = viewer_of(request)
     member = await _member(request)
     form = await read_form(request)
-    months = str(form.get("months") or "")
-    if not re.fullmatch(r"[0-9]{1,2}", months):
-        raise ActionError("延长月数须为数字", field="months")
-    vote_id = _vote_id(form.get("vote_id"))
+    months = int_field(form, "months", "延长月数", minimum=1, maximum=99)
+    vote_id = _vote_id(form)
     await development.extend_probation(
         viewer,
         member,
-        months=int(months),
+        months=months,
         on=str(form.get("on") or ""),
         vote_id=vote_id,
         reason=text_field(

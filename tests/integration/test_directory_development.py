@@ -278,7 +278,7 @@ async def test_vote_numbers_must_be_plain_positive_whole_numbers(client: Client)
         ):
             data = {**extra, "on": TODAY.isoformat(), "vote_id": bad}
             response = await client.post_form(url, data)
-            assert response.status_code == 400 and "表决编号须为正整数" in response.text, bad
+            assert response.status_code == 400 and "表决编号须" in response.text, bad
     response = await client.post_form(
         f"/members/{member.id}/extend", {"months": "⁶", "on": TODAY.isoformat(), "vote_id": "3"}
     )

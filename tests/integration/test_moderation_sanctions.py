@@ -250,9 +250,9 @@ async def test_out_of_range_periods_refused_not_500(database, services, client: 
     await client.login(moderator.username)
     base = {"username": member.username, "kind": "silence", "reason": "期限测试"}
     for period, message in (
-        ({"days": "9" * 12}, "天数需在 0 到 3650 之间"),
-        ({"hours": "9" * 30}, "小时数需在 0 到 87600 之间"),
-        ({"days": "-1", "hours": "48"}, "天数需在 0 到 3650 之间"),
+        ({"days": "9" * 12}, "天数须在 0 到 3650 之间"),
+        ({"hours": "9" * 30}, "小时数须在 0 到 87600 之间"),
+        ({"days": "-1", "hours": "48"}, "天数须在 0 到 3650 之间"),
         ({"days": "一"}, "天数须为整数"),
     ):
         response = await client.post_form("/moderation/sanctions", {**base, **period})

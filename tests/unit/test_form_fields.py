@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from forum.errors import ActionError
-from forum.http import int_field, lines
+from forum.http import INT32_MAX, int_field, lines, optional_int_field, whole_number
 
 
 @pytest.mark.parametrize(
@@ -17,7 +17,23 @@ def test_whole_numbers_in_range_are_read(raw: str | None, expected: int) -> None
 
 
 @pytest.mark.parametrize(
-    "raw", ["0", "1000", "-1", "²", "١٢", "１２", "1.5", "1e3", "12abc", "9" * 40, "\x00"]
+    "raw",
+    [
+        "0",
+        "1000",
+        "-1",
+        "²",
+        "١٢",
+        "１２",
+        "1.5",
+        "1e3",
+        "12abc",
+        "9" * 40,
+        "\x00",
+        "08",
+        "+5",
+        "-0",
+    ],
 )
 def test_anything_else_is_refused_naming_the_field(raw: str) -> None:
     with pytest.raises(ActionError) as caught:
@@ -38,3 +54,13 @@ def test_lines_split_on_cr_and_lf_only() -> None:
         "议程\x1c四\u2028续\x85完",
     ]
     assert lines("") == []
+
+
+def test_optional_numbers_are_none_when_blank_and_checked_otherwise() -> None:
+    assert optional_int_field({"days": " "}, "days", "天数", minimum=0, maximum=30) is None
+    assert optional_int_field({}, "days", "天数", minimum=0, maximum=30) is None
+    assert optional_int_field({"days": "7"}, "days", "天数", minimum=0, maximum=30) == 7
+    with pytest.raises(ActionError):
+        optional_int_field({"days": "⁰⁴⁵"}, "days", "天数", minimum=0, maximum=30)
+    with pytest.raises(ActionError):
+        whole_number("99999999999999999999", "numbers", "楼层", minimum=1, maximum=INT32_MAX)
