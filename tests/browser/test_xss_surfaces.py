@@ -290,6 +290,24 @@ def test_display_names_from_every_corpus_never_execute(page: Any, live_server: s
     report(f"XSS: {stored} display-name vectors x 2 pages, 0 executions")
 
 
+def test_every_vector_as_a_display_name_never_executes(
+    page: Any, live_server: str, seeded: dict[str, Any]
+) -> None:
+    """The whole corpus as display names (seeded: one account per vector), on the org page
+    and its admin page, which list every role holder by display name."""
+    from tests.browser.conftest import login
+
+    info = seeded["display_names"]
+    probe = Probe(live_server)
+    probe.attach(page)
+    login(page, live_server, "admin")
+    org = f"{live_server}/orgs/{info['org']}"
+    for url in (org, org + "/admin"):
+        assert probe.check(page, url) == [], url
+    assert page.locator("#roles li.row").count() >= info["names"]
+    _report("display name (org page, org admin page)", probe, 2)
+
+
 def test_probe_detects_a_script_that_runs(page: Any, live_server: str) -> None:
     """The probe itself can fail: a page that does run a vector is caught."""
     probe = Probe("data:")

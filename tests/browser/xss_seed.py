@@ -19,6 +19,7 @@ from tests.corpora import all_xss_vectors
 
 # Field lengths the packing respects (the models' max_length, the forms' limits).
 TITLE_CHARS = 120
+NAME_CHARS = 32  # users.display_name
 SNIPPET_CHARS = 160  # boards search shows body_raw[:160]
 FEEDBACK_CHARS = 2000
 MESSAGE_CHARS = 5000
@@ -221,6 +222,27 @@ async def seed_meeting() -> dict[str, Any]:
     return {"meeting": meeting.id, "messages": messages, "speakers": speakers}
 
 
+async def seed_display_names(vectors: list[str]) -> dict[str, Any]:
+    """One account per vector, its display name the vector (cut to the column's 32
+    characters), each holding the 发布员 role in one branch so the org pages list them all.
+    The accounts cannot log in (no valid password hash)."""
+    from forum.models import Org, OrgRole, User
+
+    org = await Org.get(name="第三党支部")
+    await User.bulk_create(
+        [
+            User(username=f"xssname{i:05d}", display_name=v[:NAME_CHARS], password_hash="!")
+            for i, v in enumerate(vectors)
+        ],
+        batch_size=500,
+    )
+    users = await User.filter(username__startswith="xssname").order_by("id")
+    await OrgRole.bulk_create(
+        [OrgRole(user_id=u.id, org_id=org.id, role="publisher") for u in users], batch_size=500
+    )
+    return {"org": org.id, "names": len(users)}
+
+
 async def main() -> dict[str, Any]:
     from tortoise import Tortoise
 
@@ -234,6 +256,7 @@ async def main() -> dict[str, Any]:
             "disclosures": await seed_disclosures(vectors),
             "boards": await seed_boards(vectors),
             "meeting": await seed_meeting(),
+            "display_names": await seed_display_names(vectors),
         }
     finally:
         await Tortoise.close_connections()
