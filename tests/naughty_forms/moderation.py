@@ -90,40 +90,15 @@ async def site_pin_until() -> str | None:
     return None if row is None else local_minutes(row.until)
 
 
-# --- Numbers: a number input's value is stored as the number it parses to -----------------
-
-# The value a `numeric` form sent last: a number field round-trips when the stored number
-# equals the number the value spells (" 7" and "07" both store 7), so the reader answers
-# with the sent value when they agree and with the stored number when they do not.
+# The value the import rows sent last, and the newest word before it (for their readers).
 _sent: dict[str, str] = {}
-
-
-def numeric(stored: int | None) -> str | None:
-    if stored is None:
-        return None
-    value = _sent.get("value", "")
-    try:
-        spelled = int(value.strip())
-    except ValueError:
-        return str(stored)
-    return value if spelled == stored else str(stored)
-
-
-def remember(form_url: Any, base: Any) -> Any:
-    """A `send` that posts the form as usual and remembers the value for `numeric`."""
-
-    async def send(client: Client, world: World, field: str, value: str) -> httpx.Response:
-        _sent["value"] = value
-        return await client.post_form(form_url(world), {**base(world), field: value})
-
-    return send
 
 
 async def sanction_period(unit: dt.timedelta) -> str | None:
     row = await moderation_models().Sanction.all().order_by("-id").first()
     if row is None or row.ends_at is None:
         return None
-    return numeric(round((row.ends_at - row.starts_at) / unit))
+    return str(round((row.ends_at - row.starts_at) / unit))
 
 
 async def sanctioned_username() -> str | None:
@@ -133,12 +108,12 @@ async def sanctioned_username() -> str | None:
 
 async def slow_mode_seconds() -> str | None:
     row = await moderation_models().TopicSteering.all().order_by("-id").first()
-    return None if row is None else numeric(row.slow_mode_seconds)
+    return None if row is None else str(row.slow_mode_seconds)
 
 
 async def merged_into() -> str | None:
     entry = await latest_audit("topic.merged")
-    return None if entry is None else numeric(int(entry.after["into_topic"]))
+    return None if entry is None else str(entry.after["into_topic"])
 
 
 async def latest_audit(action: str) -> Any:
@@ -221,24 +196,18 @@ FORMS: dict[str, Form] = {
         lambda w: {"username": "floating", "kind": "warn", "reason": "语料警告"},
     ),
     # days, hours, seconds, target_id: whole numbers in a range (the naughty strings are
-    # refused with "须为整数" / "请填写有效的…"; a valid number round-trips through `numeric`).
+    # refused with "…须为整数" or "…须在 a 到 b 之间"; a valid number reads back as typed).
     "moderation: sanction days": Form(
         "moderator",
         lambda w: "/moderation/sanctions",
         {"days": lambda: sanction_period(dt.timedelta(days=1))},
-        send=remember(
-            lambda w: "/moderation/sanctions",
-            lambda w: {"username": "floating", "kind": "silence", "reason": "语料禁言"},
-        ),
+        lambda w: {"username": "floating", "kind": "silence", "reason": "语料禁言"},
     ),
     "moderation: sanction hours": Form(
         "moderator",
         lambda w: "/moderation/sanctions",
         {"hours": lambda: sanction_period(dt.timedelta(hours=1))},
-        send=remember(
-            lambda w: "/moderation/sanctions",
-            lambda w: {"username": "floating", "kind": "silence", "reason": "语料禁言"},
-        ),
+        lambda w: {"username": "floating", "kind": "silence", "reason": "语料禁言"},
     ),
     "moderation: lift": Form(
         "moderator",
@@ -285,8 +254,8 @@ FORMS: dict[str, Form] = {
         topic_tool("merge"),
         # A topic number: only numbers naming a topic the moderator may steer are accepted.
         {"target_id": merged_into},
+        lambda w: {"reason": "语料合并"},
         fresh=fresh_topic,
-        send=remember(topic_tool("merge"), lambda w: {"reason": "语料合并"}),
     ),
     "moderation: slow mode": Form(
         "moderator",
@@ -299,8 +268,8 @@ FORMS: dict[str, Form] = {
         "moderator",
         topic_tool("slow-mode"),
         {"seconds": slow_mode_seconds},
+        lambda w: {"reason": "语料慢速"},
         fresh=fresh_topic,
-        send=remember(topic_tool("slow-mode"), lambda w: {"reason": "语料慢速"}),
     ),
     "moderation: timed close": Form(
         "moderator",
