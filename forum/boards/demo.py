@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from forum.boards import actions
+from forum.boards import actions, demo_files
 from forum.boards.models import Board
 from forum.demo_context import DemoContext
 from forum.policy import Viewer
@@ -64,6 +64,30 @@ async def _viewer(ctx: DemoContext, key: str) -> Viewer:
     return await viewer_for_user(ctx.users[key].id)
 
 
+async def _seed_study_files(ctx: DemoContext, board: Board) -> None:
+    """A topic with an inline chart and a PDF, uploaded through the real attachment action."""
+    publicity = await _viewer(ctx, "publicity")
+    chart = await actions.upload_attachment(
+        publicity, board, "学习进度.png", demo_files.bar_chart_png([60, 85, 40, 95])
+    )
+    reading = await actions.upload_attachment(
+        publicity,
+        board,
+        "第三季度学习资料目录.pdf",
+        demo_files.text_pdf(
+            ["第三季度理论学习资料目录", "1. 中国共产党章程", "2. 中国共产党支部工作条例（试行）"]
+        ),
+    )
+    await actions.create_topic(
+        publicity,
+        board,
+        "第三季度理论学习资料",
+        "各支部学习进度如下（按月统计）：\n\n"
+        f"{actions.attachment_markdown(chart)}\n\n"
+        f"学习资料目录请下载：{actions.attachment_markdown(reading)}",
+    )
+
+
 async def seed(ctx: DemoContext) -> None:
     if await Board.exists(org_id=None, name="时事热点"):
         return
@@ -89,6 +113,7 @@ async def seed(ctx: DemoContext) -> None:
         for who, text in replies:
             topic.access = board.access
             await actions.create_post(await _viewer(ctx, who), topic, text)
+    await _seed_study_files(ctx, index.boards[boards["学习园地"].id])
     secretary = dataclasses.replace(await _viewer(ctx, "secretary"))
     internal_board = index.boards[internal.id]
     await actions.create_topic(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from forum import markup
 from forum.boards.commands import rebake
-from forum.boards.models import Board, Post, Topic
+from forum.boards.models import Attachment, Board, Post, Topic
 from forum.demo import seed_demo
 from tests.boards_helpers import make_world, start_topic
 from tests.helpers import Client
@@ -24,6 +24,16 @@ async def test_demo_seeds_site_boards_and_branch_board(client: Client) -> None:
     assert "内部交流" in (await client.get("/forum")).text
     found = (await client.get("/api/v1/search", params={"q": "基层党建"})).json()["items"]
     assert found
+    # The study corner's demo topic carries a chart shown inline and a PDF to download.
+    study = await Topic.get(title="第三季度理论学习资料")
+    files = await Attachment.filter(post__topic_id=study.id).order_by("id")
+    assert [f.filename for f in files] == ["学习进度.png", "第三季度学习资料目录.pdf"]
+    page = (await client.get(f"/t/{study.id}")).text
+    assert f'<img alt="学习进度.png" src="/attachments/{files[0].id}/' in page
+    for attachment, kind in zip(files, ("image/png", "application/pdf"), strict=True):
+        served = await client.get(f"/attachments/{attachment.id}/{attachment.filename}")
+        assert served.status_code == 200 and served.headers["content-type"] == kind
+        assert len(served.content) == attachment.size
 
 
 async def test_rebake_rerenders_old_versions_only(client: Client) -> None:

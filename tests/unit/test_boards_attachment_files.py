@@ -165,3 +165,18 @@ def test_gif_tails_are_dropped_and_a_missing_trailer_is_added() -> None:
 def test_broken_gif_is_refused(data: bytes) -> None:
     with pytest.raises(ActionError):
         files.sniff(data)
+
+
+def test_demo_files_are_valid_attachments() -> None:
+    from forum.boards import demo_files
+
+    png = demo_files.bar_chart_png([10, 90])
+    assert files.sniff(png).fmt == "png" and files.sniff(png).data == png
+    pdf = demo_files.text_pdf(["学习资料", "第二行"])
+    assert files.sniff(pdf).fmt == "pdf"
+    # Every cross-reference entry points at its object.
+    xref = int(pdf.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    entries = pdf[xref:].split(b"\n")[3:]
+    for number, entry in enumerate(entries[:6], 1):
+        offset = int(entry.split(b" ")[0])
+        assert pdf[offset:].startswith(f"{number} 0 obj".encode())
