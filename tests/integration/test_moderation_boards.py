@@ -362,10 +362,11 @@ async def test_steering_forms_refuse_out_of_range_numbers_and_times(
     _, topic, _ = await _steering_world()
     await client.login("root")
     cases = [
-        ("merge", {"target_id": "9" * 20, "reason": "合并"}, "请填写有效的主题编号"),
-        ("move", {"board_id": "9" * 20, "reason": "移动"}, "请填写有效的版块"),
-        ("split", {"numbers": ["9" * 20], "title": "新主题", "reason": "拆分"}, "楼层"),
-        ("slow-mode", {"seconds": "9" * 30}, "请填写有效的秒数"),
+        ("merge", {"target_id": "9" * 20, "reason": "合并"}, "主题编号须在 1 到 2147483647 之间"),
+        ("move", {"board_id": "9" * 20, "reason": "移动"}, "版块须在 1 到 2147483647 之间"),
+        ("split", {"numbers": ["9" * 20], "title": "新主题", "reason": "拆分"}, "楼层须在"),
+        ("slow-mode", {"seconds": "9" * 30}, "秒数须在 0 到 2147483647 之间"),
+        ("slow-mode", {"seconds": "三十"}, "秒数须为整数"),
         ("timed-close", {"close_at": "0001-01-01T00:00"}, "时间超出范围"),
         ("site-pin", {"until": "0001-01-01T00:00", "reason": "置顶"}, "时间超出范围"),
     ]
