@@ -1,4 +1,5 @@
-"""Member directory (电子档案): records, development, transfers and floating members.
+"""Member directory (电子档案): new and edited records, the CSV import, floating inflow.
+(Development, transfers and outflow on a record: development.py.)
 
 Date and ID-number fields are validated strictly (a real date in order, a checksum-valid
 number that matches the birth date), so naughty strings there are refused except blanks.
