@@ -212,7 +212,7 @@ async def test_redis_outage_and_worker_restart_lose_nothing(
             _ok(await host.action(channel, "message", {"body": "重启期间"}))
             private_redis.start()
             d.start()
-            await async_wait_for(lambda: _status(d, 200), 20, "/healthz 200 after the restart")
+            await async_wait_for(lambda: _status(d, 200), 45, "/healthz 200 after the restart")
             async with WsClient.connect(d.ws_url, v1_cookie) as v1:
                 replay, subscribed = await v1.subscribe(channel, last_id=last)
                 assert [f["id"] for f in replay] == [last + 1]

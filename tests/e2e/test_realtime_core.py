@@ -298,7 +298,7 @@ async def test_redis_outage_loses_nothing_and_healthz_reports_it(
             async def both(status: int) -> bool:
                 return [await c.health(), await d.health()] == [status, status]
 
-            await async_wait_for(lambda: both(503), 20, "/healthz 503 on both workers")
+            await async_wait_for(lambda: both(503), 45, "/healthz 503 on both workers")
             assert (await alice.action(channel, "emit", {"text": "down", "count": 2}))["data"] == {
                 "ids": [2, 3]
             }
@@ -327,9 +327,9 @@ async def test_redis_outage_loses_nothing_and_healthz_reports_it(
                 return len(streamed) >= n
 
             streamer = asyncio.create_task(stream())
-            await async_wait_for(lambda: streamed_at_least(2), 20, "events streamed while down")
+            await async_wait_for(lambda: streamed_at_least(2), 45, "events streamed while down")
             private_redis.start()
-            await async_wait_for(lambda: both(200), 20, "/healthz 200 on both workers")
+            await async_wait_for(lambda: both(200), 45, "/healthz 200 on both workers")
             restarted.set()
             await asyncio.wait_for(streamer, 60)
             assert streamed == list(range(5, 5 + len(streamed)))
