@@ -10,7 +10,8 @@ from tortoise.transactions import in_transaction
 
 from forum.clock import utcnow
 from forum.errors import ActionError, Conflict
-from forum.models import Member, Org, User
+from forum.models import Member, Org
+from forum.orgs.queries import find_user
 from forum.policy import (
     MEETING_RULES,
     Viewer,
@@ -59,7 +60,7 @@ def _validate_agenda(items: Sequence[str]) -> list[str]:
 
 DESCRIPTION_CHARS = 5000
 LOCATION_CHARS = 120
-USERNAME_CHARS = 32  # User.username's column length
+USERNAME_CHARS = 32  # User.username's column length (for quoting a name not found)
 
 
 async def schedule_meeting(
@@ -95,11 +96,9 @@ async def schedule_meeting(
         raise ActionError(f"地点不能超过 {LOCATION_CHARS} 个字符", field="location")
     host_ids: list[int] = []
     for username in host_usernames:
-        name = username.strip()
-        # A name longer than the column matches nobody (and the ORM would refuse to bind it).
-        user = await User.get_or_none(username=name) if len(name) <= USERNAME_CHARS else None
+        user = await find_user(username)
         if user is None:
-            raise ActionError(f"找不到用户“{name[:USERNAME_CHARS]}”", field="hosts")
+            raise ActionError(f"找不到用户“{username.strip()[:USERNAME_CHARS]}”", field="hosts")
         host_ids.append(user.id)
     status = MeetingStatus.scheduled if publish else MeetingStatus.draft
     async with in_transaction():
