@@ -93,10 +93,6 @@ def clean_body(raw: Any) -> str:
     return body
 
 
-async def _screen(actor: Viewer, text: str, field_name: str) -> str:
-    return (await hooks.screen_text(actor, text, field=field_name)).text
-
-
 def _audience(topic: Topic, *, post_hidden: bool = False) -> dict[str, Any]:
     return {
         "board": topic.access.to_dict(),
@@ -747,16 +743,35 @@ async def _check_upload_rate(actor: Viewer) -> None:
         )
 
 
+@dataclass(frozen=True)
+class VettedFile:
+    """An upload that passed the size limit and the type sniffing, not yet stored."""
+
+    name: str
+    sniffed: files.Sniffed
+
+
+def vet_upload(filename: str | None, data: bytes) -> VettedFile:
+    """Size and type checks, without touching storage (a form vets all its files first)."""
+    if len(data) > get_settings().attachment_max_bytes:
+        raise AttachmentTooLarge(attachment_limit_message(), field="file")
+    sniffed = files.sniff(data)
+    return VettedFile(files.clean_filename(filename, sniffed), sniffed)
+
+
 async def upload_attachment(
     actor: Viewer, board: Board, filename: str | None, data: bytes
 ) -> Attachment:
     """Check, sniff and store one file; the row and the file exist together or not at all."""
     ensure(can_attach_board(actor, board.access))
-    if len(data) > get_settings().attachment_max_bytes:
-        raise AttachmentTooLarge(attachment_limit_message(), field="file")
-    sniffed = files.sniff(data)
-    name = files.clean_filename(filename, sniffed)
+    return await store_upload(actor, board, vet_upload(filename, data))
+
+
+async def store_upload(actor: Viewer, board: Board, vetted: VettedFile) -> Attachment:
+    """Store a vetted file and its row (both or neither)."""
+    ensure(can_attach_board(actor, board.access))
     await _check_upload_rate(actor)
+    sniffed, name = vetted.sniffed, vetted.name
     sha, key, created = files.store(sniffed.data)
     try:
         async with in_transaction():

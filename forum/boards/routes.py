@@ -129,17 +129,16 @@ async def _upload_form_files(viewer: Viewer, board: Board, data: FormData) -> li
     settings = get_settings()
     if len(uploads) > settings.attachment_max_files:
         raise ActionError(f"每次最多上传 {settings.attachment_max_files} 个附件", field="files")
-    blobs = []
+    vetted = []
     for upload in uploads:
         blob = await upload.read(settings.attachment_max_bytes + 1)
-        if len(blob) > settings.attachment_max_bytes:
-            raise actions.AttachmentTooLarge(actions.attachment_limit_message(), field="files")
         try:
-            files.sniff(blob)
+            vetted.append(actions.vet_upload(upload.filename, blob))
+        except actions.AttachmentTooLarge as exc:
+            raise actions.AttachmentTooLarge(exc.message, field="files") from exc
         except ActionError as exc:
             raise ActionError(f"{upload.filename}：{exc.message}", field="files") from exc
-        blobs.append((upload.filename, blob))
-    return [await actions.upload_attachment(viewer, board, name, blob) for name, blob in blobs]
+    return [await actions.store_upload(viewer, board, v) for v in vetted]
 
 
 def _form_text(data: FormData, name: str) -> str:
