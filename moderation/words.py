@@ -14,7 +14,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from forum.errors import ActionError, NotFound
-from forum.http import lines
+from forum.http import lines, storable
 from forum.policy import Viewer, can_manage_words, ensure
 from moderation import audit
 from moderation.models import WORD_ACTION_LABELS, WatchedWord, WordAction, WordListVersion
@@ -83,8 +83,8 @@ def clean_entry(word: str, action: str, category: str) -> tuple[str, str, str, s
         raise ActionError("请填写词语", field="word")
     if len(word) > 64:
         raise ActionError("词语不能超过 64 个字符", field="word")
-    # An uploaded file is not screened like form fields: no text column stores NUL.
-    if "\x00" in word:
+    # An uploaded file skips the check at the door (read_form): no text column stores NUL.
+    if not storable(word):
         raise ActionError("词语包含无效字符", field="word")
     key = normalize_word(word)
     if not key:
@@ -97,7 +97,7 @@ def clean_entry(word: str, action: str, category: str) -> tuple[str, str, str, s
     category = category.strip() or DEFAULT_CATEGORY
     if len(category) > 32:
         raise ActionError("类别不能超过 32 个字符", field="category")
-    if "\x00" in category:
+    if not storable(category):
         raise ActionError("类别包含无效字符", field="category")
     return word, key, action, category
 

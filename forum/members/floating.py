@@ -41,9 +41,7 @@ def _period(starts: str | dt.date | None, ends: str | dt.date | None) -> tuple[d
 
 def _certificate(raw: str) -> str:
     """Kept as typed, but for the runs of whitespace (collapsed to one space)."""
-    value = " ".join(raw.split())
-    if "\x00" in value:
-        raise ActionError("活动证编号包含无效字符", field="certificate_number")
+    value = " ".join(raw.split())  # NUL never gets here: read_form refuses it at the door
     if not value:
         raise ActionError("请填写流动党员活动证编号", field="certificate_number")
     if len(value) > 32:
