@@ -28,17 +28,6 @@ from realtime.events import ChannelEvent
 EXCERPT = 200
 
 
-async def _topic(topic_id: int) -> Topic | None:
-    topic = await Topic.get_or_none(id=topic_id)
-    if topic is None:
-        return None
-    board = (await board_queries.board_index()).get(topic.board_id)
-    if board is None:  # pragma: no cover - the FK guarantees the board
-        return None
-    topic.access = board.access
-    return topic
-
-
 def _audience(topic: Topic) -> dict[str, Any]:
     return {"board": topic.access.to_dict(), "topic_hidden": topic.hidden, "post_hidden": False}
 
@@ -63,7 +52,7 @@ async def _post_event(topic: Topic, post: Post, state: str | None) -> ChannelEve
 
 async def load_post(post_id: int) -> TargetInfo | None:
     post = await Post.get_or_none(id=post_id)
-    topic = await _topic(post.topic_id) if post is not None else None
+    topic = await board_queries.topic_with_access(post.topic_id) if post is not None else None
     if post is None or topic is None:
         return None
     return TargetInfo(
@@ -91,7 +80,7 @@ async def _post_state(
     post_id: int, *, hidden: bool | None = None, deleted: bool | None = None
 ) -> tuple[Topic, Post, bool]:
     post = await Post.get(id=post_id)
-    topic = await _topic(post.topic_id)
+    topic = await board_queries.topic_with_access(post.topic_id)
     if topic is None:  # pragma: no cover - the FK guarantees the topic
         raise NotFound()
     was_visible = await set_post_state(topic.id, post, hidden=hidden, deleted=deleted)
@@ -118,7 +107,7 @@ async def edit_post(
 ) -> Sequence[ChannelEvent]:
     """A moderator's edit: the previous text is kept as a revision with the reason."""
     post = await Post.get(id=post_id)
-    topic = await _topic(post.topic_id)
+    topic = await board_queries.topic_with_access(post.topic_id)
     if topic is None:  # pragma: no cover - the FK guarantees the topic
         raise NotFound()
     body = clean_body(body_raw)
@@ -156,7 +145,7 @@ async def edit_post(
 
 
 async def load_topic(topic_id: int) -> TargetInfo | None:
-    topic = await _topic(topic_id)
+    topic = await board_queries.topic_with_access(topic_id)
     if topic is None:
         return None
     first = await Post.filter(topic_id=topic.id, number=1).values_list("body_raw", flat=True)

@@ -36,11 +36,9 @@ def _active(now: dt.datetime) -> Q:
 
 
 async def _topic(topic_id: int) -> Topic:
-    topic = await Topic.get_or_none(id=topic_id)
-    board = (await board_queries.board_index()).get(topic.board_id) if topic else None
-    if topic is None or board is None:
+    topic = await board_queries.topic_with_access(topic_id)
+    if topic is None:
         raise NotFound()
-    topic.access = board.access
     return topic
 
 

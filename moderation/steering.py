@@ -29,12 +29,10 @@ MAX_SPLIT = 200
 
 async def get_topic(viewer: Viewer, topic_id: int) -> Topic:
     """The topic with its board access; 404 unless the viewer moderates its board."""
-    topic = await Topic.get_or_none(id=topic_id)
-    board = (await board_queries.board_index()).get(topic.board_id) if topic else None
-    if topic is None or board is None:
+    topic = await board_queries.topic_with_access(topic_id)
+    if topic is None:
         raise NotFound()
-    topic.access = board.access
-    ensure_visible(can_moderate_board(viewer, board.access))
+    ensure_visible(can_moderate_board(viewer, topic.access))
     return topic
 
 

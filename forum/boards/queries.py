@@ -398,6 +398,17 @@ async def board_topics(
     )
 
 
+async def topic_with_access(topic_id: int) -> Topic | None:
+    """The topic with its board's policy facts, or None. No visibility check: for callers
+    that apply their own rule (the moderation tools)."""
+    topic = await Topic.get_or_none(id=topic_id)
+    board = (await board_index()).get(topic.board_id) if topic else None
+    if topic is None or board is None:
+        return None
+    _attach([topic], board)
+    return topic
+
+
 async def get_topic_for(viewer: Viewer, topic_id: int, index: BoardIndex | None = None) -> Topic:
     topic = await Topic.get_or_none(id=topic_id)
     if topic is None:
