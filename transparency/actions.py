@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 from forum import markup
 from forum.clock import utcnow
 from forum.errors import ActionError, Conflict
+from forum.http import storable
 from forum.models import Member, Org
 from forum.policy import (
     Viewer,
@@ -73,17 +74,9 @@ class DraftInput:
     target_user_ids: list[int] = field(default_factory=list)
 
 
-def encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates from JSON "\ud800"
-        return False
-    return True
-
-
 def clean_text(value: str, label: str, name: str, *, max_length: int, min_length: int = 1) -> str:
     text = value.replace("\r\n", "\n").strip()
-    if "\x00" in text or not encodable(text):
+    if not storable(text):
         raise ActionError(f"{label}包含无效字符", field=name)
     if len(text) < min_length:
         raise ActionError(f"请填写{label}" if not text else f"{label}太短", field=name)
@@ -105,7 +98,7 @@ def clean_attachments(items: list[tuple[str, str]]) -> list[dict[str, str]]:
                 f"附件链接「{url[:40]}」无效：请使用 http(s):// 或站内 / 开头的地址",
                 field="attachments",
             )
-        if len(url) > 500 or any(c.isspace() for c in url) or not encodable(url):
+        if len(url) > 500 or any(c.isspace() for c in url) or not storable(url):
             raise ActionError("附件链接过长或包含空格", field="attachments")
         cleaned.append(
             {

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from starlette.datastructures import FormData
 
 from forum.errors import ActionError
-from forum.http import lines
+from forum.http import lines, storable
 from forum.models import User
 from forum.settings import get_settings
-from transparency.actions import DraftInput, clean_attachments, encodable
+from transparency.actions import DraftInput, clean_attachments
 
 MAX_TARGET_NAMES = 50
 
@@ -55,7 +55,7 @@ USERNAME_CHARS = 32  # User.username's column length
 
 async def user_ids_for(names: list[str]) -> list[int]:
     names = [n for n in dict.fromkeys(n.strip() for n in names) if n]
-    if not all(encodable(n) and "\x00" not in n for n in names):
+    if not all(storable(n) for n in names):
         raise ActionError("用户名包含无效字符", field="target_usernames")
     if len(names) > MAX_TARGET_NAMES:
         raise ActionError(f"定向人员最多 {MAX_TARGET_NAMES} 人", field="target_usernames")
