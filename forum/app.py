@@ -24,7 +24,8 @@ from forum.security.bodylimit import BodyLimitMiddleware
 from forum.security.middleware import CsrfMiddleware, SecurityHeadersMiddleware, ViewerMiddleware
 from forum.services import close_services, open_services
 from forum.settings import get_settings, secret_key, tortoise_config
-from forum.templating import STATIC_DIR, error_response
+from forum.staticfiles import STATIC_DIR
+from forum.templating import error_response
 from moderation.ratelimit import RequestRateLimitMiddleware
 
 logger = logging.getLogger("grassroots")

@@ -1,4 +1,4 @@
-"""The `forum` command: serve, migrate, demo, createadmin, check, and part commands.
+"""The `forum` command: serve, migrate, demo, createadmin, collectstatic, check, and part commands.
 
 Parts add subcommands (e.g. `rebake`, `import-members`) by listing them in `PART_COMMANDS`:
 each module exposes `register(subparsers)` and sets `func` on its parser.
@@ -174,6 +174,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_collectstatic(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from forum.staticfiles import STATIC_DIR, collect, unreadable_ancestors
+
+    target = Path(args.directory)
+    copied = collect(target)
+    print(f"已将 {len(copied)} 个静态文件从 {STATIC_DIR} 复制到 {target.resolve()}。")
+    for parent in unreadable_ancestors(target):
+        print(
+            f"警告：其他用户无法进入 {parent}（缺少 o+x 权限），"
+            "以其他用户身份运行的 nginx 将无法读取这些文件。",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="forum", description="基层党建交流平台")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -196,6 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--display-name", default="")
     admin.add_argument("--password", default="", help="prompted for when omitted")
     admin.set_defaults(func=cmd_createadmin)
+    collectstatic = sub.add_parser(
+        "collectstatic", help="copy the static files to DIR for the web server (modes 0644/0755)"
+    )
+    collectstatic.add_argument("directory", metavar="DIR")
+    collectstatic.set_defaults(func=cmd_collectstatic)
     sub.add_parser("check", help="print configuration, database and broker status").set_defaults(
         func=cmd_check
     )

@@ -20,6 +20,7 @@ from forum.http import viewer_of, wants_json
 from forum.models import ORG_KIND_LABELS, ROLE_LABELS, STATUS_LABELS
 from forum.security.middleware import csrf_token
 from forum.settings import get_settings
+from forum.staticfiles import STATIC_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_DIRS = [
@@ -30,7 +31,6 @@ TEMPLATE_DIRS = [
     ROOT / "moderation" / "templates",
     ROOT / "transparency" / "templates",
 ]
-STATIC_DIR = ROOT / "static"
 
 
 @functools.cache

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -94,11 +95,18 @@ def test_documented_topology_serves_through_nginx(
     assert forum(env, "demo").returncode == 0
     state = tmp_path / "nginx"
     state.mkdir()
+    # tmp_path sits under a 0700 folder, as a checkout may: nginx's workers could not read
+    # it. The deployment serves the copy `forum collectstatic` makes in a folder of its own.
+    static = Path(tempfile.mkdtemp(prefix="grassroots-static-"))
+    static.chmod(0o755)
+    collected = forum(env, "collectstatic", str(static / "static"))
+    assert collected.returncode == 0, collected.stderr
     conf = subprocess.run(
         [
             sys.executable,
             ROOT / "deploy" / "render-nginx",
             str(state),
+            str(static / "static"),
             f"127.0.0.1:{public_port}",
             f"127.0.0.1:{app_port}",
         ],
@@ -135,6 +143,8 @@ def test_documented_topology_serves_through_nginx(
         )
         css = httpx.get(base + "/static/css/app.css")
         assert css.status_code == 200 and "immutable" in css.headers["cache-control"]
+        assert css.headers["content-type"].startswith("text/css")
+        assert css.content == (ROOT / "static" / "css" / "app.css").read_bytes()
         with httpx.Client(base_url=base) as client:
             token = client.get("/api/v1/csrf").json()["csrf_token"]
             login = client.post(
@@ -163,6 +173,7 @@ def test_documented_topology_serves_through_nginx(
         app.terminate()
         proxy.wait(10)
         app.wait(15)
+        shutil.rmtree(static, ignore_errors=True)
 
 
 def _status(url: str) -> int | None:
