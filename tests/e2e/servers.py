@@ -220,7 +220,7 @@ class UvicornServer:
         )
         return self
 
-    def wait_ready(self, timeout: float = 30) -> UvicornServer:
+    def wait_ready(self, timeout: float = 90) -> UvicornServer:
         def ready() -> bool:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(f"uvicorn exited early:\n{self.log()}")
@@ -233,7 +233,7 @@ class UvicornServer:
         wait_for(ready, timeout, f"uvicorn on port {self.port}")
         return self
 
-    def start(self, timeout: float = 30) -> UvicornServer:
+    def start(self, timeout: float = 90) -> UvicornServer:
         return self.launch().wait_ready(timeout)
 
     def stop(self) -> None:

@@ -252,7 +252,7 @@ def test_serve_demo_runs_the_two_command_quickstart(tmp_path: Path) -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: _status(base + "/healthz") == 200)
+        wait_until(lambda: _status(base + "/healthz") == 200, timeout=180)  # seeds the demo first
         health = httpx.get(base + "/healthz").json()
         assert health["database"]["backend"] == "sqlite"
         assert health["broker"]["backend"] == "memory"  # no Redis needed to run it
