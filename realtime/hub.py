@@ -10,6 +10,10 @@ so positions (last id delivered per connection and channel) only move forward:
 
 While the broker is disconnected the hub polls the database for the channels it serves,
 and it catches up once more whenever the broker reconnects, so nothing is lost.
+
+What replay and gap-fill read from the log passes the channel kind's `current` hook (one
+query per read) so it never carries content taken away since; live fan-out does no query
+(see "Removed content is never replayed" in docs/realtime.md).
 """
 
 from __future__ import annotations
