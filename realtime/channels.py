@@ -14,6 +14,10 @@ CanSubscribe = Callable[[Viewer, int], Awaitable[bool]]
 CanReceive = Callable[[Viewer, dict[str, Any]], bool]
 # (viewer, object id, action name, data) -> ack payload; raise DomainError to refuse
 OnAction = Callable[[Viewer, int, str, dict[str, Any]], Awaitable[dict[str, Any]]]
+# (object id, event dicts read from the log) -> the same events, in the same order, each as
+# today's state allows: content since taken away becomes its removal event, edited content
+# carries its current version. One query per read, however many sockets it is replayed to.
+Current = Callable[[int, list[dict[str, Any]]], Awaitable[list[dict[str, Any]]]]
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ class ChannelKind:
     can_subscribe: CanSubscribe
     can_receive: CanReceive
     on_action: OnAction | None = None
+    current: Current | None = None
 
 
 _kinds: dict[str, ChannelKind] = {}

@@ -7,13 +7,21 @@ a channel ids are 1, 2, 3 ... with no gaps and commit order equals id order (a r
 transaction also rolls back its increment). The counter row is created on first use with
 `INSERT ... ON CONFLICT DO NOTHING`, which is race free on PostgreSQL (a concurrent insert
 waits for the first one) and trivially so on SQLite (writers are serialized).
+
+Content that moderation can take away (a post, a meeting message) is never kept in the log
+after it is gone: events carrying it are tagged with their `subject` (`post:17`), and an
+event that removes the subject (`post.hidden`, `message.removed`) rewrites every earlier
+event of that subject into a copy of itself, in the same transaction, keeping their ids.
+An event that updates the subject (`post.edited`) merges its payload into the earlier
+ones, so a replay carries the current version, never the old text. See `SUBJECTS`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.connection import get_connection
@@ -21,7 +29,18 @@ from tortoise.transactions import in_transaction
 
 from realtime.models import ChannelCounter, ChannelEvent
 
-__all__ = ["MAX_CHANNEL_LENGTH", "ChannelEvent", "append", "head", "heads", "prune", "since"]
+__all__ = [
+    "MAX_CHANNEL_LENGTH",
+    "SUBJECTS",
+    "ChannelEvent",
+    "Subject",
+    "append",
+    "head",
+    "heads",
+    "prune",
+    "since",
+    "subject_of",
+]
 
 MAX_CHANNEL_LENGTH = 100
 MAX_TYPE_LENGTH = 64
@@ -30,6 +49,42 @@ CHANNEL_RE = re.compile(r"^[a-z][a-z0-9_]*:[0-9]{1,10}$")
 _COUNTERS = ChannelCounter._meta.db_table
 _BUMP = 'UPDATE "{t}" SET "last_seq" = "last_seq" + 1 WHERE "channel" = {p} RETURNING "last_seq"'
 _CREATE = 'INSERT INTO "{t}" ("channel", "last_seq") VALUES ({p}, 0) ON CONFLICT DO NOTHING'
+
+
+@dataclass(frozen=True)
+class Subject:
+    """How an event type names the content it is about, and what it does to the earlier
+    events about the same content: `carries` it (new), `updates` it (merged into the earlier
+    carrying events), or `removes` it (the earlier carrying events become copies of it)."""
+
+    noun: str  # the subject's prefix: `post` -> subject `post:<payload[key]>`
+    key: str  # the payload field with the content's id (unique within the channel)
+    does: Literal["carries", "updates", "removes"]
+
+
+# Every event type that carries removable user content, or removes or updates it. A new
+# content-carrying event type must be added here, with the type that removes it.
+SUBJECTS: dict[str, Subject] = {
+    "post.created": Subject("post", "post_id", "carries"),
+    "post.edited": Subject("post", "post_id", "updates"),
+    "post.hidden": Subject("post", "post_id", "removes"),  # state: hidden / deleted
+    "message.posted": Subject("message", "number", "carries"),
+    "message.removed": Subject("message", "number", "removes"),
+}
+
+
+def _carrying(noun: str) -> list[str]:
+    return [t for t, s in SUBJECTS.items() if s.noun == noun and s.does != "removes"]
+
+
+def subject_of(type: str, payload: dict[str, Any]) -> tuple[Subject, str] | None:
+    """The rule and subject (`post:17`) of an event, or None if it is about no content
+    (an unlisted type, or a payload without the integer id)."""
+    rule = SUBJECTS.get(type)
+    value = payload.get(rule.key) if rule is not None else None
+    if rule is None or not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return rule, f"{rule.noun}:{value}"
 
 
 def _placeholder(conn: BaseDBAsyncClient) -> str:
@@ -76,10 +131,44 @@ async def _append(
     payload: dict[str, Any],
     audience: dict[str, Any],
 ) -> ChannelEvent:
-    seq = await _next_seq(conn, channel)
+    seq = await _next_seq(conn, channel)  # from here on the channel's appends wait for us
+    found = subject_of(type, payload)
+    subject = None
+    if found is not None:
+        rule, subject = found
+        await _supersede(conn, channel, subject, rule, type, payload, audience)
     return await ChannelEvent.create(
-        channel=channel, seq=seq, type=type, payload=payload, audience=audience, using_db=conn
+        channel=channel,
+        seq=seq,
+        type=type,
+        payload=payload,
+        audience=audience,
+        subject=subject,
+        using_db=conn,
     )
+
+
+async def _supersede(
+    conn: BaseDBAsyncClient,
+    channel: str,
+    subject: str,
+    rule: Subject,
+    type: str,
+    payload: dict[str, Any],
+    audience: dict[str, Any],
+) -> None:
+    """Rewrite the earlier events of `subject` that carry its content (see `Subject`)."""
+    if rule.does == "carries":
+        return
+    earlier = ChannelEvent.filter(
+        channel=channel, subject=subject, type__in=_carrying(rule.noun)
+    ).using_db(conn)
+    if rule.does == "removes":  # a tombstone: the removal itself, without any text
+        await earlier.update(type=type, payload=payload, audience=audience)
+        return
+    for row in await earlier:  # a handful per subject: its creation and edits
+        row.payload = {**row.payload, **payload}
+        await row.save(update_fields=["payload"], using_db=conn)
 
 
 async def since(

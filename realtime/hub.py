@@ -10,6 +10,10 @@ so positions (last id delivered per connection and channel) only move forward:
 
 While the broker is disconnected the hub polls the database for the channels it serves,
 and it catches up once more whenever the broker reconnects, so nothing is lost.
+
+What replay and gap-fill read from the log passes the channel kind's `current` hook (one
+query per read) so it never carries content taken away since; live fan-out does no query
+(see "Removed content is never replayed" in docs/realtime.md).
 """
 
 from __future__ import annotations
@@ -84,6 +88,22 @@ def classify(position: int | None, seq: int) -> str:
 def contiguous(seqs: list[int], after: int, head: int) -> bool:
     """True when `seqs` are exactly the ids after `after` up to `head` (nothing missing)."""
     return seqs == list(range(after + 1, head + 1))
+
+
+async def current_messages(
+    kind: ChannelKind, channel: str, rows: list[events.ChannelEvent]
+) -> list[dict[str, Any]]:
+    """Events read from the log as today's state allows (the kind's `current` hook): the
+    log is already redacted when content is taken away, this also covers events written
+    before that (or by a path that forgot). One call per read, never per connection."""
+    messages = [row.as_message() for row in rows]
+    if kind.current is None or not messages:
+        return messages
+    _, _, raw_id = channel.partition(":")
+    checked = await kind.current(int(raw_id), messages)
+    if len(checked) != len(messages):
+        raise RuntimeError(f"{kind.prefix}.current changed the number of events")
+    return checked
 
 
 def event_frame(message: dict[str, Any]) -> str:
@@ -223,6 +243,7 @@ class Hub:
             rows = []
             if wanted and min(wanted) < head:
                 rows = await events.since(channel, min(wanted), upto=head, limit=MAX_REPLAY)
+            messages = await current_messages(entry.kind, channel, rows)
         except asyncio.CancelledError:
             for conn, item in batch.items():  # the next holder of the lock serves them
                 if not item[1].done():
@@ -234,7 +255,6 @@ class Hub:
                     served.set_exception(exc)
             raise
         seqs = [row.seq for row in rows]
-        messages = [row.as_message() for row in rows]
         for conn, (_, served) in batch.items():
             if served.done():  # its subscribe was cancelled (connection closed) meanwhile
                 continue
@@ -335,8 +355,9 @@ class Hub:
                 conn.send({"type": "reload", "channel": channel, "reason": "too_far_behind"})
                 conn.positions[channel] = head
             return
-        for row in rows:
-            message = row.as_message()
+        for row, message in zip(
+            rows, await current_messages(entry.kind, channel, rows), strict=True
+        ):
             frame: str | None = None
             for conn in behind:
                 position = conn.positions.get(channel)

@@ -24,6 +24,10 @@ class ChannelEvent(Model):
     The unique index on (channel, seq) also serves the range reads of replay and gap-fill
     (`WHERE channel = ? AND seq > ? ORDER BY seq`). The created_at index serves
     `forum prune-events`, so pruning a large log is a range delete, not a table scan.
+
+    `subject` names the piece of content an event is about (`post:17`, `message:3`; NULL for
+    events about no removable content). The (channel, subject) index serves the redaction of
+    a subject's earlier events when it is hidden, deleted, removed or edited.
     """
 
     id = fields.BigIntField(primary_key=True)
@@ -32,12 +36,13 @@ class ChannelEvent(Model):
     type = fields.CharField(max_length=64)
     payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     audience: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
+    subject = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "realtime_channel_events"
         unique_together = (("channel", "seq"),)
-        indexes = (("created_at",),)
+        indexes = (("created_at",), ("channel", "subject"))
 
     def as_message(self) -> dict[str, Any]:
         """The broker message / policy dict: channel, id, event, data, audience."""

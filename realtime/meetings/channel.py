@@ -22,7 +22,7 @@ from forum.policy import (
 )
 from realtime.channels import ChannelKind, register_channel_kind
 from realtime.meetings import actions, presence, queries
-from realtime.meetings.models import Meeting
+from realtime.meetings.models import Meeting, MeetingMessage
 
 # Users removed from a meeting, as seen by this worker (from the DB at subscribe time and
 # from `participant.removed` / `participant.restored` events as they pass through).
@@ -105,6 +105,37 @@ def can_receive(viewer: Viewer, event: dict[str, Any]) -> bool:
     if event.get("audience", {}).get("hosts_only"):
         return can_host_meeting(viewer, meeting)
     return can_see_meeting(viewer, meeting)
+
+
+async def current(meeting_id: int, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Replayed `message.posted` events as the room shows the messages now (one query): a
+    message since removed becomes `message.removed` without its text."""
+    numbers = {
+        n
+        for m in messages
+        if m.get("event") == "message.posted"
+        and isinstance(n := (m.get("data") or {}).get("number"), int)
+    }
+    if not numbers:
+        return messages
+    rows = await MeetingMessage.filter(meeting_id=meeting_id, number__in=numbers).values(
+        "number", "removed", "body_html"
+    )
+    found = {int(row["number"]): row for row in rows}
+    checked = []
+    for message in messages:
+        data = message.get("data") or {}
+        number = data.get("number")
+        if message.get("event") != "message.posted" or not isinstance(number, int):
+            checked.append(message)
+            continue
+        row = found.get(number)
+        if row is None or row["removed"]:
+            tombstone = {"meeting_id": meeting_id, "number": number}
+            checked.append({**message, "event": "message.removed", "data": tombstone})
+        else:
+            checked.append({**message, "data": {**data, "html": row["body_html"]}})
+    return checked
 
 
 # ---- inbound actions -----------------------------------------------------------------------
@@ -291,6 +322,10 @@ async def on_action(
 
 register_channel_kind(
     ChannelKind(
-        prefix="meeting", can_subscribe=can_subscribe, can_receive=can_receive, on_action=on_action
+        prefix="meeting",
+        can_subscribe=can_subscribe,
+        can_receive=can_receive,
+        on_action=on_action,
+        current=current,
     )
 )
