@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Route
 
 from forum import apispec
 from forum.errors import ActionError, NotFound
-from forum.http import int_param, read_json, viewer_of
+from forum.http import NO_STORE, int_param, read_json, viewer_of
 from forum.models import Org
 from forum.orgs import actions, queries
 from forum.policy import Viewer, can_manage_org
@@ -89,7 +89,8 @@ async def me(request: Request) -> Response:
             "member_id": v.member_id,
             "org_id": v.org_id,
             "roles": [{"role": g.role, "org_id": g.org_id} for g in v.roles],
-        }
+        },
+        headers=NO_STORE,
     )
 
 

@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.requests import HTTPConnection
+from starlette.requests import ClientDisconnect, HTTPConnection
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
@@ -21,7 +21,12 @@ from tortoise.exceptions import DBConnectionError, OperationalError
 from forum.errors import DomainError, RateLimited
 from forum.observability import ObservabilityMiddleware
 from forum.security.bodylimit import BodyLimitMiddleware
-from forum.security.middleware import CsrfMiddleware, SecurityHeadersMiddleware, ViewerMiddleware
+from forum.security.middleware import (
+    CsrfMiddleware,
+    SecurityHeadersMiddleware,
+    ViewerMiddleware,
+    content_security_policy,
+)
 from forum.services import close_services, open_services
 from forum.settings import get_settings, secret_key, tortoise_config
 from forum.staticfiles import STATIC_DIR
@@ -108,6 +113,12 @@ async def _transaction_conflict(conn: HTTPConnection, exc: Exception) -> Respons
     )
 
 
+async def _client_gone(conn: HTTPConnection, exc: Exception) -> Response:
+    """The client disconnected while its body was being read: nothing was done, and there
+    is no one to answer; not a server error."""
+    return await error_response(conn, 400, "请求未完整送达，请重试")
+
+
 async def _server_error(conn: HTTPConnection, exc: Exception) -> Response:
     logger.exception("unhandled error on %s", conn.url.path, exc_info=exc)
     return await error_response(conn, 500, "服务器内部错误，我们已记录此问题，请稍后重试")
@@ -133,7 +144,11 @@ def middleware_stack() -> list[Middleware]:
     settings = get_settings()
     return [
         Middleware(ObservabilityMiddleware),
-        Middleware(SecurityHeadersMiddleware, hsts=settings.production),
+        Middleware(
+            SecurityHeadersMiddleware,
+            hsts=settings.production,
+            csp=content_security_policy(settings.allowed_origins),
+        ),
         Middleware(
             SessionMiddleware,
             secret_key=secret_key(),
@@ -162,6 +177,7 @@ def create_app(*, with_lifespan: bool = True) -> Starlette:
             DBConnectionError: _database_down,
             ConnectionError: _database_down,
             OperationalError: _transaction_conflict,
+            ClientDisconnect: _client_gone,
             Exception: _server_error,
         },
         lifespan=lifespan if with_lifespan else None,

@@ -3,16 +3,32 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.datastructures import FormData
 from starlette.requests import HTTPConnection, Request
+from starlette.responses import Response
 
 from forum.errors import ActionError, NotFound
 from forum.policy import ANONYMOUS, Viewer
 from forum.security.bodylimit import BodyTooLarge
+from forum.security.middleware import MAX_FORM_FIELDS, MAX_FORM_FILES
 
-MAX_FORM_FIELDS = 200
+# No request body of this API nests deeper than a few levels; a deeper one is refused before
+# any code walks it (recursion over ~1,000 levels raised RecursionError: a 500).
+MAX_JSON_DEPTH = 32
+
+R = TypeVar("R", bound=Response)
+
+
+# Personal data (member records, the own profile, audit exports) must not stay in a browser
+# or proxy cache after the reader signs out or loses access.
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def no_store(response: R) -> R:
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def viewer_of(conn: HTTPConnection) -> Viewer:
@@ -45,12 +61,27 @@ def storable(value: Any) -> bool:
     return True
 
 
+def json_depth(value: Any) -> int:
+    """How deep lists and objects nest in `value` (a scalar is 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            depth += 1
+            deepest = max(deepest, depth)
+            stack.extend((child, depth) for child in item)
+    return deepest
+
+
 UNSTORABLE = "内容包含无法保存的字符（如 \\0 或不成对的代理字符），请删除后重试"
 
 
 async def read_form(request: Request) -> FormData:
     try:
-        form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=10)
+        form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=MAX_FORM_FILES)
     except BodyTooLarge:
         raise
     except Exception as exc:  # malformed multipart and limits all surface as one clear 400
@@ -65,8 +96,12 @@ async def read_json(request: Request) -> dict[str, Any]:
         data = await request.json()
     except ValueError as exc:
         raise ActionError("请求体不是有效的 JSON") from exc
+    except RecursionError as exc:
+        raise ActionError(f"JSON 嵌套过深（最多 {MAX_JSON_DEPTH} 层）") from exc
     if not isinstance(data, dict):
         raise ActionError("请求体必须是 JSON 对象")
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise ActionError(f"JSON 嵌套过深（最多 {MAX_JSON_DEPTH} 层）")
     if not storable(data):
         raise ActionError(UNSTORABLE)
     return data

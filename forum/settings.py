@@ -98,6 +98,10 @@ class Settings:
     attachment_max_bytes: int = 8 * 1024 * 1024
     attachment_max_files: int = 4
     attachment_hourly_limit: int = 30
+    # Login throttling (forum/accounts/throttle.py): the first wait after the free failures
+    # (doubling, up to the window) and the per-IP hard limit per window.
+    login_delay_seconds: int = 30
+    login_ip_max_failures: int = 100
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -154,6 +158,8 @@ def load_settings() -> Settings:
         attachment_max_bytes=_int("ATTACHMENT_MAX_BYTES", 8 * 1024 * 1024),
         attachment_max_files=_int("ATTACHMENT_MAX_FILES", 4),
         attachment_hourly_limit=_int("ATTACHMENT_HOURLY_LIMIT", 30),
+        login_delay_seconds=_int("LOGIN_DELAY_SECONDS", 30),
+        login_ip_max_failures=_int("LOGIN_IP_MAX_FAILURES", 100),
     )
 
 

@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from forum.clock import utcnow
 from forum.errors import ActionError, NotFound
-from forum.http import int_param, optional_int_field, read_form, text_field, viewer_of
+from forum.http import NO_STORE, int_param, optional_int_field, read_form, text_field, viewer_of
 from forum.policy import (
     can_manage_words,
     can_view_audit,
@@ -253,7 +253,7 @@ async def audit_csv(request: Request) -> Response:
     return StreamingResponse(
         audit_queries.export_csv(viewer, flt),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
+        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"', **NO_STORE},
     )
 
 

@@ -95,7 +95,7 @@ async def feed(request: Request) -> Response:
         request,
         "disclosures/feed.atom.xml",
         {"items": items, "base": base, "updated": items[0].publish_from if items else None},
-        media_type="application/atom+xml",
+        media_type="application/atom+xml; charset=utf-8",
     )
     return response
 

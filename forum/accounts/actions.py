@@ -7,9 +7,11 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
+from forum.accounts import throttle
 from forum.clock import utcnow
 from forum.errors import ActionError, Forbidden, RateLimited
 from forum.models import AuthSession, User
@@ -107,37 +109,37 @@ async def do_create_user(username: str, display_name: str, password_hash: str) -
     )
 
 
-def _throttle_keys(username: str, ip: str) -> tuple[str, str]:
-    return f"login:user:{username.strip().lower()[:64]}", f"login:ip:{ip}"
+@dataclass(frozen=True)
+class LoginResult:
+    user: User
+    device_cookie: str  # the known-device cookie to set (see forum.accounts.throttle)
 
 
-async def _check_throttle(username: str, ip: str) -> None:
-    settings = get_settings()
+async def authenticate(
+    username: str, password: str, ip: str, device_cookie: str | None = None
+) -> LoginResult:
+    """Verify credentials, throttled per account (growing waits) and per IP (a high hard
+    limit); a browser that logged in to this account before is exempt (`throttle`)."""
+    rule = throttle.LoginRule.from_settings(get_settings())
     counter = get_services().counter
-    for key in _throttle_keys(username, ip):
-        failures, retry_after = await counter.peek(key, settings.login_window_seconds)
-        if failures >= settings.login_max_failures:
-            minutes = max(1, (retry_after + 59) // 60)
-            raise RateLimited(f"登录失败次数过多，请 {minutes} 分钟后再试", retry_after=retry_after)
-
-
-async def authenticate(username: str, password: str, ip: str) -> User:
-    """Verify credentials with per-account and per-IP throttling of failures."""
-    await _check_throttle(username, ip)
     user = await User.filter(username__iexact=username.strip()).first() if username else None
+    device_id = throttle.device_for(device_cookie, user.id) if user else None
+    state = await throttle.login_state(counter, rule, username, ip, device_id)
+    refused = throttle.refusal(state, rule)
+    if refused is not None:
+        scope, seconds = refused
+        raise RateLimited(throttle.refusal_message(scope, seconds), retry_after=seconds)
     valid = await verify_password(user.password_hash if user else dummy_hash(), password)
     if user is None or not valid or not user.is_active:
-        settings = get_settings()
-        for key in _throttle_keys(username, ip):
-            await get_services().counter.hit(key, settings.login_window_seconds)
+        await throttle.record_failure(counter, rule, username, ip, device_id)
         raise ActionError("用户名或密码错误")
     for guard in login_guards:
         await guard(user)
-    await get_services().counter.reset(_throttle_keys(username, ip)[0])
+    await throttle.record_success(counter, rule, username, device_id)
     if needs_rehash(user.password_hash):
         user.password_hash = await hash_password(password)
         await user.save(update_fields=["password_hash"])
-    return user
+    return LoginResult(user, throttle.remember_device(device_cookie, user.id))
 
 
 async def start_session(user: User, *, ip: str, user_agent: str) -> AuthSession:

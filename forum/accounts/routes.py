@@ -6,11 +6,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from forum.accounts import actions
-from forum.errors import ActionError
-from forum.http import client_ip, read_form, viewer_of
+from forum.accounts import actions, throttle
+from forum.errors import ActionError, RateLimited
+from forum.http import client_ip, no_store, read_form, viewer_of
 from forum.policy import ensure
 from forum.security.middleware import CSRF_SESSION_KEY
+from forum.settings import get_settings
 from forum.templating import render
 
 
@@ -34,18 +35,35 @@ async def login(request: Request) -> Response:
     username = str(form.get("username", ""))[:64]
     next_url = _safe_next(form.get("next"))
     try:
-        user = await actions.authenticate(
-            username, str(form.get("password", "")), client_ip(request)
+        result = await actions.authenticate(
+            username,
+            str(form.get("password", "")),
+            client_ip(request),
+            request.cookies.get(throttle.DEVICE_COOKIE),
         )
-    except ActionError as exc:
+    except (ActionError, RateLimited) as exc:
+        # The wait is shown on the form itself, with the username kept.
         context = {"error": exc.message, "username": username, "next": next_url}
-        return render(request, "forum/login.html", context, status_code=400)
+        response = render(request, "forum/login.html", context, status_code=exc.status_code)
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     session = await actions.start_session(
-        user, ip=client_ip(request), user_agent=request.headers.get("user-agent", "")
+        result.user, ip=client_ip(request), user_agent=request.headers.get("user-agent", "")
     )
     request.session.clear()  # a fresh cookie (and CSRF token) at every login
     request.session["sid"] = session.id
-    return RedirectResponse(next_url, status_code=303)
+    redirect = RedirectResponse(next_url, status_code=303)
+    redirect.set_cookie(
+        throttle.DEVICE_COOKIE,
+        result.device_cookie,
+        max_age=throttle.DEVICE_DAYS * 24 * 3600,
+        path=throttle.DEVICE_COOKIE_PATH,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+    )
+    return redirect
 
 
 async def logout(request: Request) -> Response:
@@ -88,7 +106,7 @@ async def profile(request: Request) -> Response:
     context = await queries.profile_context(viewer)
     context["welcome"] = request.query_params.get("welcome") == "1"
     context["saved"] = request.query_params.get("saved") == "1"
-    return render(request, "forum/profile.html", context)
+    return no_store(render(request, "forum/profile.html", context))
 
 
 async def update_profile(request: Request) -> Response:

@@ -164,20 +164,33 @@ async def serve_attachment(request: Request) -> Response:
     path = files.path_of(attachment.storage_key)
     if not path.is_file():
         raise NotFound()
+    etag = f'"{attachment.sha256}"'
+    # The browser keeps the file but asks again each time (`no-cache`), so access is checked
+    # on every view: a file of a post hidden since, or of a board the reader left, is not
+    # shown from the cache. The content-hash ETag keeps the repeat view a cheap 304.
+    headers = {
+        "Cache-Control": "private, no-cache",
+        "ETag": etag,
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "sandbox",
+        "Cross-Origin-Resource-Policy": "same-origin",
+    }
+    if _etag_matches(request.headers.get("if-none-match", ""), etag):
+        return Response(status_code=304, headers=headers)
     image = attachment.kind == AttachmentKind.image
     return FileResponse(
         path,
         media_type=attachment.content_type,
         filename=attachment.filename,
         content_disposition_type="inline" if image else "attachment",
-        headers={
-            "Cache-Control": "private, max-age=31536000, immutable",
-            "ETag": f'"{attachment.sha256}"',
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "sandbox",
-            "Cross-Origin-Resource-Policy": "same-origin",
-        },
+        headers=headers,
     )
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """If-None-Match (RFC 9110 13.1.2): `*` or any listed tag, weak comparison."""
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in tags or etag in tags
 
 
 async def delete_attachment(request: Request) -> Response:

@@ -10,7 +10,7 @@ from starlette.routing import BaseRoute, Route
 
 from forum import apispec
 from forum.errors import ActionError, NotFound
-from forum.http import int_param, read_json, viewer_of
+from forum.http import NO_STORE, int_param, read_json, viewer_of
 from forum.members import actions, queries, stats, transfers
 from forum.members.fields import MILESTONES, TEXT_FIELDS
 from forum.members.web_stats import scope_org
@@ -164,7 +164,7 @@ async def search(request: Request) -> Response:
         limit=_limit(p.get("limit")),
     )
     items = [card(m, page.roles.get(m.user_id or 0, [])) for m in page.members]
-    return JSONResponse({"items": items, "next_cursor": page.next_cursor})
+    return JSONResponse({"items": items, "next_cursor": page.next_cursor}, headers=NO_STORE)
 
 
 def _limit(raw: str | None) -> int:
@@ -194,7 +194,9 @@ async def get_member(request: Request) -> Response:
     viewer = viewer_of(request)
     member = await queries.get_member_for(viewer, int_param(request.path_params["member_id"]))
     roles = await queries.roles_by_user([member])
-    return JSONResponse(record(viewer, member, roles.get(member.user_id or 0, [])))
+    return JSONResponse(
+        record(viewer, member, roles.get(member.user_id or 0, [])), headers=NO_STORE
+    )
 
 
 @apispec.operation(

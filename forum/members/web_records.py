@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from forum.errors import ActionError, NotFound
-from forum.http import int_param, read_form, viewer_of
+from forum.http import int_param, no_store, read_form, viewer_of
 from forum.members import actions, queries
 from forum.members.fields import FIELD_LABELS, MILESTONES, SEX_LABELS, TEXT_FIELDS
 from forum.models import ROLE_LABELS, STATUS_LABELS, Member, Org
@@ -78,18 +78,20 @@ async def directory(request: Request) -> Response:
         for k, v in params.items()
         if k != "after" and v and k in {"org", "status", "role"}
     )
-    return render(
-        request,
-        "members/directory.html",
-        {
-            "page": page,
-            "q": name,
-            "org": org,
-            "status": status,
-            "role": role,
-            "orgs": await queries.manageable_orgs(viewer),
-            "query_string": query_string,
-        },
+    return no_store(
+        render(
+            request,
+            "members/directory.html",
+            {
+                "page": page,
+                "q": name,
+                "org": org,
+                "status": status,
+                "role": role,
+                "orgs": await queries.manageable_orgs(viewer),
+                "query_string": query_string,
+            },
+        )
     )
 
 
@@ -98,10 +100,12 @@ async def record(request: Request) -> Response:
     member = await queries.get_member_for(viewer, int_param(request.path_params["member_id"]))
     context = await queries.record_context(viewer, member)
     context.update(await queries.workflow_context(viewer, member))
-    return render(
-        request,
-        "members/record.html",
-        {**context, "SEX_LABELS": SEX_LABELS, "FIELD_LABELS": FIELD_LABELS},
+    return no_store(
+        render(
+            request,
+            "members/record.html",
+            {**context, "SEX_LABELS": SEX_LABELS, "FIELD_LABELS": FIELD_LABELS},
+        )
     )
 
 
@@ -117,8 +121,7 @@ async def reveal(request: Request) -> Response:
         "members/record.html",
         {**context, "SEX_LABELS": SEX_LABELS, "FIELD_LABELS": FIELD_LABELS, "revealed_id": value},
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return no_store(response)
 
 
 async def _form_page(
@@ -131,7 +134,7 @@ async def _form_page(
 ) -> Response:
     viewer = viewer_of(request)
     orgs = await queries.manageable_orgs(viewer)
-    return render(
+    response = render(
         request,
         "members/form.html",
         {
@@ -146,6 +149,7 @@ async def _form_page(
         },
         status_code=400 if error else 200,
     )
+    return no_store(response)  # the edit form holds the record's fields
 
 
 async def new_member(request: Request) -> Response:

@@ -7,7 +7,16 @@ from tortoise.transactions import in_transaction
 from forum.clock import utcnow
 from forum.errors import ActionError
 from forum.http import storable
-from forum.models import ORG_CHILD_KINDS, ORG_KIND_LABELS, SITE_ROLES, Member, Org, OrgRole, User
+from forum.models import (
+    ORG_CHILD_KINDS,
+    ORG_KIND_LABELS,
+    ROLE_LABELS,
+    SITE_ROLES,
+    Member,
+    Org,
+    OrgRole,
+    User,
+)
 from forum.policy import (
     Viewer,
     can_assign_role,
@@ -163,6 +172,10 @@ async def deactivate_org(actor: Viewer, org: Org, reason: str) -> Org:
 
 async def assign_role(actor: Viewer, org: Org | None, user: User, role: str) -> OrgRole:
     ensure(can_assign_role(actor, org, role))
+    # Checked before any query: the role column is an enum, and filtering on a name outside
+    # it raised ValueError (a 500).
+    if role not in ROLE_LABELS:
+        raise ActionError("请选择有效的职务", field="role")
     if role not in {"site_admin", "moderator"} and org is None:
         raise ActionError("该职务必须属于某个组织", field="role")
     if role == "site_admin" and org is not None:

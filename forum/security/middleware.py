@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -19,20 +21,42 @@ CSRF_SESSION_KEY = "csrf"
 CSRF_FORM_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 
-CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: https:",
-        "font-src 'self'",
-        "connect-src 'self' ws: wss:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
+# The most fields a form may carry (`forum.http.read_form` takes no more either).
+MAX_FORM_FIELDS = 200
+MAX_FORM_FILES = 10
+TOO_MANY_FIELDS = (
+    f"表单字段过多（最多 {MAX_FORM_FIELDS} 个字段、{MAX_FORM_FILES} 个文件），请刷新页面后重试"
 )
+
+
+def content_security_policy(allowed_origins: Iterable[str]) -> str:
+    """The page CSP. Scripts may open websockets only to the site's own origins (the
+    configured allowed origins, as ws:// or wss://), not to any host; images come from the
+    site itself only (attachments are same-origin; the sanitiser drops other image hosts)."""
+    sockets = sorted({_ws_origin(origin) for origin in allowed_origins} - {""})
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self'",
+            "font-src 'self'",
+            " ".join(["connect-src 'self'", *sockets]),
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+def _ws_origin(origin: str) -> str:
+    parts = urlsplit(origin)
+    scheme = {"http": "ws", "https": "wss"}.get(parts.scheme.lower())
+    if scheme is None or not parts.netloc or any(c in parts.netloc for c in " ;,'\""):
+        return ""
+    return f"{scheme}://{parts.netloc.lower()}"
+
 
 ErrorResponder = Callable[[HTTPConnection, int, str], Awaitable[Any]]
 
@@ -47,9 +71,10 @@ def csrf_token(session: MutableMapping[str, Any]) -> str:
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool, csp: str) -> None:
         self.app = app
         self.hsts = hsts
+        self.csp = csp.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,7 +86,7 @@ class SecurityHeadersMiddleware:
                 headers = message.setdefault("headers", [])
                 existing = {name.lower() for name, _ in headers}
                 extra = [
-                    (b"content-security-policy", CSP.encode()),
+                    (b"content-security-policy", self.csp),
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"same-origin"),
                     (b"x-frame-options", b"DENY"),
@@ -104,10 +129,19 @@ class CsrfMiddleware:
         replay = receive
         if supplied is None:
             body, more = await _read_body(receive)
-            if more is not None:  # the body limit tripped; let the app answer 413
-                await self.app(scope, _replay(body, more), send)
+            if more is not None:
+                # The client went away before the body was complete (the size limit raises
+                # instead). Without the whole body there is no token to check, and a handler
+                # that never reads its body (logout, a delete) must not run: refuse it.
+                response = await self.on_error(conn, 400, "请求未完整送达，请重试")
+                await response(scope, receive, send)
                 return
-            supplied = await _form_token(scope, body)
+            try:
+                supplied = await _form_token(scope, body)
+            except _TooManyFields:
+                response = await self.on_error(conn, 400, TOO_MANY_FIELDS)
+                await response(scope, receive, send)
+                return
             replay = _replay(body, None)
         if not (
             isinstance(expected, str)
@@ -148,14 +182,29 @@ def _replay(body: bytes, trailing: Message | None) -> Receive:
     return receive
 
 
+class _TooManyFields(Exception):
+    pass
+
+
 async def _form_token(scope: Scope, body: bytes) -> str | None:
     content_type = HTTPConnection(scope).headers.get("content-type", "")
     if content_type.startswith("application/x-www-form-urlencoded"):
-        values = parse_qs(body.decode("latin-1"), max_num_fields=1000).get(CSRF_FORM_FIELD)
+        try:
+            fields = parse_qs(body.decode("latin-1"), max_num_fields=MAX_FORM_FIELDS)
+        except ValueError as exc:  # "Max number of fields exceeded"
+            raise _TooManyFields from exc
+        values = fields.get(CSRF_FORM_FIELD)
         return values[0] if values else None
     if content_type.startswith("multipart/form-data"):
+        request = Request(scope, _replay(body, None))
         try:
-            form = await Request(scope, _replay(body, None)).form(max_fields=200, max_files=10)
+            form = await request.form(max_fields=MAX_FORM_FIELDS, max_files=MAX_FORM_FILES)
+        except (MultiPartException, HTTPException) as exc:
+            # Starlette raises HTTPException(400) instead once the app is in the scope.
+            detail = exc.message if isinstance(exc, MultiPartException) else str(exc.detail)
+            if detail.startswith("Too many"):
+                raise _TooManyFields from exc
+            return None
         except Exception:
             return None
         value = form.get(CSRF_FORM_FIELD)

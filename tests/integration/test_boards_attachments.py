@@ -260,7 +260,7 @@ async def test_serving_follows_board_and_post_visibility_with_safe_headers(
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["content-security-policy"] == "sandbox"
     assert headers["content-disposition"].startswith("inline")
-    assert headers["cache-control"] == "private, max-age=31536000, immutable"
+    assert headers["cache-control"] == "private, no-cache"
     assert headers["etag"] == f'"{image.sha256}"'
     response = await client.get(f"/attachments/{pdf.id}/材料.pdf")
     assert response.status_code == 200
