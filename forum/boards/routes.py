@@ -502,7 +502,7 @@ register_home_section(
 async def held_section(viewer: Viewer) -> dict[str, Any] | None:
     """/me: the author's own posts waiting for review (none: no section)."""
     items = await queries.held_items(viewer)
-    return {"items": items} if items else None
+    return {"held": items} if items else None
 
 
 register_profile_section(

@@ -370,6 +370,9 @@ def can_like_post(viewer: Viewer, topic: TopicFacts, post: PostFacts) -> bool:
 
 
 def can_quote_post(viewer: Viewer, topic: TopicFacts, post: PostFacts) -> bool:
+    """Only published posts: a quote would copy hidden (or held) text into a visible one."""
+    if post.hidden:
+        return False
     return can_reply_topic(viewer, topic) and can_see_post_body(viewer, topic, post)
 
 
