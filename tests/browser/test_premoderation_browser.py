@@ -25,7 +25,7 @@ from tests.browser.conftest import _free_port, login
 
 PHONE = {"width": 360, "height": 740}
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = Path(os.environ.get("BROWSER_SHOTS", "/tmp/grassroots-shots"))  # noqa: S108
+SHOTS = Path(os.environ.get("BROWSER_SHOTS", "/tmp/grassroots-shots"))
 TOPIC = "推进基层党建工作的几点体会"
 BODY = "新成员报到，第一次发帖，请 @probationary 多指教"
 

@@ -314,8 +314,10 @@ async def test_new_member_posts_wait_in_the_queue_until_approved(
     assert await AuditEntry.filter(action="content.approve").count() == 2
     assert await Notice.filter(user_id=newcomer.id).count() == 2
     # Approval delivered what the posts would have sent: the mention and the reply.
-    sent = await Notification.filter(actor_id=newcomer.id).order_by("id").values_list(
-        "user_id", "kind", "topic_id"
+    sent = (
+        await Notification.filter(actor_id=newcomer.id)
+        .order_by("id")
+        .values_list("user_id", "kind", "topic_id")
     )
     assert sorted(sent) == sorted(
         [

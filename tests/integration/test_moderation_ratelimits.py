@@ -136,7 +136,6 @@ async def test_needs_premoderation_by_age_and_approved_items(
 
 
 async def test_link_and_mention_caps_for_new_accounts(database, services) -> None:  # type: ignore[no-untyped-def]
-    tree = await make_tree()
     young = await viewer_of(await make_user("linky"))
     seasoned_user = await make_user("linky_old")
     await _age(seasoned_user, 30)
@@ -195,7 +194,6 @@ async def test_topic_slow_mode_and_timed_close_from_steering_settings(database, 
 
 
 async def test_seeding_skips_cooldowns_and_premoderation(database, services) -> None:  # type: ignore[no-untyped-def]
-    tree = await make_tree()
     viewer = await viewer_of(await make_user("seeded"))
     assert await hooks.needs_premoderation(viewer)
     with hooks.seeding():

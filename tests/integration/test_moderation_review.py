@@ -293,7 +293,11 @@ async def test_premoderated_item_is_released_on_approve(database, services, note
 
 
 async def test_confirmed_member_is_not_premoderated(
-    database, services, notes: Notes, strict_moderation, monkeypatch: pytest.MonkeyPatch
+    database,
+    services,
+    notes: Notes,
+    strict_moderation,  # noqa: F811 - the fixture (imported above) by name
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # type: ignore[no-untyped-def]
     p = await _people()
     # `author` is linked to a member record an org created: trusted from day one.
