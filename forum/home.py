@@ -40,6 +40,26 @@ def register_home_section(
     _sections[key] = HomeSection(order, title, template, loader)
 
 
+# Sections of the account's own page (/me), same shape: e.g. the boards part lists the
+# author's posts that wait for review.
+_profile_sections: dict[str, HomeSection] = {}
+
+
+def register_profile_section(
+    key: str, *, order: int, title: str, template: str, loader: SectionLoader
+) -> None:
+    _profile_sections[key] = HomeSection(order, title, template, loader)
+
+
+async def profile_sections(viewer: Viewer) -> list[tuple[HomeSection, dict[str, Any]]]:
+    sections = []
+    for section in sorted(_profile_sections.values(), key=lambda s: s.order):
+        data = await section.loader(viewer)
+        if data is not None:
+            sections.append((section, data))
+    return sections
+
+
 async def home(request: Request) -> Response:
     viewer = viewer_of(request)
     sections = []

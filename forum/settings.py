@@ -96,6 +96,8 @@ class Settings:
     metrics_multiprocess: bool
     # Attachments on boards (files under data_dir/attachments, content-addressed).
     attachment_max_bytes: int = 8 * 1024 * 1024
+    # New-member safety: accounts linked to a member record an org confirmed are trusted.
+    trust_confirmed_members: bool = True
     attachment_max_files: int = 4
     attachment_hourly_limit: int = 30
     # Login throttling (forum/accounts/throttle.py): the first wait after the free failures
@@ -149,6 +151,7 @@ def load_settings() -> Settings:
         new_account_min_posts=_int("NEW_ACCOUNT_MIN_POSTS", 3),
         post_cooldown_seconds=_int("POST_COOLDOWN_SECONDS", 10),
         new_account_post_cooldown_seconds=_int("NEW_ACCOUNT_POST_COOLDOWN_SECONDS", 120),
+        trust_confirmed_members=_bool("TRUST_CONFIRMED_MEMBERS", True),
         ip_write_limit=_int("IP_WRITE_LIMIT", 300),
         ip_write_window_seconds=_int("IP_WRITE_WINDOW_SECONDS", 60),
         transfer_letter_days=_int("TRANSFER_LETTER_DAYS", 90),

@@ -15,13 +15,21 @@ from typing import Any
 
 from forum import markup
 from forum.boards import queries as board_queries
-from forum.boards.actions import REASON_MAX, clean_body, post_payload, set_post_state
+from forum.boards.actions import (
+    REASON_MAX,
+    clean_body,
+    post_payload,
+    release_held,
+    release_held_topic,
+    set_post_state,
+)
 from forum.boards.models import Post, PostRevision, Topic
 from forum.errors import ActionError, NotFound
 from forum.models import User
 from forum.policy import Viewer, can_moderate_board, can_read_topic
 from moderation.newmembers import register_approved_counter
 from moderation.registry import TargetInfo, register_flag_target
+from moderation.review import register_release
 from realtime import events
 from realtime.events import ChannelEvent
 
@@ -169,7 +177,7 @@ def topic_visible(viewer: Viewer, info: TargetInfo) -> bool:
 
 
 async def _topic_hidden(topic_id: int, hidden: bool) -> Sequence[ChannelEvent]:
-    await Topic.filter(id=topic_id).update(hidden=hidden)
+    await Topic.filter(id=topic_id).update(hidden=hidden, held=False)  # decided: no longer held
     return []  # the boards part has no topic-level live event: lists reload over HTTP
 
 
@@ -179,6 +187,20 @@ async def hide_topic(topic_id: int, actor: Viewer, reason: str) -> Sequence[Chan
 
 async def restore_topic(topic_id: int, actor: Viewer, reason: str) -> Sequence[ChannelEvent]:
     return await _topic_hidden(topic_id, False)
+
+
+async def release_post(post_id: int) -> None:
+    """After an approval committed: the notifications the post would have sent."""
+    post = await Post.get_or_none(id=post_id)
+    topic = await board_queries.topic_with_access(post.topic_id) if post is not None else None
+    if post is not None and topic is not None:
+        await release_held(topic, post)
+
+
+async def release_topic(topic_id: int) -> None:
+    topic = await board_queries.topic_with_access(topic_id)
+    if topic is not None:
+        await release_held_topic(topic)
 
 
 async def approved_posts(user_id: int) -> int:
@@ -206,3 +228,5 @@ def install() -> None:
         visible_to=topic_visible,
     )
     register_approved_counter(approved_posts)
+    register_release("post", release_post)
+    register_release("topic", release_topic)

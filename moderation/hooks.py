@@ -14,7 +14,11 @@
 - `enqueue_review` also takes word-filter hits (`source="word_filter"`, reasons from
   `Screened.flag_reasons`). Register the item kind first with
   `moderation.registry.register_flag_target`; count approved items for the "new account"
-  rule with `moderation.newmembers.register_approved_counter`.
+  rule with `moderation.newmembers.register_approved_counter`, and what approving a held
+  item must still send (notifications) with `moderation.review.register_release`.
+- Who counts as new is the policy's `is_exempt_from_new_member_rules` plus the account's
+  age and approved items (`moderation.newmembers.is_new_account`): members whose record an
+  org confirmed are not premoderated while `FORUM_TRUST_CONFIRMED_MEMBERS` is on.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from moderation import newmembers, ratelimit, review, words
 from moderation.models import ReviewItem
 from moderation.newmembers import register_approved_counter
 from moderation.registry import register_flag_target
+from moderation.review import register_release
 from moderation.wordfilter import mask
 
 __all__ = [
@@ -40,6 +45,7 @@ __all__ = [
     "needs_premoderation",
     "register_approved_counter",
     "register_flag_target",
+    "register_release",
     "route_review",
     "screen_text",
     "seeding",

@@ -1,8 +1,11 @@
 """New-member safety: who counts as new, and the caps on their links and mentions.
 
 An account is new while it is younger than `new_account_days` or has fewer than
-`new_account_min_posts` approved items. Items live in other parts (posts in boards), so
-each part registers a counter of a user's approved items with `register_approved_counter`.
+`new_account_min_posts` approved items, unless the policy exempts it
+(`forum.policy.is_exempt_from_new_member_rules`: moderators, and members whose record an
+org confirmed while `trust_confirmed_members` is on). Items live in other parts (posts in
+boards), so each part registers a counter of a user's approved items with
+`register_approved_counter`.
 Without any counter registered only the account's age counts.
 """
 
@@ -14,7 +17,7 @@ from collections.abc import Awaitable, Callable
 
 from forum.errors import ActionError
 from forum.models import User
-from forum.policy import Viewer, can_view_review_queue, is_site_moderator
+from forum.policy import Viewer, is_exempt_from_new_member_rules
 from forum.settings import get_settings
 
 ApprovedCounter = Callable[[int], Awaitable[int]]
@@ -38,16 +41,12 @@ async def approved_items(user_id: int) -> int:
     return total
 
 
-def _trusted(actor: Viewer) -> bool:
-    return is_site_moderator(actor) or can_view_review_queue(actor)
-
-
 async def is_new_account(actor: Viewer) -> bool:
     if actor.user_id is None:
         return True
-    if _trusted(actor):
-        return False
     settings = get_settings()
+    if is_exempt_from_new_member_rules(actor, trust_confirmed=settings.trust_confirmed_members):
+        return False
     created = await User.filter(id=actor.user_id).values_list("created_at", flat=True)
     if not created:
         return True

@@ -7,7 +7,8 @@ events are published after commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -40,6 +41,22 @@ DECISION_LABELS = {
 }
 # The moderation system itself (automatic hiding at the flag threshold).
 SYSTEM = Viewer(username="system")
+
+logger = logging.getLogger("grassroots.moderation")
+
+# Called with the item's id after an approval of an item that was hidden (held back for
+# review, or hidden by flags) committed: the owning part sends what publishing the item
+# would have sent (mention, quote and reply notifications). Must be idempotent.
+Release = Callable[[int], Awaitable[None]]
+_releases: dict[str, Release] = {}
+
+
+def register_release(kind: str, release: Release) -> None:
+    _releases[kind] = release
+
+
+def unregister_release(kind: str) -> None:
+    _releases.pop(kind, None)
 
 
 async def _open_item(kind: str, target_id: int) -> ReviewItem | None:
@@ -229,8 +246,34 @@ async def moderate_content(
         if info.author_id is not None:
             notice = await notices.create(
                 info.author_id,
-                f"管理员对您的{target.label}作出处理：{DECISION_LABELS[decision]}",
+                _notice_title(target.label, decision, pending=_pending(item)),
                 (f"原因：{reason}\n" if reason else "") + f"内容摘要：{info.excerpt[:200]}",
             )
     await _after_commit(events, notice)
+    if decision in ("approve", "restore", "dismiss") and (info.hidden or info.deleted):
+        await _release(kind, target_id)
     return item
+
+
+def _pending(item: ReviewItem | None) -> bool:
+    """The item was held back and waits for its first decision (premoderation, a "review"
+    word): the author is told whether it passed review."""
+    return item is not None and item.hidden_by_review and item.source != ReviewSource.flags
+
+
+def _notice_title(label: str, decision: str, *, pending: bool) -> str:
+    if pending and decision in ("approve", "restore", "dismiss"):
+        return f"您的{label}已通过审核，现已公开"
+    if pending and decision in ("hide", "delete"):
+        return f"您的{label}未通过审核"
+    return f"管理员对您的{label}作出处理：{DECISION_LABELS[decision]}"
+
+
+async def _release(kind: str, target_id: int) -> None:
+    release = _releases.get(kind)
+    if release is None:
+        return
+    try:
+        await release(target_id)
+    except Exception:  # the decision is committed: never fail it over a notification
+        logger.exception("releasing %s %s after approval failed", kind, target_id)

@@ -106,6 +106,9 @@ async def profile(request: Request) -> Response:
     context = await queries.profile_context(viewer)
     context["welcome"] = request.query_params.get("welcome") == "1"
     context["saved"] = request.query_params.get("saved") == "1"
+    from forum.home import profile_sections
+
+    context["sections"] = await profile_sections(viewer)
     return no_store(render(request, "forum/profile.html", context))
 
 

@@ -119,6 +119,8 @@ class Outbox:
 
     events: list[ChannelEvent] = field(default_factory=list)
     notified: list[int] = field(default_factory=list)
+    # Users not to notify again (they already have a notification for this post).
+    skip: set[int] = field(default_factory=set)
 
     async def send(self) -> None:
         if self.events:
@@ -135,7 +137,7 @@ async def _notify(
     topic: Topic,
     number: int,
 ) -> None:
-    if user_id == actor.user_id or user_id in outbox.notified:
+    if user_id == actor.user_id or user_id in outbox.notified or user_id in outbox.skip:
         return
     await Notification.create(
         user_id=user_id, kind=kind, actor_id=actor.user_id, topic_id=topic.id, post_number=number
@@ -168,6 +170,7 @@ async def _add_post(
     hidden: bool,
     mentions: list[int],
     outbox: Outbox,
+    notify: bool = True,
 ) -> Post:
     now = utcnow()
     await Topic.filter(id=topic.id).update(
@@ -186,6 +189,7 @@ async def _add_post(
         body_html=html,
         render_version=markup.VERSION,
         hidden=hidden,
+        held=hidden,  # only new posts held back for review are created hidden
     )
     await _link_attachments(actor, post, topic.board_id, body)
     if number > 1 and not hidden:
@@ -195,16 +199,10 @@ async def _add_post(
     )
     await _mark_read(actor, topic, int(number))
     if not hidden:
-        for user_id in mentions:
-            await _notify(outbox, user_id, NotificationKind.mention, actor, topic, post.number)
-        if reply_to is not None:
-            await _notify(
-                outbox, reply_to.author_id, NotificationKind.quote, actor, topic, post.number
-            )
-        if post.number > 1:
-            await _notify(
-                outbox, topic.author_id, NotificationKind.reply, actor, topic, post.number
-            )
+        # A held post (or a held topic's opening post) notifies nobody yet: approving it
+        # sends these (`release_held`).
+        if notify:
+            await _post_notifications(outbox, actor, topic, post, reply_to, mentions)
         outbox.events.append(
             await events.append(
                 f"topic:{topic.id}",
@@ -214,6 +212,41 @@ async def _add_post(
             )
         )
     return post
+
+
+async def _post_notifications(
+    outbox: Outbox,
+    actor: Viewer,
+    topic: Topic,
+    post: Post,
+    reply_to: Post | None,
+    mentions: list[int],
+) -> None:
+    for user_id in mentions:
+        await _notify(outbox, user_id, NotificationKind.mention, actor, topic, post.number)
+    if reply_to is not None:
+        await _notify(outbox, reply_to.author_id, NotificationKind.quote, actor, topic, post.number)
+    if post.number > 1:
+        await _notify(outbox, topic.author_id, NotificationKind.reply, actor, topic, post.number)
+
+
+async def release_held(topic: Topic, post: Post) -> None:
+    """A held post (or the opening post of a held topic) has been approved: send the
+    mention, quote and reply notifications it would have sent when it was posted, to those
+    who may now read it. Runs after the approval committed; idempotent (anyone who already
+    has a notification for this post gets none)."""
+    if post.hidden or post.deleted or topic.hidden:
+        return
+    author = Viewer(user_id=post.author_id)
+    mentions = await _mention_targets(author, topic, post.body_raw)
+    reply_to = None
+    if post.reply_to_number is not None:
+        reply_to = await Post.get_or_none(topic_id=topic.id, number=post.reply_to_number)
+    sent = await Notification.filter(topic_id=topic.id, post_number=post.number).values("user_id")
+    outbox = Outbox(skip={int(r["user_id"]) for r in sent})
+    async with in_transaction():
+        await _post_notifications(outbox, author, topic, post, reply_to, mentions)
+    await outbox.send()
 
 
 async def create_topic(actor: Viewer, board: Board, title_raw: Any, body_raw: Any) -> Topic:
@@ -235,11 +268,20 @@ async def create_topic(actor: Viewer, board: Board, title_raw: Any, body_raw: An
             last_activity_at=utcnow(),
             last_poster_name=actor.display_name,
             hidden=hidden,
+            held=hidden,
         )
         topic.access = board.access
-        mentions = await _mention_targets(actor, topic, body)
+        mentions = [] if hidden else await _mention_targets(actor, topic, body)
         await _add_post(
-            actor, topic, body, html, reply_to=None, hidden=False, mentions=mentions, outbox=outbox
+            actor,
+            topic,
+            body,
+            html,
+            reply_to=None,
+            hidden=False,
+            mentions=mentions,
+            outbox=outbox,
+            notify=not hidden,
         )
         await Board.filter(id=board.id).update(topic_count=F("topic_count") + 1)
     await outbox.send()
@@ -316,7 +358,7 @@ async def edit_post(
         post.body_raw, post.body_html, post.render_version = body, html, markup.VERSION
         post.edit_count, post.edited_at = count, utcnow()
         if held:
-            await set_post_state(topic.id, post, hidden=True)
+            await set_post_state(topic.id, post, hidden=True, held=True)
         await post.save(
             update_fields=["body_raw", "body_html", "render_version", "edit_count", "edited_at"]
         )
@@ -370,17 +412,25 @@ async def delete_post(actor: Viewer, topic: Topic, post: Post) -> None:
 
 
 async def set_post_state(
-    topic_id: int, post: Post, *, hidden: bool | None = None, deleted: bool | None = None
+    topic_id: int,
+    post: Post,
+    *,
+    hidden: bool | None = None,
+    deleted: bool | None = None,
+    held: bool = False,
 ) -> bool:
     """Set a post's hidden/deleted flags (on `post` too) and keep the topic's reply count
-    equal to its visible replies. The one place either flag changes. Returns whether the
-    post was visible before."""
+    equal to its visible replies. The one place either flag changes. Any change ends a hold
+    for review unless `held` says the post is held (again). Returns whether the post was
+    visible before."""
     was_visible = not (post.hidden or post.deleted)
     changes: dict[str, bool] = {}
     if hidden is not None:
         changes["hidden"] = post.hidden = hidden
     if deleted is not None:
         changes["deleted"] = post.deleted = deleted
+    if changes and post.held != held:
+        changes["held"] = post.held = held
     if changes:
         await Post.filter(id=post.id).update(**changes)
     visible = not (post.hidden or post.deleted)
@@ -396,6 +446,7 @@ async def set_post_hidden(
     ensure(can_hide_post(actor, topic, post))
     if post.hidden == hidden:
         return
+    was_held = post.held
     async with in_transaction():
         await set_post_state(topic.id, post, hidden=hidden)
         await audit.record(
@@ -419,6 +470,8 @@ async def set_post_hidden(
                 audience=_audience(topic),
             )
     await publisher.publish(event)
+    if was_held and not hidden:  # unhiding a held post approves it
+        await release_held(topic, post)
 
 
 async def toggle_like(actor: Viewer, topic: Topic, post: Post) -> bool:
@@ -438,8 +491,11 @@ async def toggle_like(actor: Viewer, topic: Topic, post: Post) -> bool:
 async def _set_topic_flag(actor: Viewer, topic: Topic, name: str, value: bool) -> None:
     if getattr(topic, name) == value:
         return
+    was_held = topic.held
     async with in_transaction():
-        await Topic.filter(id=topic.id).update(**{name: value})
+        # A moderator hiding or unhiding the topic decides a pending review too.
+        changes: dict[str, bool] = {name: value, **({"held": False} if name == "hidden" else {})}
+        await Topic.filter(id=topic.id).update(**changes)
         verb = {
             "pinned": ("pinned", "unpinned"),
             "closed": ("closed", "reopened"),
@@ -455,6 +511,17 @@ async def _set_topic_flag(actor: Viewer, topic: Topic, name: str, value: bool) -
             after={name: value},
         )
     setattr(topic, name, value)
+    if name == "hidden":
+        topic.held = False
+        if was_held and not value:  # unhiding a held topic approves it
+            await release_held_topic(topic)
+
+
+async def release_held_topic(topic: Topic) -> None:
+    """A held topic has been approved: its opening post notifies as it would have."""
+    first = await Post.get_or_none(topic_id=topic.id, number=1)
+    if first is not None:
+        await release_held(topic, first)
 
 
 async def pin_topic(actor: Viewer, topic: Topic, pinned: bool) -> None:

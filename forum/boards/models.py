@@ -139,6 +139,9 @@ class Topic(models.Model):
     pinned = fields.BooleanField(default=False, db_default=False)
     closed = fields.BooleanField(default=False, db_default=False)
     hidden = fields.BooleanField(default=False, db_default=False)
+    # Hidden because it waits for review (premoderation, a "review" word): its author still
+    # sees it, marked 等待审核. A moderator's decision (approve, hide, delete) ends the hold.
+    held = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_activity_at = fields.DatetimeField()
     last_poster_name = fields.CharField(max_length=32, default="")
@@ -177,6 +180,8 @@ class Post(models.Model):
     render_version = fields.IntField(default=1)
     hidden = fields.BooleanField(default=False, db_default=False)
     deleted = fields.BooleanField(default=False, db_default=False)
+    # Hidden while it waits for review; its author still sees it (see Topic.held).
+    held = fields.BooleanField(default=False, db_default=False)
     like_count = fields.IntField(default=0)
     edit_count = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)

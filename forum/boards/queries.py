@@ -225,6 +225,7 @@ class TopicSummary:
     pinned: bool
     closed: bool
     hidden: bool
+    held: bool
     created_at: dt.datetime
     last_activity_at: dt.datetime
     last_poster_name: str
@@ -288,7 +289,7 @@ def _attach(topics: list[Topic], board: Board) -> None:
 
 _TOPIC_COLUMNS = (
     "SELECT t.id AS id, t.title AS title, t.author_id AS author_id, t.pinned AS pinned, "
-    "t.closed AS closed, t.hidden AS hidden, t.created_at AS created_at, "
+    "t.closed AS closed, t.hidden AS hidden, t.held AS held, t.created_at AS created_at, "
     "t.last_activity_at AS last_activity_at, t.last_poster_name AS last_poster_name, "
     "t.reply_count AS reply_count, t.last_number AS last_number, "
     "t.accepted_post_id AS accepted_post_id, u.display_name AS author_name"
@@ -343,6 +344,7 @@ def _topic_row(r: dict[str, Any], board: Board) -> TopicRow:
         pinned=bool(r["pinned"]),
         closed=bool(r["closed"]),
         hidden=bool(r["hidden"]),
+        held=bool(r["held"]),
         created_at=_when(r["created_at"]),
         last_activity_at=_when(r["last_activity_at"]),
         last_poster_name=str(r["last_poster_name"]),
@@ -443,6 +445,7 @@ class PostItem:
     body_html: str
     hidden: bool
     deleted: bool
+    held: bool
     like_count: int
     edit_count: int
     created_at: dt.datetime
@@ -452,7 +455,7 @@ class PostItem:
 _POST_COLUMNS = (
     "SELECT p.id AS id, p.topic_id AS topic_id, p.number AS number, p.author_id AS author_id, "
     "p.reply_to_number AS reply_to_number, p.body_html AS body_html, p.hidden AS hidden, "
-    "p.deleted AS deleted, p.like_count AS like_count, p.edit_count AS edit_count, "
+    "p.deleted AS deleted, p.held AS held, p.like_count AS like_count, p.edit_count AS edit_count, "
     "p.created_at AS created_at, u.display_name AS author_name"
 )
 
@@ -468,6 +471,7 @@ def _post_item(r: dict[str, Any]) -> PostItem:
         body_html=str(r["body_html"]),
         hidden=bool(r["hidden"]),
         deleted=bool(r["deleted"]),
+        held=bool(r["held"]),
         like_count=int(r["like_count"]),
         edit_count=int(r["edit_count"]),
         created_at=_when(r["created_at"]),
@@ -668,3 +672,50 @@ async def search_posts(
         if board is not None:
             _attach([p.topic], board)
     return posts, (ids[-1] if more and ids else None)
+
+
+@dataclass
+class HeldItem:
+    """One of the viewer's own topics or posts waiting for review (their /me page)."""
+
+    kind: str  # "topic" | "post"
+    title: str
+    url: str
+    excerpt: str
+    created_at: dt.datetime
+
+
+HELD_LIMIT = 20
+
+
+async def held_items(viewer: Viewer) -> list[HeldItem]:
+    """The viewer's topics and replies held back for review, newest first (the
+    (author_id, id) indexes; at most HELD_LIMIT of each)."""
+    if viewer.user_id is None:
+        return []
+    index = await board_index()
+    topics = (
+        await Topic.filter(author_id=viewer.user_id, held=True).order_by("-id").limit(HELD_LIMIT)
+    )
+    posts = (
+        await Post.filter(author_id=viewer.user_id, held=True, deleted=False)
+        .order_by("-id")
+        .limit(HELD_LIMIT)
+        .select_related("topic")
+    )
+    for topic in [*topics, *(p.topic for p in posts)]:
+        board = index.get(topic.board_id)
+        if board is not None:
+            _attach([topic], board)
+    items = [
+        HeldItem("topic", topic.title, f"/t/{topic.id}", "", topic.created_at)
+        for topic in topics
+        if getattr(topic, "access", None) is not None and can_read_topic(viewer, topic)
+    ]
+    for post in posts:
+        topic = post.topic
+        if getattr(topic, "access", None) is not None and can_read_topic(viewer, topic):
+            url = f"/t/{topic.id}?from={post.number}#p{post.number}"
+            items.append(HeldItem("post", topic.title, url, post.body_raw[:80], post.created_at))
+    items.sort(key=lambda i: i.created_at, reverse=True)
+    return items

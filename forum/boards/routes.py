@@ -19,8 +19,8 @@ from forum.boards.api import routes as api_routes
 from forum.boards.extensions import load_board_moderator_ids
 from forum.boards.feeds import board_feed
 from forum.boards.models import Attachment, AttachmentKind, Board, Post, Topic
-from forum.errors import ActionError, NotFound
-from forum.home import register_home_section
+from forum.errors import ActionError, NotFound, RateLimited
+from forum.home import register_home_section, register_profile_section
 from forum.http import int_param, read_form, text_field, viewer_of
 from forum.models import ROLE_LABELS, STATUS_LABELS, Org
 from forum.orgs.queries import find_user
@@ -94,8 +94,24 @@ async def _post(request: Request, topic: Topic) -> Post:
     return await queries.get_post(topic, int_param(request.path_params["number"]))
 
 
-def _post_url(topic_id: int, number: int) -> str:
-    return f"/t/{topic_id}?from={max(1, number)}#p{number}"
+def _post_url(topic_id: int, number: int, *, held: bool = False) -> str:
+    # `held=1`: the page tells the author their post waits for review.
+    return f"/t/{topic_id}?from={max(1, number)}{'&held=1' if held else ''}#p{number}"
+
+
+def _wait_message(exc: RateLimited) -> str:
+    return f"请在 {exc.retry_after} 秒后再发帖"
+
+
+async def _refused(
+    request: Request, name: str, context: dict[str, Any], exc: RateLimited
+) -> Response:
+    """A cooldown or slow-mode refusal of a compose form: the same form with the typed text,
+    the wait shown at the text field (429 + Retry-After, never the full-page error)."""
+    context.update(error="", wait_error=_wait_message(exc), wait_detail=exc.message)
+    response = await _page(request, name, context, status_code=429)
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 # --- attachments --------------------------------------------------------------------
@@ -238,7 +254,10 @@ async def new_topic(request: Request) -> Response:
             return await _page(
                 request, "boards/new_topic.html", context, status_code=exc.status_code
             )
-        return RedirectResponse(f"/t/{topic.id}", status_code=303)
+        except RateLimited as exc:
+            context = {"board": board, "form": form}
+            return await _refused(request, "boards/new_topic.html", context, exc)
+        return RedirectResponse(f"/t/{topic.id}{'?held=1' if topic.held else ''}", status_code=303)
     return await _page(
         request, "boards/new_topic.html", {"board": board, "form": form, "error": ""}
     )
@@ -252,9 +271,13 @@ async def topic_page(request: Request) -> Response:
     if view.posts:
         await actions.mark_read(viewer, topic, view.posts[-1].number, last_read=view.last_read)
     last_id = await events.head(f"topic:{topic.id}")
-    return await _page(
-        request, "boards/topic.html", {"view": view, "topic": topic, "channel_last_id": last_id}
-    )
+    context = {
+        "view": view,
+        "topic": topic,
+        "channel_last_id": last_id,
+        "held_notice": request.query_params.get("held") == "1",
+    }
+    return await _page(request, "boards/topic.html", context)
 
 
 async def post_link(request: Request) -> Response:
@@ -288,7 +311,10 @@ async def reply(request: Request) -> Response:
         except ActionError as exc:
             context = {"topic": topic, "body": body, "quoted": quoted, "error": exc.message}
             return await _page(request, "boards/reply.html", context, status_code=exc.status_code)
-        return RedirectResponse(_post_url(topic.id, post.number), status_code=303)
+        except RateLimited as exc:
+            context = {"topic": topic, "body": body, "quoted": quoted}
+            return await _refused(request, "boards/reply.html", context, exc)
+        return RedirectResponse(_post_url(topic.id, post.number, held=post.held), status_code=303)
     if request.query_params.get("quote"):
         quoted = await queries.get_post(topic, int_param(request.query_params.get("quote")))
         ensure_visible(not quoted.deleted and not quoted.hidden)
@@ -483,6 +509,21 @@ async def home_section(viewer: Viewer) -> dict[str, Any] | None:
 
 register_home_section(
     "boards", order=20, title="论坛", template="boards/_home.html", loader=home_section
+)
+
+
+async def held_section(viewer: Viewer) -> dict[str, Any] | None:
+    """/me: the author's own posts waiting for review (none: no section)."""
+    items = await queries.held_items(viewer)
+    return {"held": items} if items else None
+
+
+register_profile_section(
+    "boards_held",
+    order=20,
+    title="等待审核的帖子",
+    template="boards/_profile_held.html",
+    loader=held_section,
 )
 
 routes: list[BaseRoute] = [

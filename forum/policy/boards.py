@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from forum.models import STATUS_RANK
 from forum.policy.core import ADMIN_ROLES, ANONYMOUS, Viewer, can_admin_site, in_subtree
+from forum.policy.moderation import can_see_held_content
 
 __all__ = [
     "BOARD_SCOPES",
@@ -111,6 +112,7 @@ class TopicFacts(Protocol):
     author_id: int
     closed: bool
     hidden: bool
+    held: bool
     access: BoardAccess
 
 
@@ -119,6 +121,7 @@ class PostFacts(Protocol):
     number: int
     hidden: bool
     deleted: bool
+    held: bool
 
 
 def _rank(viewer: Viewer) -> int:
@@ -297,7 +300,9 @@ def can_moderate_topic(viewer: Viewer, topic: TopicFacts) -> bool:
 def can_read_topic(viewer: Viewer, topic: TopicFacts) -> bool:
     if not can_read_board(viewer, topic.access):
         return False
-    return not topic.hidden or can_moderate_board(viewer, topic.access)
+    if not topic.hidden:
+        return True
+    return can_moderate_board(viewer, topic.access) or can_see_held_content(viewer, topic)
 
 
 def can_reply_topic(viewer: Viewer, topic: TopicFacts) -> bool:
@@ -325,7 +330,9 @@ def can_see_post_body(viewer: Viewer, topic: TopicFacts, post: PostFacts) -> boo
     """Hidden and deleted posts show a placeholder, except to moderators (hidden only)."""
     if not can_read_topic(viewer, topic) or post.deleted:
         return False
-    return not post.hidden or can_moderate_topic(viewer, topic)
+    if not post.hidden:
+        return True
+    return can_moderate_topic(viewer, topic) or can_see_held_content(viewer, post)
 
 
 def _own(viewer: Viewer, post: PostFacts) -> bool:
@@ -363,6 +370,9 @@ def can_like_post(viewer: Viewer, topic: TopicFacts, post: PostFacts) -> bool:
 
 
 def can_quote_post(viewer: Viewer, topic: TopicFacts, post: PostFacts) -> bool:
+    """Only published posts: a quote would copy hidden (or held) text into a visible one."""
+    if post.hidden:
+        return False
     return can_reply_topic(viewer, topic) and can_see_post_body(viewer, topic, post)
 
 

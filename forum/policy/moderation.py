@@ -26,9 +26,12 @@ __all__ = [
     "can_post_or_speak",
     "can_sanction_user",
     "can_see_feedback",
+    "can_see_held_content",
     "can_view_audit",
     "can_view_audit_entry",
     "can_view_review_queue",
+    "is_confirmed_member",
+    "is_exempt_from_new_member_rules",
     "is_site_moderator",
     "moderation_paths",
 ]
@@ -135,6 +138,39 @@ def can_view_audit_entry(viewer: Viewer, org_path: str) -> bool:
     if viewer.suspended or not org_path:
         return False
     return any(in_subtree(org_path, p) for p in viewer.admin_paths)
+
+
+def is_confirmed_member(viewer: Viewer) -> bool:
+    """The account is linked to a membership record (电子档案) and so was confirmed by an org:
+    records are created and linked to accounts only by org staff (the members part), never
+    by the account itself. 停止党籍 suspends that standing."""
+    return viewer.member_id is not None and not viewer.membership_suspended
+
+
+def is_exempt_from_new_member_rules(viewer: Viewer, *, trust_confirmed: bool) -> bool:
+    """Who skips the new-member rules (premoderation, link and mention caps, the longer
+    posting cooldown) whatever the account's age: moderators, and with `trust_confirmed`
+    (setting `FORUM_TRUST_CONFIRMED_MEMBERS`, on by default) confirmed members. Everyone
+    else (群众, freshly registered accounts) is judged by age and approved posts."""
+    if not viewer.is_authenticated or viewer.suspended:
+        return False
+    if is_site_moderator(viewer) or can_view_review_queue(viewer):
+        return True
+    return trust_confirmed and is_confirmed_member(viewer)
+
+
+class HeldLike(Protocol):
+    @property
+    def author_id(self) -> int | None: ...
+    @property
+    def held(self) -> bool: ...
+
+
+def can_see_held_content(viewer: Viewer, content: HeldLike) -> bool:
+    """An author sees their own item while it waits for review (marked 等待审核); to
+    everyone else it stays hidden (moderators see it through their own rules)."""
+    own = viewer.user_id is not None and content.author_id == viewer.user_id
+    return own and content.held and not viewer.suspended
 
 
 class FeedbackLike(Protocol):

@@ -10,7 +10,7 @@ import pytest
 
 import forum.boards.routes  # noqa: F401  (board moderator viewer facts)
 import moderation.routes  # noqa: F401  (registers the boards targets)
-from forum.boards.models import Post, PostRevision, Topic
+from forum.boards.models import Notification, Post, PostRevision, Topic
 from forum.errors import Forbidden
 from forum.models import User
 from forum.services import Services
@@ -133,26 +133,26 @@ async def test_approved_posts_count_for_the_new_member_rule(
     world = await make_world()
     u = world.users
     await _age(*u.values())
-    writer = await viewer_of(u["full2"])
-    assert await hooks.needs_premoderation(writer)  # aged, but no approved posts yet
+    writer = await viewer_of(u["public"])
+    assert await hooks.needs_premoderation(writer)  # aged, no member record, no approved posts yet
     topic = await start_topic(world.public, u["full"], "计数")
     await Post.create(
-        topic_id=topic.id, number=2, author_id=u["full2"].id, body_raw="a", body_html="a"
+        topic_id=topic.id, number=2, author_id=u["public"].id, body_raw="a", body_html="a"
     )
     await Post.create(
-        topic_id=topic.id, number=3, author_id=u["full2"].id, body_raw="b", body_html="b"
+        topic_id=topic.id, number=3, author_id=u["public"].id, body_raw="b", body_html="b"
     )
     await Post.create(
         topic_id=topic.id,
         number=4,
-        author_id=u["full2"].id,
+        author_id=u["public"].id,
         body_raw="c",
         body_html="c",
         hidden=True,
     )
     assert await hooks.needs_premoderation(writer)  # 2 approved
     await Post.create(
-        topic_id=topic.id, number=5, author_id=u["full2"].id, body_raw="d", body_html="d"
+        topic_id=topic.id, number=5, author_id=u["public"].id, body_raw="d", body_html="d"
     )
     assert not await hooks.needs_premoderation(writer)  # 3 approved
 
@@ -285,22 +285,51 @@ async def test_new_member_posts_wait_in_the_queue_until_approved(
     strict = dataclasses.replace(get_settings(), new_account_days=3, new_account_min_posts=0)
     monkeypatch.setattr(newmembers, "get_settings", lambda: strict)
     live = channel(services, f"topic:{topic.id}")
-    post = await reply_to(topic, u["full2"], "新成员的第一条回复")  # full2 is a 0-day account
-    assert (await Post.get(id=post.id)).hidden and live == []
+    # `public` is a 0-day account with no member record (群众): premoderated.
+    newcomer = u["public"]
+    post = await reply_to(topic, newcomer, "新成员的第一条回复 @sec")
+    stored = await Post.get(id=post.id)
+    assert stored.hidden and stored.held and live == []
     item = await ReviewItem.get(target_kind="post", target_id=post.id)
     assert item.source == "premoderation" and item.hidden_by_review
-    new_topic = await start_topic(world.public, u["full2"], "新成员的主题")
-    assert (await Topic.get(id=new_topic.id)).hidden
+    # Nobody is notified of a held post yet: not the topic's author, not the mentioned.
+    assert not await Notification.filter(topic_id=topic.id).exists()
+    new_topic = await start_topic(world.public, newcomer, "新成员的主题", "请 @full 指导")
+    stored_topic = await Topic.get(id=new_topic.id)
+    assert stored_topic.hidden and stored_topic.held
     assert await ReviewItem.filter(target_kind="topic", target_id=new_topic.id).exists()
+    assert not await Notification.filter(topic_id=new_topic.id).exists()
+    # A confirmed member's first post (0-day account too) is published at once.
+    member_post = await reply_to(topic, u["full2"], "正式党员的第一条回复")
+    assert not (await Post.get(id=member_post.id)).hidden
     mod = await viewer_of(u["boardmod"])
     await review.moderate_content(mod, "post", post.id, "approve")
     await review.moderate_content(mod, "topic", new_topic.id, "approve")
-    assert not (await Post.get(id=post.id)).hidden
-    assert not (await Topic.get(id=new_topic.id)).hidden
-    assert (await Topic.get(id=topic.id)).reply_count == 1
-    assert [m["event"] for m in live] == ["post.edited"]
+    approved = await Post.get(id=post.id)
+    assert not approved.hidden and not approved.held
+    approved_topic = await Topic.get(id=new_topic.id)
+    assert not approved_topic.hidden and not approved_topic.held
+    assert (await Topic.get(id=topic.id)).reply_count == 2
+    assert [m["event"] for m in live] == ["post.created", "post.edited"]
     assert await AuditEntry.filter(action="content.approve").count() == 2
-    assert await Notice.filter(user_id=u["full2"].id).count() == 2
+    assert await Notice.filter(user_id=newcomer.id).count() == 2
+    # Approval delivered what the posts would have sent: the mention and the reply.
+    sent = (
+        await Notification.filter(actor_id=newcomer.id)
+        .order_by("id")
+        .values_list("user_id", "kind", "topic_id")
+    )
+    assert sorted(sent) == sorted(
+        [
+            (u["secretary"].id, "mention", topic.id),
+            (u["full"].id, "reply", topic.id),
+            (u["full"].id, "mention", new_topic.id),
+        ]
+    )
+    # Approving again (restore after a later hide) sends nothing twice.
+    await review.moderate_content(mod, "post", post.id, "hide", "复查")
+    await review.moderate_content(mod, "post", post.id, "restore")
+    assert await Notification.filter(actor_id=newcomer.id).count() == 3
 
 
 async def test_reply_count_follows_visibility_whichever_tool_changes_it(

@@ -12,7 +12,7 @@ from forum.errors import ActionError, RateLimited
 from forum.models import User
 from forum.settings import get_settings
 from moderation import hooks, newmembers, ratelimit
-from tests.factories import make_person, make_tree, viewer_of
+from tests.factories import make_person, make_tree, make_user, viewer_of
 from tests.helpers import Client
 from tests.moderation_helpers import strict_moderation  # noqa: F401
 
@@ -61,8 +61,8 @@ async def test_ip_limit_is_per_ip(database, services, app, monkeypatch: pytest.M
 
 async def test_post_cooldown_longer_for_new_accounts(database, services) -> None:  # type: ignore[no-untyped-def]
     tree = await make_tree()
-    new_user = await make_person(tree.branch_a, username="fresh")
-    old_user = await make_person(tree.branch_a, username="veteran")
+    new_user = await make_user("fresh")
+    old_user = await make_user("veteran")
     await _age(old_user, 400)
     new, old = await viewer_of(new_user), await viewer_of(old_user)
     await hooks.check_post_rate(new, scope="topic:1")
@@ -73,6 +73,11 @@ async def test_post_cooldown_longer_for_new_accounts(database, services) -> None
     with pytest.raises(RateLimited, match="每 10 秒") as info:
         await hooks.check_post_rate(old, scope="topic:1")
     assert 1 <= info.value.retry_after <= 10
+    # A 0-day account linked to a member record an org confirmed: the ordinary cooldown.
+    member = await viewer_of(await make_person(tree.branch_a, username="fresh_member"))
+    await hooks.check_post_rate(member, scope="topic:1")
+    with pytest.raises(RateLimited, match="每个账号每 10 秒"):
+        await hooks.check_post_rate(member, scope="topic:1")
 
 
 async def test_slow_mode_per_scope(database, services, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
@@ -102,13 +107,16 @@ async def test_needs_premoderation_by_age_and_approved_items(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # type: ignore[no-untyped-def]
     tree = await make_tree()
-    young = await make_person(tree.branch_a, username="young")
-    seasoned = await make_person(tree.branch_a, username="seasoned")
+    young = await make_user("young")
+    seasoned = await make_user("seasoned")
     await _age(seasoned, 30)
     moderator = await make_person(tree.branch_a, username="mod_pm", role="moderator")
     assert await hooks.needs_premoderation(await viewer_of(young))
     assert not await hooks.needs_premoderation(await viewer_of(seasoned))  # age only
     assert not await hooks.needs_premoderation(await viewer_of(moderator))
+    # Linked to a member record an org confirmed: not premoderated from day one.
+    member = await make_person(tree.branch_a, username="young_member")
+    assert not await hooks.needs_premoderation(await viewer_of(member))
     approved = {seasoned.id: 1}
 
     async def count(user_id: int) -> int:
@@ -128,9 +136,8 @@ async def test_needs_premoderation_by_age_and_approved_items(
 
 
 async def test_link_and_mention_caps_for_new_accounts(database, services) -> None:  # type: ignore[no-untyped-def]
-    tree = await make_tree()
-    young = await viewer_of(await make_person(tree.branch_a, username="linky"))
-    seasoned_user = await make_person(tree.branch_a, username="linky_old")
+    young = await viewer_of(await make_user("linky"))
+    seasoned_user = await make_user("linky_old")
     await _age(seasoned_user, 30)
     seasoned = await viewer_of(seasoned_user)
     links = "看 https://a.example/1 和 http://b.example 以及 www.c.example"
@@ -187,8 +194,7 @@ async def test_topic_slow_mode_and_timed_close_from_steering_settings(database, 
 
 
 async def test_seeding_skips_cooldowns_and_premoderation(database, services) -> None:  # type: ignore[no-untyped-def]
-    tree = await make_tree()
-    viewer = await viewer_of(await make_person(tree.branch_a, username="seeded"))
+    viewer = await viewer_of(await make_user("seeded"))
     assert await hooks.needs_premoderation(viewer)
     with hooks.seeding():
         assert not await hooks.needs_premoderation(viewer)

@@ -22,7 +22,7 @@ from moderation.models import AuditEntry, Flag, Notice, ReviewItem
 from moderation.registry import TargetInfo, register_flag_target, unregister_flag_target
 from realtime import events
 from realtime.events import ChannelEvent
-from tests.factories import make_person, make_tree, viewer_of
+from tests.factories import make_person, make_tree, make_user, viewer_of
 from tests.helpers import Client
 from tests.moderation_helpers import strict_moderation  # noqa: F401
 
@@ -94,6 +94,7 @@ async def notes(database) -> AsyncIterator[Notes]:  # type: ignore[no-untyped-de
     )  # fmt: skip
     yield store
     unregister_flag_target("note")
+    review.unregister_release("note")
 
 
 def published(services: Services, channel: str) -> list[dict[str, Any]]:
@@ -261,15 +262,57 @@ async def test_approve_and_dismiss_restore_hidden_item_and_clear_flags(
 
 async def test_premoderated_item_is_released_on_approve(database, services, notes: Notes) -> None:  # type: ignore[no-untyped-def]
     p = await _people()
-    note = notes.add(p["author"].id, p["tree"].group_a1.path, hidden=True)
-    assert await hooks.needs_premoderation(await viewer_of(p["author"]))
+    # A freshly registered account with no member record (群众) is premoderated.
+    newcomer = await make_user("newcomer")
+    note = notes.add(newcomer.id, p["tree"].group_a1.path, hidden=True)
+    assert await hooks.needs_premoderation(await viewer_of(newcomer))
     item = await hooks.enqueue_review(
         "note", note.id, source="premoderation", reasons=["新成员"], hidden=True
     )
     assert item.source == "premoderation" and item.hidden_by_review
+    released: list[int] = []
+
+    async def release(note_id: int) -> None:
+        released.append(note_id)
+
+    hooks.register_release("note", release)
     await review.moderate_content(await viewer_of(p["mod_a"]), "note", note.id, "approve")
-    assert not note.hidden
+    assert not note.hidden and released == [note.id]
     assert await AuditEntry.filter(action="content.approve", target_id=str(note.id)).count() == 1
+    notice = await Notice.get(user_id=newcomer.id)
+    assert notice.title == "您的笔记已通过审核，现已公开"
+    # A second, rejected item: the author is told it did not pass, and why; nothing released.
+    second = notes.add(newcomer.id, p["tree"].group_a1.path, hidden=True)
+    await hooks.enqueue_review("note", second.id, source="premoderation", hidden=True)
+    await review.moderate_content(
+        await viewer_of(p["mod_a"]), "note", second.id, "hide", "含广告链接"
+    )
+    rejected = await Notice.filter(user_id=newcomer.id).order_by("-id").first()
+    assert rejected is not None and rejected.title == "您的笔记未通过审核"
+    assert "原因：含广告链接" in rejected.body and released == [note.id]
+
+
+async def test_confirmed_member_is_not_premoderated(
+    database,
+    services,
+    notes: Notes,
+    strict_moderation,  # noqa: F811 - the fixture (imported above) by name
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # type: ignore[no-untyped-def]
+    p = await _people()
+    # `author` is linked to a member record an org created: trusted from day one.
+    member = await viewer_of(p["author"])
+    assert member.is_member and not await hooks.needs_premoderation(member)
+    # 停止党籍 suspends that standing; the setting can turn the trust off for everyone.
+    suspended = dataclasses.replace(member, membership_suspended=True)
+    assert await hooks.needs_premoderation(suspended)
+    from moderation import newmembers
+
+    untrusting = dataclasses.replace(strict_moderation, trust_confirmed_members=False)
+    monkeypatch.setattr(newmembers, "get_settings", lambda: untrusting)
+    assert await hooks.needs_premoderation(member)
+    # Moderators are never premoderated, whatever the setting.
+    assert not await hooks.needs_premoderation(await viewer_of(p["mod_a"]))
 
 
 async def test_board_moderator_scope(database, services, notes: Notes) -> None:  # type: ignore[no-untyped-def]

@@ -198,12 +198,14 @@ def test_verb_without_grant_row_is_nobodys() -> None:
 
 
 def topic_of(access: BoardAccess, **overrides: object) -> SimpleNamespace:
-    fields = {"author_id": 10, "closed": False, "hidden": False, "access": access, **overrides}
+    fields = {"author_id": 10, "closed": False, "hidden": False, "held": False, "access": access}
+    fields.update(overrides)
     return SimpleNamespace(**fields)
 
 
 def post_of(**overrides: object) -> SimpleNamespace:
-    fields = {"author_id": 10, "number": 2, "hidden": False, "deleted": False, **overrides}
+    fields = {"author_id": 10, "number": 2, "hidden": False, "deleted": False, "held": False}
+    fields.update(overrides)
     return SimpleNamespace(**fields)
 
 
