@@ -111,6 +111,8 @@ def _read_rows(filename: str, content: bytes, lim: uploads.Limits) -> list[dict[
         if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
             row["_numeric_id"] = True
         rows.append(row)
+    if not rows:
+        raise ActionError("文件中除表头外没有数据行", field="file")
     return rows
 
 
