@@ -101,10 +101,11 @@ def _read_rows(filename: str, content: bytes, lim: uploads.Limits) -> list[dict[
     if "name" not in header or "id_number" not in header:
         raise ActionError("第 1 行须是表头，至少包含“姓名”和“身份证号”两列", field="file")
     rows = []
-    for values in raw_rows[1:]:
+    for number, values in enumerate(raw_rows[1:], start=2):
         if all(v is None or str(v).strip() == "" for v in values):
             continue
         row = {key: _cell(v) for key, v in zip(header, values, strict=False)}
+        row["_line"] = number  # the report names the file's row, blank rows included
         raw_id = (
             values[header.index("id_number")] if header.index("id_number") < len(values) else None
         )
@@ -157,7 +158,8 @@ def _check_rows(
     rows: list[dict[str, Any]],
 ) -> list[tuple[int, dict[str, Any], list[str], str | None]]:
     parsed: list[tuple[int, dict[str, Any], list[str], str | None]] = []
-    for index, row in enumerate(rows, start=2):
+    for fallback, row in enumerate(rows, start=2):
+        index = int(row.pop("_line", fallback))
         reasons: list[str] = []
         digest = None
         if row.pop("_numeric_id", False):
