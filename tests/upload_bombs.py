@@ -62,13 +62,22 @@ def sheet(rows: Iterable[str], dimension: str | None = None) -> str:
     )
 
 
-def xlsx(sheet_xml: str | bytes, extra: dict[str, bytes] | None = None, *, styles: str = STYLES) -> bytes:  # fmt: skip
+def xlsx(sheet_xml: str | bytes, extra: dict[str, bytes] | None = None, *, styles: str = STYLES, strings: str | None = None) -> bytes:  # fmt: skip
     out = io.BytesIO()
+    rels, types = WORKBOOK_RELS, CONTENT_TYPES
+    if strings is not None:  # openpyxl finds the part by its content type, then by the rel
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+        override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kind}"/>'
+        types = types.replace("</Types>", override + "</Types>")
+        target = f'<Relationship Id="rId3" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
+        rels = rels.replace("</Relationships>", target + "</Relationships>")
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("[Content_Types].xml", types)
         archive.writestr("_rels/.rels", ROOT_RELS)
         archive.writestr("xl/workbook.xml", WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        if strings is not None:
+            archive.writestr("xl/sharedStrings.xml", strings)
         archive.writestr("xl/styles.xml", styles)
         archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
         for name, data in (extra or {}).items():
@@ -148,6 +157,11 @@ def styles_bomb(count: int = 300_000) -> bytes:
     xfs = "".join(f'<xf numFmtId="{n % 160}"/>' for n in range(count))
     styles = STYLES.replace('<cellXfs count="1"><xf/></cellXfs>', f"<cellXfs>{xfs}</cellXfs>")
     return xlsx(sheet([HEADER_ROW]), styles=styles)
+
+
+def shared_strings(values: list[str]) -> str:
+    items = "".join(f"<si><t>{escape(v)}</t></si>" for v in values)
+    return f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}">{items}</sst>'
 
 
 def csv_giant_line(size: int = 1_500_000) -> bytes:

@@ -58,6 +58,27 @@ def test_read_table_declared_dimension_is_not_trusted() -> None:
     assert all(r == [None, None] for r in rows[1:-1])
 
 
+def test_read_table_shared_strings_and_dates_as_excel_writes_them() -> None:
+    """Excel keeps text in sharedStrings.xml and dates as styled serials: both read back."""
+    styles = bombs.STYLES.replace(
+        '<cellXfs count="1"><xf/></cellXfs>',
+        '<cellXfs count="2"><xf/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs>',
+    )
+    row = '<row r="3"><c r="A3" t="s"><v>2</v></c><c r="C3" s="1"><v>45658</v></c></row>'
+    header = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+    content = bombs.xlsx(
+        bombs.sheet([header, row]),
+        styles=styles,
+        strings=bombs.shared_strings(["姓名", "身份证号", "张三"]),
+    )
+    rows = uploads.read_table_sync("excel.xlsx", content, uploads.limits())
+    assert rows[0] == ["姓名", "身份证号", None] and rows[1] == [None, None, None]
+    assert rows[2][0] == "张三" and str(rows[2][2]) == "2025-01-01 00:00:00"
+    lim = dataclasses.replace(uploads.limits(), max_cells=2)
+    with pytest.raises(ActionError, match="文件超过 2 个单元格"):  # three shared strings
+        uploads.read_table_sync("excel.xlsx", content, lim)
+
+
 def test_read_table_many_xml_nodes_refused_even_when_they_compress_modestly() -> None:
     lim = dataclasses.replace(uploads.limits(), max_ratio=10_000)
     with pytest.raises(ActionError, match="结构过于复杂（超过 200000 个节点）"):
