@@ -104,6 +104,18 @@ class Settings:
     # (doubling, up to the window) and the per-IP hard limit per window.
     login_delay_seconds: int = 30
     login_ip_max_failures: int = 100
+    # Parsed uploads (member and word-list imports; see forum/uploads.py).
+    upload_max_bytes: int = 8 * 1024 * 1024
+    upload_max_rows: int = 50_000
+    upload_max_columns: int = 64
+    upload_max_cells: int = 1_500_000
+    upload_max_line_chars: int = 65_536
+    upload_max_zip_entries: int = 500
+    upload_max_entry_bytes: int = 32 * 1024 * 1024
+    upload_max_unzipped_bytes: int = 64 * 1024 * 1024
+    upload_max_compression_ratio: int = 100
+    upload_max_xml_nodes: int = 200_000
+    upload_parse_workers: int = 2
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -163,6 +175,17 @@ def load_settings() -> Settings:
         attachment_hourly_limit=_int("ATTACHMENT_HOURLY_LIMIT", 30),
         login_delay_seconds=_int("LOGIN_DELAY_SECONDS", 30),
         login_ip_max_failures=_int("LOGIN_IP_MAX_FAILURES", 100),
+        upload_max_bytes=_int("UPLOAD_MAX_BYTES", 8 * 1024 * 1024),
+        upload_max_rows=_int("UPLOAD_MAX_ROWS", 50_000),
+        upload_max_columns=_int("UPLOAD_MAX_COLUMNS", 64),
+        upload_max_cells=_int("UPLOAD_MAX_CELLS", 1_500_000),
+        upload_max_line_chars=_int("UPLOAD_MAX_LINE_CHARS", 65_536),
+        upload_max_zip_entries=_int("UPLOAD_MAX_ZIP_ENTRIES", 500),
+        upload_max_entry_bytes=_int("UPLOAD_MAX_ENTRY_BYTES", 32 * 1024 * 1024),
+        upload_max_unzipped_bytes=_int("UPLOAD_MAX_UNZIPPED_BYTES", 64 * 1024 * 1024),
+        upload_max_compression_ratio=_int("UPLOAD_MAX_COMPRESSION_RATIO", 100),
+        upload_max_xml_nodes=_int("UPLOAD_MAX_XML_NODES", 200_000),
+        upload_parse_workers=max(1, _int("UPLOAD_PARSE_WORKERS", 2)),
     )
 
 

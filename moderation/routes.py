@@ -167,6 +167,13 @@ async def lift(request: Request) -> Response:
 
 
 async def word_page(request: Request) -> Response:
+    return await _word_page(request)
+
+
+async def _word_page(
+    request: Request, error: ActionError | None = None, text: str = ""
+) -> Response:
+    """The word list with its forms; after a refused import, the message at its field."""
     viewer = viewer_of(request)
     q = request.query_params.get("q", "").strip()[:64]
     after = request.query_params.get("after")
@@ -181,7 +188,10 @@ async def word_page(request: Request) -> Response:
             "total": await queries.word_count(),
             "actions": WORD_ACTION_LABELS,
             "imported": request.query_params.get("imported", ""),
+            "import_error": error,
+            "import_text": text,
         },
+        status_code=400 if error else 200,
     )
 
 
@@ -208,16 +218,17 @@ async def import_words(request: Request) -> Response:
     ensure(can_manage_words(viewer))
     form = await read_form(request)
     upload = form.get("file")
-    text = str(form.get("text", "") or "")
-    if isinstance(upload, UploadFile) and upload.filename:
-        raw = await upload.read(MAX_IMPORT_BYTES + 1)
-        if len(raw) > MAX_IMPORT_BYTES:
-            raise ActionError("文件不能超过 2 MB", field="file")
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ActionError("请上传 UTF-8 编码的文本文件", field="file") from exc
-    result = await words.import_words(viewer, text, str(form.get("action", "block") or "block"))
+    pasted = text = str(form.get("text", "") or "")
+    try:
+        if isinstance(upload, UploadFile) and upload.filename:
+            raw = await upload.read(MAX_IMPORT_BYTES + 1)
+            if len(raw) > MAX_IMPORT_BYTES:
+                raise ActionError("文件不能超过 2 MB", field="file")
+            text = words.read_word_file(raw)
+        action = str(form.get("action", "block") or "block")
+        result = await words.import_words(viewer, text, action)
+    except ActionError as exc:
+        return await _word_page(request, exc, pasted)
     summary = f"新增 {result.created} 个，更新 {result.updated} 个，跳过 {len(result.errors)} 行"
     return RedirectResponse(
         "/moderation/words?" + urlencode({"imported": summary}), status_code=303

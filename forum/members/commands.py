@@ -56,7 +56,9 @@ def cmd_import_members(args: argparse.Namespace) -> int:
             return 2
         try:
             if args.dry_run:
-                report = await importer.validate(org, importer.read_table(args.file.name, content))
+                report = await importer.validate(
+                    org, await importer.read_table(args.file.name, content)
+                )
                 _print_report(report.as_json())
                 print("试运行：未写入任何数据。")
                 return 0 if not report.errors else 1

@@ -7,18 +7,15 @@ already inserted by this import are deleted again, so a failed import leaves not
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import load_workbook
 from tortoise.transactions import in_transaction
 
-from forum import crypto, idcard
+from forum import crypto, idcard, uploads
 from forum.errors import ActionError
 from forum.http import storable
 from forum.members.actions import id_fields
@@ -57,7 +54,6 @@ HEADERS: dict[str, str] = {
     "入党日期": "probation_at",
     "转正日期": "full_at",
 }
-MAX_ROWS = 50_000
 CHUNK = 500
 ProgressFn = Callable[[int, int], Any]
 
@@ -84,25 +80,14 @@ class Report:
         }
 
 
-def read_table(filename: str, content: bytes) -> list[dict[str, Any]]:
-    """Rows keyed by field name; unknown columns are ignored, a missing 姓名 column is an error."""
-    name = filename.lower()
-    if name.endswith(".xlsx"):
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # corrupt or not a workbook: one clear message
-            raise ActionError("无法读取该 Excel 文件，请确认是 .xlsx 格式", field="file") from exc
-        sheet = book.worksheets[0]
-        raw_rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-        book.close()
-    elif name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = content.decode("gb18030", errors="replace")
-        raw_rows = [list(r) for r in csv.reader(io.StringIO(text))]
-    else:
-        raise ActionError("只支持 .csv 和 .xlsx 文件", field="file")
+async def read_table(filename: str, content: bytes) -> list[dict[str, Any]]:
+    """Rows keyed by field name; unknown columns are ignored, a missing 姓名 column is an error.
+    Read through `forum.uploads` (limits checked before the work, in a worker thread)."""
+    return await uploads.off_loop(_read_rows, filename, content, uploads.limits())
+
+
+def _read_rows(filename: str, content: bytes, lim: uploads.Limits) -> list[dict[str, Any]]:
+    raw_rows = uploads.read_table_sync(filename, content, lim)
     if not raw_rows:
         raise ActionError("文件是空的", field="file")
     for number, values in enumerate(raw_rows, start=1):
@@ -116,18 +101,19 @@ def read_table(filename: str, content: bytes) -> list[dict[str, Any]]:
     if "name" not in header or "id_number" not in header:
         raise ActionError("第 1 行须是表头，至少包含“姓名”和“身份证号”两列", field="file")
     rows = []
-    for values in raw_rows[1:]:
+    for number, values in enumerate(raw_rows[1:], start=2):
         if all(v is None or str(v).strip() == "" for v in values):
             continue
         row = {key: _cell(v) for key, v in zip(header, values, strict=False)}
+        row["_line"] = number  # the report names the file's row, blank rows included
         raw_id = (
             values[header.index("id_number")] if header.index("id_number") < len(values) else None
         )
         if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
             row["_numeric_id"] = True
         rows.append(row)
-    if len(rows) > MAX_ROWS:
-        raise ActionError(f"一次最多导入 {MAX_ROWS} 行", field="file")
+    if not rows:
+        raise ActionError("文件中除表头外没有数据行", field="file")
     return rows
 
 
@@ -148,20 +134,8 @@ async def validate(org: Org, rows: list[dict[str, Any]]) -> Report:
     for o in orgs:
         by_name.setdefault(o.name, []).append(o)
     report = Report(total=len(rows))
-    parsed: list[tuple[int, dict[str, Any], list[str], str | None]] = []
-    for index, row in enumerate(rows, start=2):
-        reasons: list[str] = []
-        digest = None
-        if row.pop("_numeric_id", False):
-            reasons.append("身份证号被存成了数字（Excel 会丢失末几位），请把该列设为文本后重新导入")
-            parsed.append((index, row, reasons, None))
-            continue
-        try:
-            record = clean_record(row)
-            digest = crypto.lookup_hash(record.id_number.value)
-        except ActionError as exc:
-            reasons.append(exc.message)
-        parsed.append((index, row, reasons, digest))
+    # The per-row checks are pure CPU (thousands of rows): off the event loop.
+    parsed = await uploads.off_loop(_check_rows, rows)
     existing = await _existing_hashes([d for _, _, _, d in parsed if d])
     seen: dict[str, int] = {}
     for index, row, reasons, digest in parsed:
@@ -178,6 +152,27 @@ async def validate(org: Org, rows: list[dict[str, Any]]) -> Report:
         else:
             report.valid.append({**_jsonable(row), "_row": index, "_org": target, "_group": group})
     return report
+
+
+def _check_rows(
+    rows: list[dict[str, Any]],
+) -> list[tuple[int, dict[str, Any], list[str], str | None]]:
+    parsed: list[tuple[int, dict[str, Any], list[str], str | None]] = []
+    for fallback, row in enumerate(rows, start=2):
+        index = int(row.pop("_line", fallback))
+        reasons: list[str] = []
+        digest = None
+        if row.pop("_numeric_id", False):
+            reasons.append("身份证号被存成了数字（Excel 会丢失末几位），请把该列设为文本后重新导入")
+            parsed.append((index, row, reasons, None))
+            continue
+        try:
+            record = clean_record(row)
+            digest = crypto.lookup_hash(record.id_number.value)
+        except ActionError as exc:
+            reasons.append(exc.message)
+        parsed.append((index, row, reasons, digest))
+    return parsed
 
 
 def _hint(row: dict[str, Any]) -> str:
@@ -233,16 +228,21 @@ async def _existing_hashes(digests: list[str]) -> set[str]:
 async def create_batch(actor: Viewer, org: Org, filename: str, content: bytes) -> ImportBatch:
     """Parse and validate an upload; the report is kept, the rows are sealed (they hold IDs)."""
     ensure(can_import_members(actor, org))
-    report = await validate(org, read_table(filename, content))
+    report = await validate(org, await read_table(filename, content))
+    sealed = await uploads.off_loop(_seal, report.valid)
     return await ImportBatch.create(
         org_id=org.id,
         created_by_id=actor.user_id,
         filename=filename[:128],
-        payload_encrypted=crypto.encrypt(json.dumps(report.valid), context="member-import"),
+        payload_encrypted=sealed,
         report=report.as_json(),
         total_rows=report.total,
         valid_rows=len(report.valid),
     )
+
+
+def _seal(rows: list[dict[str, Any]]) -> str:
+    return crypto.encrypt(json.dumps(rows), context="member-import")
 
 
 async def run_batch(

@@ -23,7 +23,8 @@ async def upload_page(request: Request) -> Response:
     if not orgs:
         raise NotFound()
     recent = await ImportBatch.filter(created_by_id=viewer.user_id).order_by("-id").limit(10)
-    return render(request, "members/import.html", {"orgs": orgs, "recent": recent, "error": None})
+    context = {"orgs": orgs, "recent": recent, "error": None, "selected_org": None}
+    return render(request, "members/import.html", context)
 
 
 async def upload(request: Request) -> Response:
@@ -32,23 +33,25 @@ async def upload(request: Request) -> Response:
     if not orgs:
         raise NotFound()
     form = await read_form(request)
+    selected = form.get("org_id")
     try:
-        org = await Org.get_or_none(id=int_param(form.get("org_id")))
+        org = await Org.get_or_none(id=int_param(selected))
         if org is None or not can_import_members(viewer, org):
             raise ActionError("请选择您管理的组织", field="org_id")
         file = form.get("file")
         if not isinstance(file, UploadFile) or not file.filename:
             raise ActionError("请选择要上传的文件", field="file")
+        # The body limit bounds the bytes; forum.uploads bounds the work of parsing them.
         batch = await importer.create_batch(viewer, org, file.filename, await file.read())
     except (ActionError, NotFound) as exc:
-        message = exc.message
-        return render(
-            request,
-            "members/import.html",
-            {"orgs": orgs, "recent": [], "error": message},
-            status_code=400,
-        )
+        error = exc if isinstance(exc, ActionError) else ActionError(exc.message, field="org_id")
+        context = {"orgs": orgs, "recent": [], "error": error, "selected_org": org_choice(selected)}
+        return render(request, "members/import.html", context, status_code=400)
     return RedirectResponse(f"/members/import/{batch.id}", status_code=303)
+
+
+def org_choice(raw: object) -> int | None:
+    return int(raw) if isinstance(raw, str) and raw.isdigit() else None
 
 
 async def _batch(viewer: Viewer, batch_id: int) -> tuple[ImportBatch, Org]:

@@ -67,7 +67,7 @@ async def test_dry_run_reports_every_invalid_row_with_reason(database: object) -
     existing = await make_member(tree.branch_c, id_number="110101197001010016")
     assert existing.id
     report = await importer.validate(
-        tree.committee, importer.read_table("m.xlsx", xlsx(rows(tree)))
+        tree.committee, await importer.read_table("m.xlsx", xlsx(rows(tree)))
     )
     assert report.total == 7
     assert [r["name"] for r in report.valid] == ["张一", "王二"]
@@ -199,7 +199,9 @@ async def test_numeric_id_cells_get_a_clear_reason(database: object) -> None:
     sheet.append(["数字号", 110101199001010015, "入党申请人", "2020-01-01"])
     out = io.BytesIO()
     book.save(out)
-    report = await importer.validate(tree.committee, importer.read_table("n.xlsx", out.getvalue()))
+    report = await importer.validate(
+        tree.committee, await importer.read_table("n.xlsx", out.getvalue())
+    )
     assert report.valid == [] and "设为文本" in report.errors[0].reasons[0]
 
 
