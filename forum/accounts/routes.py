@@ -8,7 +8,7 @@ from starlette.routing import BaseRoute, Route
 
 from forum.accounts import actions
 from forum.errors import ActionError
-from forum.http import client_ip, read_form, viewer_of
+from forum.http import client_ip, is_local_path, read_form, viewer_of
 from forum.policy import ensure
 from forum.security.middleware import CSRF_SESSION_KEY
 from forum.templating import render
@@ -16,8 +16,8 @@ from forum.templating import render
 
 def _safe_next(value: object) -> str:
     """Only local paths are allowed as a post-login destination (no open redirect)."""
-    if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
-        return value[:500]
+    if is_local_path(value) and isinstance(value, str) and len(value) <= 500:
+        return value
     return "/"
 
 
