@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from starlette.datastructures import FormData
 from starlette.requests import HTTPConnection, Request
@@ -74,6 +75,25 @@ def json_depth(value: Any) -> int:
             deepest = max(deepest, depth)
             stack.extend((child, depth) for child in item)
     return deepest
+
+
+_URL_CONTROL = re.compile("[\x00-\x20\x7f-\x9f]")  # controls and the ASCII space
+
+
+def is_local_path(value: object) -> bool:
+    """True for a path on this site ("/t/5?x=1#2") that every browser also reads as one; the
+    one check for redirect targets (`next=`) and site-internal links.
+
+    Browsers follow WHATWG URL parsing, not urlsplit: they read "\\" as "/" (so "/\\evil" is
+    "//evil", another host), drop tabs and newlines anywhere ("/\t/evil") and trim leading
+    controls and spaces. So: a single leading "/", no backslash, no control character or
+    space, nothing storable() refuses, and no scheme or host once parsed."""
+    if not isinstance(value, str) or not value.startswith("/") or value.startswith("//"):
+        return False
+    if "\\" in value or _URL_CONTROL.search(value) is not None or not storable(value):
+        return False
+    parts = urlsplit(value)
+    return not parts.scheme and not parts.netloc
 
 
 UNSTORABLE = "内容包含无法保存的字符（如 \\0 或不成对的代理字符），请删除后重试"

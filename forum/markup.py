@@ -7,6 +7,7 @@ binding) sanitizes; bleach, named in the original plan, is end of life.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from urllib.parse import urlsplit
@@ -183,7 +184,8 @@ def mentions(raw: str) -> list[str]:
 
 
 def excerpt(html_or_text: str, length: int = 140) -> str:
-    """Plain-text excerpt (tags stripped) for lists, notifications and feeds."""
-    text = nh3.clean(html_or_text, tags=set())
+    """Plain-text excerpt (tags stripped, entities decoded) for lists, notifications and
+    feeds: real text, so the template escapes it exactly once ("a < b", not "a &lt; b")."""
+    text = html.unescape(nh3.clean(html_or_text, tags=set()))
     text = re.sub(r"\s+", " ", text).strip()
     return text if len(text) <= length else text[: length - 1] + "…"

@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "FORUM_"
 
@@ -64,6 +65,36 @@ def _bool(name: str, default: bool) -> bool:
 def _csv(name: str, default: str) -> tuple[str, ...]:
     raw = _env(name, default) or ""
     return tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+
+
+def _public_base_url(default: str) -> str:
+    """FORUM_PUBLIC_BASE_URL (default: the first allowed origin): http(s)://host[:port] with
+    no user, path, query or fragment; returned without a trailing slash."""
+    raw = _env("PUBLIC_BASE_URL", default) or default
+    name = f"{ENV_PREFIX}PUBLIC_BASE_URL"
+    value = raw.rstrip("/")
+    if any(ch.isspace() or ord(ch) < 0x20 or ch == "\\" for ch in value):
+        raise ConfigError(f"{name} must not contain spaces, controls or backslashes: {raw!r}")
+    parts = urlsplit(value)
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"{name} has an invalid port: {raw!r}") from exc
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.username is not None
+        or parts.path
+        or parts.query
+        or parts.fragment
+        or "#" in value
+        or "?" in value
+    ):
+        raise ConfigError(f"{name} must look like https://example.org[:port], got {raw!r}")
+    netloc = parts.hostname if port is None else f"{parts.hostname}:{port}"
+    if ":" in parts.hostname:  # an IPv6 literal keeps its brackets
+        netloc = f"[{parts.hostname}]" + ("" if port is None else f":{port}")
+    return f"{parts.scheme}://{netloc}"
 
 
 @dataclass(frozen=True)
@@ -116,6 +147,9 @@ class Settings:
     upload_max_compression_ratio: int = 100
     upload_max_xml_nodes: int = 200_000
     upload_parse_workers: int = 2
+    # scheme://host[:port] of the site as the public reaches it: every absolute link (feeds)
+    # is built from it, never from the request's Host header.
+    public_base_url: str = "http://127.0.0.1:8000"
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -141,13 +175,14 @@ def load_settings() -> Settings:
         raise ConfigError(f"{ENV_PREFIX}PASSWORD_PROFILE must be default or fast")
     if profile == "fast" and env == "production":
         raise ConfigError("the fast password profile is for tests only; unset it in production")
+    allowed_origins = _csv("ALLOWED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
     return Settings(
         env=env,
         data_dir=data_dir,
         database_url=database_url,
         redis_url=_env("REDIS_URL"),
         redis_prefix=_env("REDIS_PREFIX", "grassroots") or "grassroots",
-        allowed_origins=_csv("ALLOWED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000"),
+        allowed_origins=allowed_origins,
         timezone=_env("TIMEZONE", "Asia/Shanghai") or "Asia/Shanghai",
         max_body_bytes=_int("MAX_BODY_BYTES", 2 * 1024 * 1024),
         ws_max_frame_bytes=_int("WS_MAX_FRAME_BYTES", 64 * 1024),
@@ -186,6 +221,9 @@ def load_settings() -> Settings:
         upload_max_compression_ratio=_int("UPLOAD_MAX_COMPRESSION_RATIO", 100),
         upload_max_xml_nodes=_int("UPLOAD_MAX_XML_NODES", 200_000),
         upload_parse_workers=max(1, _int("UPLOAD_PARSE_WORKERS", 2)),
+        public_base_url=_public_base_url(
+            allowed_origins[0] if allowed_origins else "http://127.0.0.1:8000"
+        ),
     )
 
 

@@ -11,7 +11,15 @@ from starlette.routing import BaseRoute, Route
 
 from forum.clock import utcnow
 from forum.errors import ActionError, NotFound
-from forum.http import NO_STORE, int_param, optional_int_field, read_form, text_field, viewer_of
+from forum.http import (
+    NO_STORE,
+    int_param,
+    is_local_path,
+    optional_int_field,
+    read_form,
+    text_field,
+    viewer_of,
+)
 from forum.policy import (
     can_manage_words,
     can_view_audit,
@@ -39,8 +47,7 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
 def _safe_next(raw: object, default: str) -> str:
-    value = raw if isinstance(raw, str) else ""
-    return value if value.startswith("/") and not value.startswith("//") else default
+    return raw if isinstance(raw, str) and is_local_path(raw) else default
 
 
 async def dashboard(request: Request) -> Response:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 import time
 from typing import Any
 
@@ -20,14 +21,24 @@ SEND_QUEUE_SIZE = 1024  # frames; more than a full replay (500) plus live traffi
 # Close codes of the /ws protocol (docs/realtime.md).
 CLOSE_GOING_AWAY = 1001
 CLOSE_TOO_LARGE = 1009
+CLOSE_INTERNAL_ERROR = 1011
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_TOO_SLOW = 4408
 CLOSE_RATE_LIMITED = 4429
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def encode(frame: dict[str, Any]) -> str:
-    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+    """The frame as JSON text that UTF-8 can always carry: a lone surrogate (which the door
+    refuses, but a frame may be built from anything) is written as its `\\uXXXX` escape
+    instead of killing the connection's writer with a UnicodeEncodeError."""
+    text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+    if _LONE_SURROGATE.search(text) is None:
+        return text
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class Connection:
@@ -92,11 +103,17 @@ class Connection:
         try:
             while True:
                 text = await self._queue.get()
-                await self.websocket.send_text(text)
+                try:
+                    await self.websocket.send_text(text)
+                except UnicodeEncodeError:  # nothing was sent: drop this frame, keep going
+                    logger.error("dropped an unencodable websocket frame: %.200r", text)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # the peer went away; the reader sees the disconnect
+        except Exception as exc:
+            # Usually the peer went away (the reader sees the disconnect). Whatever it was,
+            # a connection without its writer would look alive and answer nothing: close it.
             logger.debug("websocket writer stopped: %s", exc)
+            self.close(CLOSE_INTERNAL_ERROR)
 
     async def finish(self) -> None:
         """Release the tasks once the socket is gone."""

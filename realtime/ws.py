@@ -13,7 +13,7 @@ from typing import Any
 from starlette.websockets import WebSocket
 
 from forum.errors import DomainError, Forbidden, NotFound, RateLimited
-from forum.http import viewer_of
+from forum.http import UNSTORABLE, storable, viewer_of
 from forum.settings import get_settings
 from realtime.channels import kind_for
 from realtime.connection import (
@@ -33,6 +33,7 @@ FRAME_BURST = 40
 MAX_SUBSCRIPTIONS = 64
 MAX_REF_LENGTH = 64
 MAX_ACTION_LENGTH = 64
+MAX_DEPTH = 6  # frame -> data -> a list -> ...: deeper JSON is refused, not walked
 
 FRAME_FIELDS: dict[str, frozenset[str]] = {
     "ping": frozenset({"type", "ref"}),
@@ -43,10 +44,34 @@ FRAME_FIELDS: dict[str, frozenset[str]] = {
 
 
 class FrameError(Exception):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.field = field
+
+
+def check_door(frame: dict[str, Any]) -> None:
+    """The HTTP door's rule for every string of a frame, keys included: `storable()` (no NUL,
+    no lone surrogate), before anything reads the frame. The refusal names the field: the
+    frame's own key, or for `data` the key inside it (as the actions' own errors do). A key
+    that is itself unstorable is named by the field that holds it (or not at all)."""
+    stack: list[tuple[Any, str | None, int]] = [(frame, None, 0)]
+    while stack:
+        value, field, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise FrameError("invalid", "消息嵌套层数过多", field)
+        if isinstance(value, str):
+            if not storable(value):
+                raise FrameError("invalid", UNSTORABLE, field)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if not storable(key):
+                    raise FrameError("invalid", UNSTORABLE, field)
+                inner = key if field is None or (depth == 1 and field == "data") else field
+                stack.append((item, inner, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, field, depth + 1) for item in value)
 
 
 def error_code(exc: DomainError) -> str:
@@ -111,8 +136,10 @@ async def _read_loop(websocket: WebSocket, conn: Connection, hub: Hub) -> None:
         await handle_frame(conn, hub, text)
 
 
-def _error(ref: str | None, code: str, message: str, **extra: Any) -> dict[str, Any]:
-    frame: dict[str, Any] = {"type": "error", "code": code, "message": message, **extra}
+def _error(ref: str | None, code: str, message: str, field: str | None = None) -> dict[str, Any]:
+    frame: dict[str, Any] = {"type": "error", "code": code, "message": message}
+    if field is not None:
+        frame["field"] = field
     if ref is not None:
         frame["ref"] = ref
     return frame
@@ -123,22 +150,24 @@ async def handle_frame(conn: Connection, hub: Hub, text: str) -> None:
     try:
         try:
             frame = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
             raise FrameError("invalid", "消息不是有效的 JSON") from exc
         if not isinstance(frame, dict):
             raise FrameError("invalid", "消息必须是 JSON 对象")
         raw_ref = frame.get("ref")
-        if isinstance(raw_ref, str) and len(raw_ref) <= MAX_REF_LENGTH:
-            ref = raw_ref
+        if isinstance(raw_ref, str) and len(raw_ref) <= MAX_REF_LENGTH and storable(raw_ref):
+            ref = raw_ref  # echoed in the answer: only once it passed the door
         elif raw_ref is not None:
-            raise FrameError("invalid", "ref 必须是不超过 64 个字符的字符串")
+            raise FrameError("invalid", "ref 必须是不超过 64 个字符的普通字符串", "ref")
+        check_door(frame)
         kind = frame.get("type")
         fields = FRAME_FIELDS.get(kind) if isinstance(kind, str) else None
         if fields is None:
             raise FrameError("invalid", "未知的消息类型")
         unknown = set(frame) - fields
         if unknown:
-            raise FrameError("invalid", f"未知的字段：{', '.join(sorted(unknown))}")
+            names = ", ".join(name[:40] for name in sorted(unknown)[:5])
+            raise FrameError("invalid", f"未知的字段：{names}", sorted(unknown)[0][:40])
         if kind == "ping":
             conn.send({"type": "pong", **({"ref": ref} if ref else {})})
         elif kind == "subscribe":
@@ -150,11 +179,12 @@ async def handle_frame(conn: Connection, hub: Hub, text: str) -> None:
         else:
             await _action(conn, frame, ref)
     except FrameError as exc:
-        conn.send(_error(ref, exc.code, exc.message))
+        conn.send(_error(ref, exc.code, exc.message, exc.field))
     except DomainError as exc:
         field = getattr(exc, "field", None)
-        extra = {"field": field} if isinstance(field, str) else {}
-        conn.send(_error(ref, error_code(exc), exc.message, **extra))
+        conn.send(
+            _error(ref, error_code(exc), exc.message, field if isinstance(field, str) else None)
+        )
     except Exception:
         logger.exception("websocket frame failed")
         conn.send(_error(ref, "internal", "服务器内部错误，请稍后重试"))

@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 from forum import markup
 from forum.clock import utcnow
 from forum.errors import ActionError, Conflict
-from forum.http import storable
+from forum.http import is_local_path, storable
 from forum.models import Member, Org
 from forum.policy import (
     Viewer,
@@ -91,9 +91,7 @@ def clean_attachments(items: list[tuple[str, str]]) -> list[dict[str, str]]:
     cleaned = []
     for title, url in items:
         url = url.strip()
-        if not (
-            url.startswith(("https://", "http://")) or (url.startswith("/") and url[:2] != "//")
-        ):
+        if not (url.startswith(("https://", "http://")) or is_local_path(url)):
             raise ActionError(
                 f"附件链接「{url[:40]}」无效：请使用 http(s):// 或站内 / 开头的地址",
                 field="attachments",

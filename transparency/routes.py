@@ -22,6 +22,7 @@ from forum.policy import (
     can_work_on_disclosures,
     ensure_visible,
 )
+from forum.settings import get_settings
 from forum.templating import render, templates
 from transparency import actions, forms, queries
 from transparency.api import routes as api_routes
@@ -90,7 +91,7 @@ async def board(request: Request) -> Response:
 
 async def feed(request: Request) -> Response:
     items = await queries.public_feed()
-    base = str(request.base_url).rstrip("/")
+    base = get_settings().public_base_url  # never the request's Host header
     response = templates.TemplateResponse(
         request,
         "disclosures/feed.atom.xml",

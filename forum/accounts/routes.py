@@ -8,7 +8,7 @@ from starlette.routing import BaseRoute, Route
 
 from forum.accounts import actions, throttle
 from forum.errors import ActionError, RateLimited
-from forum.http import client_ip, no_store, read_form, viewer_of
+from forum.http import client_ip, is_local_path, no_store, read_form, viewer_of
 from forum.policy import ensure
 from forum.security.middleware import CSRF_SESSION_KEY
 from forum.settings import get_settings
@@ -17,8 +17,8 @@ from forum.templating import render
 
 def _safe_next(value: object) -> str:
     """Only local paths are allowed as a post-login destination (no open redirect)."""
-    if isinstance(value, str) and value.startswith("/") and not value.startswith("//"):
-        return value[:500]
+    if is_local_path(value) and isinstance(value, str) and len(value) <= 500:
+        return value
     return "/"
 
 

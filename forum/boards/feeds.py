@@ -10,6 +10,7 @@ from forum.boards import queries
 from forum.boards.models import Post
 from forum.http import int_param
 from forum.policy import ANONYMOUS, can_read_board, ensure_visible
+from forum.settings import get_settings
 from forum.templating import templates
 
 FEED_SIZE = 20
@@ -25,7 +26,7 @@ async def board_feed(request: Request) -> Response:
         p.topic_id: markup.excerpt(p.body_html, 300)
         for p in await Post.filter(topic_id__in=[t.id for t in topics], number=1)
     }
-    base = str(request.base_url).rstrip("/")
+    base = get_settings().public_base_url  # never the request's Host header
     updated = max((t.last_activity_at for t in topics), default=board.created_at)
     body = templates.get_template("boards/feed.xml").render(
         board=board, topics=topics, openings=openings, base=base, updated=updated

@@ -168,6 +168,9 @@ def test_documented_topology_serves_through_nginx(
             ws.send(json.dumps({"type": "ping", "ref": "p1"}))
             assert json.loads(ws.recv(timeout=10)) == {"type": "pong", "ref": "p1"}
         assert httpx.get(base + "/metrics").status_code == 200  # loopback is allowed
+        # A forged Host gets no answer at all (nginx 444): the app never sees it.
+        with pytest.raises(httpx.RemoteProtocolError):
+            httpx.get(base + "/forum", headers={"Host": "evil.example"}, timeout=10)
     finally:
         proxy.terminate()
         app.terminate()
