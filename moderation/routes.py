@@ -11,7 +11,15 @@ from starlette.routing import BaseRoute, Route
 
 from forum.clock import utcnow
 from forum.errors import ActionError, NotFound
-from forum.http import int_param, optional_int_field, read_form, text_field, viewer_of
+from forum.http import (
+    attachment_disposition,
+    dated_filename,
+    int_param,
+    optional_int_field,
+    read_form,
+    text_field,
+    viewer_of,
+)
 from forum.policy import (
     can_manage_words,
     can_view_audit,
@@ -19,7 +27,7 @@ from forum.policy import (
     ensure,
     ensure_visible,
 )
-from forum.templating import render
+from forum.templating import local, render
 from moderation import audit_queries, queries, review, sanctions, steering_routes, words
 from moderation.api import api_routes
 from moderation.home import install as install_home
@@ -250,10 +258,16 @@ async def audit_csv(request: Request) -> Response:
     viewer = viewer_of(request)
     flt = audit_queries.filter_from_params(request.query_params)
     ensure_visible(can_view_audit(viewer))
+    day = local(utcnow()).date()
     return StreamingResponse(
         audit_queries.export_csv(viewer, flt),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
+        headers={
+            "Content-Disposition": attachment_disposition(
+                dated_filename("操作日志", "csv", day), dated_filename("audit-log", "csv", day)
+            ),
+            "Cache-Control": "no-store",
+        },
     )
 
 
