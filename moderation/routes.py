@@ -20,8 +20,10 @@ from forum.http import (
     text_field,
     viewer_of,
 )
+from forum.manage import register_manage_link
 from forum.policy import (
     can_manage_words,
+    can_open_moderation,
     can_view_audit,
     can_view_review_queue,
     ensure,
@@ -42,6 +44,14 @@ from moderation.wiring import install
 
 install()
 install_home()
+register_manage_link(
+    "moderation",
+    order=30,
+    title="内容管理",
+    href="/moderation",
+    description="审核队列、处理账号、敏感词库与操作日志",
+    visible=can_open_moderation,
+)
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
