@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from forum.http import viewer_of
-from forum.models import Org
+from forum.models import Org, in_tree_order
 from forum.policy import (
     Viewer,
     can_admin_site,
@@ -78,7 +78,7 @@ async def manage(request: Request) -> Response:
         if can_administer_some_org(viewer)
         else ()
     )
-    orgs = await Org.filter(id__in=org_ids).order_by("path") if org_ids else []
+    orgs = in_tree_order(await Org.filter(id__in=org_ids)) if org_ids else []
     return render(request, "forum/manage.html", {"links": links, "orgs": orgs})
 
 
