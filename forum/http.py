@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from starlette.datastructures import FormData
 from starlette.requests import HTTPConnection, Request
@@ -215,3 +216,27 @@ def int_param(value: Any, label: str = "编号") -> int:
     if number <= 0 or number > 2**31 - 1:
         raise NotFound()
     return number
+
+
+# Characters Windows refuses in file names, and control characters: replaced in both names.
+_UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|]')
+_NON_ASCII_RUN = re.compile(r"[^\x20-\x7e]+")
+
+
+def dated_filename(title: str, ext: str, day: dt.date) -> str:
+    """`第一党支部党员名册-2026-12-02.xlsx`: the extension last, so a double-click opens it."""
+    return f"{title}-{day.isoformat()}.{ext}"
+
+
+def attachment_disposition(filename: str, fallback: str = "") -> str:
+    """A `Content-Disposition` for a download named `filename` (RFC 6266): `filename*` holds
+    the UTF-8 name percent-encoded per RFC 5987, `filename` an ASCII fallback for clients
+    without RFC 5987 (`fallback`, or `filename` without its non-ASCII characters)."""
+    name = _UNSAFE_FILENAME.sub("_", filename).strip() or "download"
+    stem, dot, ext = (fallback or name).rpartition(".")
+    if not dot:
+        stem, ext = ext, ""
+    stem = _NON_ASCII_RUN.sub("", _UNSAFE_FILENAME.sub("_", stem)).strip(" -_.") or "download"
+    ext = _NON_ASCII_RUN.sub("", _UNSAFE_FILENAME.sub("_", ext))
+    ascii_name = f"{stem}.{ext}" if ext else stem
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -1,7 +1,9 @@
 """The 管理 hub: links to every admin tool the viewer may use.
 
 Parts add their tools with `register_manage_link`; the predicate decides who sees the link
-(the tools themselves still check the policy on every request).
+(the tools themselves still check the policy on every request). Whether the hub is open to
+a viewer, and so whether the 管理 nav link shows, is `can_open_manage_hub`: every
+registered predicate must imply it.
 """
 
 from __future__ import annotations
@@ -14,8 +16,14 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from forum.http import viewer_of
-from forum.models import Org
-from forum.policy import Viewer, can_admin_site, ensure_visible
+from forum.models import Org, in_tree_order
+from forum.policy import (
+    Viewer,
+    can_admin_site,
+    can_administer_some_org,
+    can_open_manage_hub,
+    ensure_visible,
+)
 from forum.templating import render
 
 
@@ -29,6 +37,10 @@ class ManageLink:
 
 
 _links: dict[str, ManageLink] = {}
+
+
+def registered_links() -> list[ManageLink]:
+    return sorted(_links.values(), key=lambda x: x.order)
 
 
 def register_manage_link(
@@ -55,18 +67,18 @@ register_manage_link(
 
 async def manage(request: Request) -> Response:
     viewer = viewer_of(request)
-    links = [
-        link for link in sorted(_links.values(), key=lambda x: x.order) if link.visible(viewer)
-    ]
+    ensure_visible(can_open_manage_hub(viewer))
+    links = [link for link in registered_links() if link.visible(viewer)]
     org_ids = sorted(
         {
             g.org_id
             for g in viewer.roles
             if g.org_id is not None and g.org_path in viewer.admin_paths
         }
+        if can_administer_some_org(viewer)
+        else ()
     )
-    orgs = await Org.filter(id__in=org_ids).order_by("path") if org_ids else []
-    ensure_visible(bool(links or orgs))
+    orgs = in_tree_order(await Org.filter(id__in=org_ids)) if org_ids else []
     return render(request, "forum/manage.html", {"links": links, "orgs": orgs})
 
 

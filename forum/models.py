@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from tortoise import fields, models
@@ -20,6 +21,9 @@ ORG_KIND_LABELS: dict[str, str] = {
     "branch": "党支部",
     "group": "党小组",
 }
+
+# The default order of siblings: committees, then general branches, branches, groups.
+ORG_KIND_RANK: dict[str, int] = {"committee": 0, "general_branch": 1, "branch": 2, "group": 3}
 
 # Which kinds may sit directly under which (None = root).
 ORG_CHILD_KINDS: dict[str | None, frozenset[str]] = {
@@ -142,6 +146,9 @@ class Org(models.Model):
     depth = fields.SmallIntField(default=0)
     is_active = fields.BooleanField(default=True, db_default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Place among its siblings (ascending; ties by id). New orgs go after the last sibling of
+    # the same or an earlier kind (ORG_KIND_RANK); the parent's admins can move them.
+    sort_order = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "orgs"
@@ -158,6 +165,14 @@ class Org(models.Model):
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to (and including) this org."""
         return [int(part) for part in self.path.strip("/").split("/") if part]
+
+
+def in_tree_order(orgs: Iterable[Org]) -> list[Org]:
+    """Orgs in tree order (each after its parent, siblings by `sort_order`, then id). Orgs
+    whose ancestors are not in the list sort among themselves by the ancestors' ids."""
+    items = list(orgs)
+    place = {o.id: (o.sort_order, o.id) for o in items}
+    return sorted(items, key=lambda o: [place.get(i, (0, i)) for i in o.ancestor_ids])
 
 
 class OrgRole(models.Model):

@@ -148,6 +148,7 @@ def _environment() -> jinja2.Environment:
     env.filters["ago"] = relative_time
     env.filters["sanitized"] = sanitized_html
     env.globals["static"] = static_url
+    env.globals["nav_links"] = policy.nav_links
     env.globals["ROLE_LABELS"] = ROLE_LABELS
     env.globals["STATUS_LABELS"] = STATUS_LABELS
     env.globals["ORG_KIND_LABELS"] = ORG_KIND_LABELS

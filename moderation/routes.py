@@ -13,6 +13,8 @@ from forum.clock import utcnow
 from forum.errors import ActionError, NotFound
 from forum.http import (
     NO_STORE,
+    attachment_disposition,
+    dated_filename,
     int_param,
     is_local_path,
     optional_int_field,
@@ -20,14 +22,16 @@ from forum.http import (
     text_field,
     viewer_of,
 )
+from forum.manage import register_manage_link
 from forum.policy import (
     can_manage_words,
+    can_open_moderation,
     can_view_audit,
     can_view_review_queue,
     ensure,
     ensure_visible,
 )
-from forum.templating import render
+from forum.templating import local, render
 from moderation import audit_queries, queries, review, sanctions, steering_routes, words
 from moderation.api import api_routes
 from moderation.home import install as install_home
@@ -42,6 +46,14 @@ from moderation.wiring import install
 
 install()
 install_home()
+register_manage_link(
+    "moderation",
+    order=30,
+    title="内容管理",
+    href="/moderation",
+    description="审核队列、处理账号、敏感词库与操作日志",
+    visible=can_open_moderation,
+)
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
@@ -268,10 +280,16 @@ async def audit_csv(request: Request) -> Response:
     viewer = viewer_of(request)
     flt = audit_queries.filter_from_params(request.query_params)
     ensure_visible(can_view_audit(viewer))
+    day = local(utcnow()).date()
     return StreamingResponse(
         audit_queries.export_csv(viewer, flt),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"', **NO_STORE},
+        headers={
+            "Content-Disposition": attachment_disposition(
+                dated_filename("操作日志", "csv", day), dated_filename("audit-log", "csv", day)
+            ),
+            **NO_STORE,
+        },
     )
 
 

@@ -17,7 +17,7 @@ from forum.members.models import (
     MemberChange,
     Transfer,
 )
-from forum.models import Member, Org, OrgRole
+from forum.models import Member, Org, OrgRole, in_tree_order
 from forum.policy import (
     Viewer,
     can_see_member,
@@ -213,16 +213,16 @@ _ALL_FIELDS = (
 
 
 async def manageable_orgs(viewer: Viewer) -> list[Org]:
-    """Active orgs inside the viewer's admin scope (for pickers), ordered by path."""
+    """Active orgs inside the viewer's admin scope (for pickers), in tree order."""
     if viewer.is_site_admin:
-        return await Org.filter(is_active=True).order_by("path")
+        return in_tree_order(await Org.filter(is_active=True))
     paths = viewer.admin_paths
     if not paths:
         return []
     clause = Q(path__startswith=paths[0])
     for path in paths[1:]:
         clause |= Q(path__startswith=path)
-    return await Org.filter(clause, is_active=True).order_by("path")
+    return in_tree_order(await Org.filter(clause, is_active=True))
 
 
 async def workflow_context(viewer: Viewer, member: Member) -> dict[str, Any]:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from forum.clock import utcnow
 from forum.errors import NotFound
-from forum.http import int_param, viewer_of
+from forum.http import attachment_disposition, dated_filename, int_param, viewer_of
 from forum.members import charts, exports, queries, stats
 from forum.models import ROLE_LABELS, STATUS_LABELS, Org
 from forum.policy import Viewer, can_export_members, can_see_member_stats, ensure_visible
-from forum.templating import render
+from forum.templating import local, render
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_LIMIT = 200_000
@@ -32,14 +31,18 @@ async def scope_org(viewer: Viewer, raw: str | None) -> Org:
     return org
 
 
-def _download(body: bytes, name: str, media_type: str) -> Response:
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d")
+def _download(body: bytes, org: Org, title: str, slug: str, fmt: str) -> Response:
+    """`第一党支部党员名册-2026-12-02.xlsx` (the local date), `members-4-2026-12-02.xlsx` for
+    clients that only read the ASCII `filename`."""
+    day = local(utcnow()).date()
     return Response(
         body,
-        media_type=media_type,
+        media_type=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8",
         headers={
-            "Content-Disposition": f'attachment; filename="{name}-{stamp}"; '
-            f"filename*=UTF-8''{name}-{stamp}",
+            "Content-Disposition": attachment_disposition(
+                dated_filename(f"{org.name}{title}", fmt, day),
+                dated_filename(f"{slug}-{org.id}", fmt, day),
+            ),
             "Cache-Control": "no-store",
         },
     )
@@ -85,9 +88,9 @@ async def stats_export(request: Request) -> Response:
     rows = exports.stats_rows(await stats.compute(org))
     if fmt == "csv":
         body = exports.to_csv(exports.STATS_HEADER, rows)
-        return _download(body, f"stats-{org.id}.csv", "text/csv; charset=utf-8")
-    body = exports.to_xlsx([("统计", exports.STATS_HEADER, rows)])
-    return _download(body, f"stats-{org.id}.xlsx", XLSX)
+    else:
+        body = exports.to_xlsx([("统计", exports.STATS_HEADER, rows)])
+    return _download(body, org, "党员统计", "member-stats", fmt)
 
 
 async def directory_export(request: Request) -> Response:
@@ -108,11 +111,12 @@ async def directory_export(request: Request) -> Response:
         raise NotFound()
     full_ids = params.get("ids") == "full"
     rows, _ = await exports.directory_rows(viewer, org, page, full_ids=full_ids)
-    if request.path_params["fmt"] == "csv":
+    fmt = request.path_params["fmt"]
+    if fmt == "csv":
         body = exports.to_csv(exports.DIRECTORY_HEADER, rows)
-        return _download(body, f"members-{org.id}.csv", "text/csv; charset=utf-8")
-    body = exports.to_xlsx([("党员名册", exports.DIRECTORY_HEADER, rows)])
-    return _download(body, f"members-{org.id}.xlsx", XLSX)
+    else:
+        body = exports.to_xlsx([("党员名册", exports.DIRECTORY_HEADER, rows)])
+    return _download(body, org, "党员名册", "members", fmt)
 
 
 routes: list[BaseRoute] = [

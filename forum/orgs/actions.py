@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tortoise.expressions import F
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from forum.clock import utcnow
@@ -10,6 +12,7 @@ from forum.http import storable
 from forum.models import (
     ORG_CHILD_KINDS,
     ORG_KIND_LABELS,
+    ORG_KIND_RANK,
     ROLE_LABELS,
     SITE_ROLES,
     Member,
@@ -23,6 +26,7 @@ from forum.policy import (
     can_create_child_org,
     can_manage_org,
     can_move_org,
+    can_reorder_org,
     ensure,
     in_subtree,
 )
@@ -89,10 +93,65 @@ async def do_create_org(parent: Org | None, name: str, kind: str) -> Org:
         parent=parent,
         path="/pending/",
         depth=parent.depth + 1 if parent else 0,
+        sort_order=await _open_place(parent.id if parent else None, kind),
     )
     org.path = f"{parent.path if parent else '/'}{org.id}/"
     await org.save(update_fields=["path"])
     return org
+
+
+def _siblings(parent_id: int | None) -> QuerySet[Org]:
+    return Org.filter(parent_id=parent_id) if parent_id else Org.filter(parent_id__isnull=True)
+
+
+async def _open_place(parent_id: int | None, kind: str) -> int:
+    """The default place of a new child: after the last sibling of the same or an earlier
+    kind (ORG_KIND_RANK), so a new 党总支 lands before the 党支部; later siblings move
+    down by one. Caller holds a transaction."""
+    rank = ORG_KIND_RANK[kind]
+    siblings = await _siblings(parent_id).values_list("sort_order", "kind")
+    earlier = [int(order) for order, k in siblings if ORG_KIND_RANK[str(k)] <= rank]  # type: ignore[misc]
+    place = max(earlier) + 1 if earlier else 0
+    await _siblings(parent_id).filter(sort_order__gte=place).update(sort_order=F("sort_order") + 1)
+    return place
+
+
+async def reorder_org(actor: Viewer, org: Org, direction: str) -> int:
+    """Move `org` one place up or down among its siblings; returns its new place (from 0).
+
+    The siblings are renumbered 0..n-1 in the new order, so ties and gaps left by moves and
+    deactivations disappear."""
+    parent = await Org.get_or_none(id=org.parent_id) if org.parent_id else None
+    ensure(can_reorder_org(actor, org, parent))
+    if direction not in {"up", "down"}:
+        raise ActionError("请选择上移或下移", field="direction")
+    async with in_transaction():
+        siblings = (
+            await _siblings(org.parent_id)
+            .filter(is_active=True)
+            .order_by("sort_order", "id")
+            .select_for_update(no_key=True)
+        )
+        index = next((i for i, s in enumerate(siblings) if s.id == org.id), None)
+        if index is None:
+            raise ActionError("已撤销的组织不参与排序")
+        target = index - 1 if direction == "up" else index + 1
+        if not 0 <= target < len(siblings):
+            raise ActionError("已经排在最前" if direction == "up" else "已经排在最后")
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        for place, sibling in enumerate(siblings):
+            sibling.sort_order = place
+        await Org.bulk_update(siblings, fields=["sort_order"], batch_size=500)
+        await audit.record(
+            actor,
+            "org.reordered",
+            "org",
+            org.id,
+            org_path=org.path,
+            before={"place": index + 1},
+            after={"place": target + 1, "direction": direction},
+        )
+    return target
 
 
 async def rename_org(actor: Viewer, org: Org, name: str) -> Org:
@@ -139,7 +198,8 @@ async def move_org(actor: Viewer, org: Org, new_parent: Org) -> Org:
             node.path = new_prefix + node.path[len(old_prefix) :]
             node.depth += depth_delta
         await Org.bulk_update(subtree, fields=["path", "depth"], batch_size=500)
-        await Org.filter(id=org.id).update(parent_id=new_parent.id)
+        place = await _open_place(new_parent.id, str(org.kind))
+        await Org.filter(id=org.id).update(parent_id=new_parent.id, sort_order=place)
         await audit.record(
             actor,
             "org.moved",

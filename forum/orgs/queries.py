@@ -29,9 +29,9 @@ async def get_org_for(viewer: Viewer, org_id: int) -> Org:
 
 
 async def org_tree(viewer: Viewer, root: Org | None = None) -> list[OrgNode]:
-    """The visible tree (or a subtree) as nested nodes, children sorted by kind then name."""
+    """The visible tree (or a subtree) as nested nodes, siblings in their `sort_order`."""
     query = Org.all() if root is None else Org.filter(path__startswith=root.path)
-    orgs = [o for o in await query.order_by("depth", "name") if can_see_org(viewer, o)]
+    orgs = [o for o in await query.order_by("depth", "sort_order", "id") if can_see_org(viewer, o)]
     nodes = {o.id: OrgNode(o) for o in orgs}
     roots: list[OrgNode] = []
     for org in orgs:
@@ -71,7 +71,7 @@ async def current_roles(org: Org) -> list[OrgRole]:
 
 
 async def org_page(viewer: Viewer, org: Org) -> dict[str, Any]:
-    children = await Org.filter(parent_id=org.id, is_active=True).order_by("name")
+    children = await Org.filter(parent_id=org.id, is_active=True).order_by("sort_order", "id")
     return {
         "org": org,
         "ancestors": await ancestors(org),

@@ -49,6 +49,10 @@ async def org_admin(request: Request) -> Response:
         assignable_roles=[r for r in ROLE_LABELS if r != "site_admin"],
         role_history=await queries.role_history(org),
         move_targets=await queries.org_tree(viewer),
+        reordered=next(
+            (c for c in context["children"] if str(c.id) == request.query_params.get("reordered")),
+            None,
+        ),
     )
     return render(request, "forum/org_admin.html", context)
 
@@ -88,6 +92,17 @@ async def move(request: Request) -> Response:
         raise ActionError("请选择有效的上级组织", field="parent") from exc
     await actions.move_org(viewer, org, parent)
     return _back(org.id)
+
+
+async def reorder(request: Request) -> Response:
+    org = await _org(request)
+    form = await read_form(request)
+    await actions.reorder_org(viewer_of(request), org, str(form.get("direction", "")))
+    if org.parent_id is None:
+        return RedirectResponse("/admin", status_code=303)
+    return RedirectResponse(
+        f"/orgs/{org.parent_id}/admin?reordered={org.id}#children", status_code=303
+    )
 
 
 async def deactivate(request: Request) -> Response:
@@ -160,6 +175,7 @@ routes: list[BaseRoute] = [
     Route("/orgs/{org_id}/children", create_child, methods=["POST"]),
     Route("/orgs/{org_id}/rename", rename, methods=["POST"]),
     Route("/orgs/{org_id}/move", move, methods=["POST"]),
+    Route("/orgs/{org_id}/reorder", reorder, methods=["POST"]),
     Route("/orgs/{org_id}/deactivate", deactivate, methods=["POST"]),
     Route("/orgs/{org_id}/roles", grant_role, methods=["POST"]),
     Route("/roles/{role_id}/end", end_role, methods=["POST"]),

@@ -11,3 +11,4 @@ from forum.policy.directory import *  # noqa: F403
 from forum.policy.disclosures import *  # noqa: F403
 from forum.policy.meetings import *  # noqa: F403
 from forum.policy.moderation import *  # noqa: F403
+from forum.policy.nav import *  # noqa: F403

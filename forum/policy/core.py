@@ -26,6 +26,7 @@ __all__ = [
     "can_create_child_org",
     "can_manage_org",
     "can_move_org",
+    "can_reorder_org",
     "can_reveal_id_number",
     "can_see_member",
     "can_see_member_record",
@@ -175,6 +176,14 @@ def can_move_org(viewer: Viewer, org: Org, new_parent: Org | None) -> bool:
     if not can_admin_site(viewer) and org.path in viewer.admin_paths:
         return False
     return can_create_child_org(viewer, new_parent)
+
+
+def can_reorder_org(viewer: Viewer, org: HasPath, parent: Org | None) -> bool:
+    """Moving an org among its siblings changes how the parent's subtree reads, so it is
+    the parent's admins who decide (site admins for the top-level committees)."""
+    if parent is None:
+        return can_admin_site(viewer)
+    return in_subtree(org.path, parent.path) and can_manage_org(viewer, parent)
 
 
 def can_assign_role(viewer: Viewer, org: Org | None, role: str) -> bool:

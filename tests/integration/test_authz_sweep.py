@@ -97,6 +97,8 @@ TABLE: list[Case] = [
     ),
     # Moving a group inside branch A to branch B: nobody but a site admin spans both.
     Case("POST", "/orgs/{org_id}/move", "in", everyone(403), form={"parent_id": "{out_branch}"}),
+    # Branch A's place among its siblings is for the general branch's admins, not A's own.
+    Case("POST", "/orgs/{org_id}/reorder", "in", everyone(403), form={"direction": "down"}),
     Case(
         "POST", "/orgs/{org_id}/deactivate", "in", only(400, 403, "admin"), form={"reason": "测试"}
     ),
@@ -121,7 +123,8 @@ TABLE: list[Case] = [
     Case(
         "POST", "/admin/roles", "-", everyone(403), form={"username": "full", "role": "site_admin"}
     ),
-    Case("GET", "/manage", "-", only(200, 404, "admin", "sibling_admin")),
+    # The 管理 hub opens for every admin and moderator (its 内容管理 tool is /moderation).
+    Case("GET", "/manage", "-", only(200, 404, "admin", "sibling_admin", "moderator_elsewhere")),
     Case("GET", "/api/v1/openapi.json", "-", everyone(200)),
     Case("GET", "/api/v1/me", "-", everyone(200)),
     Case("GET", "/api/v1/csrf", "-", everyone(200)),

@@ -26,6 +26,7 @@ from forum.policy import (
     can_create_child_org,
     can_manage_org,
     can_move_org,
+    can_reorder_org,
     can_reveal_id_number,
     can_see_member,
     can_see_member_record,
@@ -268,6 +269,20 @@ def test_move_org_needs_both_ends_in_scope_and_not_the_scope_root() -> None:
     assert can_move_org(admin, group_a2, BRANCH_A)
     site = make_viewer("public", "site_admin")
     assert can_move_org(site, BRANCH_A, BRANCH_X)
+
+
+def test_reorder_org_is_for_the_parents_admins() -> None:
+    branch_admin = make_viewer("full", "org_admin")  # admin of branch A
+    assert can_reorder_org(branch_admin, GROUP_A1, BRANCH_A)  # A's children
+    assert not can_reorder_org(branch_admin, BRANCH_A, GB)  # A itself: GB's admins decide
+    assert not can_reorder_org(branch_admin, BRANCH_B, GB)
+    assert not can_reorder_org(branch_admin, GROUP_A1, GB)  # not GROUP_A1's parent
+    assert not can_reorder_org(make_viewer("full", "org_admin", "suspended"), GROUP_A1, BRANCH_A)
+    assert not can_reorder_org(make_viewer("full", "publisher"), GROUP_A1, BRANCH_A)
+    site = make_viewer("public", "site_admin")
+    assert can_reorder_org(site, BRANCH_A, GB)
+    assert can_reorder_org(site, COMMITTEE, None)  # top-level committees: site admins only
+    assert not can_reorder_org(branch_admin, COMMITTEE, None)
 
 
 def test_assign_role_site_roles_only_by_site_admins() -> None:
