@@ -22,7 +22,7 @@ from tortoise.queryset import QuerySet
 
 from forum.clock import utcnow
 from forum.errors import NotFound
-from forum.models import Member, Org
+from forum.models import Member, Org, in_tree_order
 from forum.policy import (
     APPROVER_ROLES,
     LISTED_STATES,
@@ -212,7 +212,7 @@ async def years() -> list[int]:
 
 
 async def org_choices(viewer: Viewer) -> list[Org]:
-    return await Org.filter(is_active=True).order_by("path")
+    return in_tree_order(await Org.filter(is_active=True))
 
 
 async def draftable_orgs(viewer: Viewer) -> list[Org]:
@@ -222,7 +222,7 @@ async def draftable_orgs(viewer: Viewer) -> list[Org]:
     q = Q()
     for path in paths:
         q |= Q(path__startswith=path)
-    return await Org.filter(q, is_active=True).order_by("path")
+    return in_tree_order(await Org.filter(q, is_active=True))
 
 
 async def get_org(org_id: int) -> Org:
@@ -259,7 +259,7 @@ async def item_context(viewer: Viewer, d: Disclosure) -> dict[str, Any]:
 
         users = {u.id: u for u in await User.filter(id__in=ids)}
     target_orgs = (
-        await Org.filter(id__in=d.target_org_ids).order_by("path") if d.target_org_ids else []
+        in_tree_order(await Org.filter(id__in=d.target_org_ids)) if d.target_org_ids else []
     )
     return {
         "revisions": revisions,

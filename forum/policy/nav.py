@@ -17,6 +17,7 @@ __all__ = [
     "can_open_manage_hub",
     "can_open_moderation",
     "can_use_directory",
+    "can_use_member_tools",
     "nav_links",
 ]
 
@@ -40,6 +41,12 @@ def can_use_directory(viewer: Viewer) -> bool:
 
 def can_administer_some_org(viewer: Viewer) -> bool:
     return not viewer.suspended and bool(viewer.admin_paths)
+
+
+def can_use_member_tools(viewer: Viewer) -> bool:
+    """The directory's admin tabs (统计, 发展党员, 流动党员, 导入): each page then checks the
+    org it is asked about."""
+    return not viewer.suspended and (can_admin_site(viewer) or bool(viewer.admin_paths))
 
 
 def can_open_moderation(viewer: Viewer) -> bool:
