@@ -76,7 +76,7 @@ class Meeting(models.Model):
     # Users named as hosts besides the org's secretary (user ids).
     host_user_ids: list[int] = fields.JSONField(default=list)  # type: ignore[assignment]
     # The recorder (记录人) the host names: records attendance for people in the room.
-    recorder_user_ids: list[int] = fields.JSONField(default=list)  # type: ignore[assignment]
+    recorder_user_ids: list[int] = fields.JSONField(default=list, db_default=[])  # type: ignore[assignment]
     created_by: fields.ForeignKeyNullableRelation[models.Model] = fields.ForeignKeyField(
         "forum.User", related_name="meetings_created", null=True, on_delete=fields.SET_NULL
     )

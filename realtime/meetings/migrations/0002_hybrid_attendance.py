@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='Meeting',
             name='recorder_user_ids',
-            field=fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+            field=fields.JSONField(default=list, db_default=[], encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
         ),
         ops.AddField(
             model_name='RollEntry',
