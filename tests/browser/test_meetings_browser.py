@@ -51,7 +51,7 @@ def test_two_members_join_speak_and_vote(browser: Any, live_server: str) -> None
         # Both members join and check in (a plain form post, no JS needed).
         for page in (alice, bob):
             page.goto(room_url)
-            page.get_by_role("button", name="签到").click()
+            page.get_by_role("button", name="签到", exact=True).click()
             expect(page.get_by_text("您已签到")).to_be_visible()
             expect(page.locator("#live-indicator")).to_be_visible()  # the socket is up
             assert _no_horizontal_scroll(page)
