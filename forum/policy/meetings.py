@@ -41,11 +41,15 @@ __all__ = [
     "can_correct_minutes",
     "can_edit_meeting",
     "can_edit_minutes",
+    "can_edit_roll_exclusions",
     "can_enter_written_opinion",
     "can_host_meeting",
     "can_manage_votes",
     "can_moderate_meeting",
+    "can_name_recorder",
     "can_raise_hand",
+    "can_record_attendance",
+    "can_record_in_person_count",
     "can_request_leave",
     "can_schedule_meeting",
     "can_see_meeting",
@@ -118,6 +122,11 @@ class MeetingLike(Protocol):
 
     @property
     def host_user_ids(self) -> list[int]: ...
+
+
+class RecorderMeetingLike(MeetingLike, Protocol):
+    @property
+    def recorder_user_ids(self) -> list[int]: ...
 
 
 class VoteLike(Protocol):
@@ -338,3 +347,33 @@ def can_archive_meeting(viewer: Viewer, meeting: MeetingLike) -> bool:
 def can_correct_minutes(viewer: Viewer, meeting: MeetingLike) -> bool:
     """Archived minutes are immutable: corrections are appended, by hosts."""
     return str(meeting.status) == "archived" and can_host_meeting(viewer, meeting)
+
+
+# ---- hybrid meetings: attendance and counts recorded for people in the room ------------------
+
+
+def can_name_recorder(viewer: Viewer, meeting: MeetingLike) -> bool:
+    """The host names the recorder (记录人), before or during the meeting."""
+    return str(meeting.status) in {"draft", "scheduled", "live"} and can_host_meeting(
+        viewer, meeting
+    )
+
+
+def can_record_attendance(viewer: Viewer, meeting: RecorderMeetingLike) -> bool:
+    """代签到 / 补签 for members in the room: the host or the recorder the host named."""
+    if str(meeting.status) != "live" or viewer.suspended or viewer.user_id is None:
+        return False
+    return viewer.user_id in meeting.recorder_user_ids or can_host_meeting(viewer, meeting)
+
+
+def can_edit_roll_exclusions(viewer: Viewer, meeting: MeetingLike) -> bool:
+    """Mark who is not counted in 应到 (with reason, approval and plenary decision): hosts."""
+    return str(meeting.status) == "live" and can_host_meeting(viewer, meeting)
+
+
+def can_record_in_person_count(viewer: Viewer, meeting: MeetingLike, vote: VoteLike) -> bool:
+    """A show-of-hands or paper count of open votes; a secret ballot stays one person one
+    ballot, and elections are counted candidate by candidate on their ballots."""
+    if vote.secret or str(vote.kind) == "election" or str(vote.state) != "open":
+        return False
+    return can_manage_votes(viewer, meeting)

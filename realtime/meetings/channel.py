@@ -271,7 +271,73 @@ async def _close_vote(viewer: Viewer, meeting: Meeting, data: dict[str, Any]) ->
     return {"vote_id": vote.id, "result": vote.result}
 
 
+async def _record_attendance(
+    viewer: Viewer, meeting: Meeting, data: dict[str, Any]
+) -> dict[str, Any]:
+    checkin = await actions.record_attendance(
+        viewer, meeting, _id(data["member_id"]), data.get("note", "")
+    )
+    return {"member_id": checkin.member_id, "checked_in_at": checkin.checked_in_at.isoformat()}
+
+
+async def _check_in_qr(viewer: Viewer, meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
+    checkin = await actions.check_in_by_qr(viewer, meeting, data["code"])
+    return {"checked_in_at": checkin.checked_in_at.isoformat()}
+
+
+async def _count(viewer: Viewer, meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
+    vote = await queries.get_vote(meeting, _id(data["vote_id"]))
+    vote = await actions.record_in_person_count(
+        viewer, meeting, vote, yes=data["yes"], no=data["no"], abstain=data["abstain"]
+    )
+    return {"vote_id": vote.id, "ballots_cast": vote.ballots_cast}
+
+
+async def _recorder(viewer: Viewer, meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
+    meeting = await actions.name_recorder(viewer, meeting, data["username"])
+    return {"recorder_user_ids": list(meeting.recorder_user_ids)}
+
+
+async def _exclude(viewer: Viewer, meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
+    entry = await actions.exclude_from_roll(
+        viewer,
+        meeting,
+        _id(data["member_id"]),
+        category=data["category"],
+        reason=data["reason"],
+        approval=data["approval"],
+        decision=data["decision"],
+    )
+    return {"member_id": entry.member_id, "excluded": entry.excluded_category}
+
+
+async def _restore(viewer: Viewer, meeting: Meeting, data: dict[str, Any]) -> dict[str, Any]:
+    entry = await actions.restore_to_roll(viewer, meeting, _id(data["member_id"]))
+    return {"member_id": entry.member_id, "excluded": entry.excluded_category}
+
+
 ACTIONS: dict[str, tuple[Spec, Handler]] = {
+    "record_attendance": (
+        {"member_id": (int, True), "note": (str, False)},
+        _record_attendance,
+    ),
+    "check_in_qr": ({"code": (str, True)}, _check_in_qr),
+    "record_in_person_count": (
+        {"vote_id": (int, True), "yes": (int, True), "no": (int, True), "abstain": (int, True)},
+        _count,
+    ),
+    "name_recorder": ({"username": (str, True)}, _recorder),
+    "exclude_from_roll": (
+        {
+            "member_id": (int, True),
+            "category": (str, True),
+            "reason": (str, True),
+            "approval": (str, True),
+            "decision": (str, True),
+        },
+        _exclude,
+    ),
+    "restore_to_roll": ({"member_id": (int, True)}, _restore),
     "here": ({}, _here),
     "check_in": ({}, _check_in),
     "message": ({"body": (str, True)}, _message),

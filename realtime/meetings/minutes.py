@@ -6,13 +6,17 @@ archived it never changes (corrections are appended). `to_markdown` is the expor
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from forum.models import STATUS_LABELS
+from forum.models import STATUS_LABELS, Member, User
 from forum.policy import MEETING_RULES
+from forum.templating import format_datetime, local
 from realtime.meetings import queries
 from realtime.meetings import votes as rules
 from realtime.meetings.models import (
+    CHECKIN_METHOD_LABELS,
+    EXCLUSION_LABELS,
     AgendaItem,
     CheckIn,
     LeaveRequest,
@@ -31,14 +35,47 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def local_time(value: str | None) -> str:
+    """A stored UTC ISO time as the local clock time (14:30), as everywhere in the UI."""
+    if not value:
+        return ""
+    return local(dt.datetime.fromisoformat(value)).strftime("%H:%M")
+
+
+def local_datetime(value: str | None) -> str:
+    return format_datetime(dt.datetime.fromisoformat(value)) if value else ""
+
+
+async def _name_map(user_ids: list[int]) -> dict[int, str]:
+    """Display names of users (members' names where they have one)."""
+    if not user_ids:
+        return {}
+    members = {m.user_id: m.name for m in await Member.filter(user_id__in=user_ids)}
+    users = {u.id: u.display_name or u.username for u in await User.filter(id__in=user_ids)}
+    return {i: members.get(i) or users[i] for i in user_ids if i in members or i in users}
+
+
+async def _names(user_ids: list[int]) -> list[str]:
+    ids = list(dict.fromkeys(user_ids))
+    names = await _name_map(ids)
+    return [names[i] for i in ids if i in names]
+
+
 async def assemble_record(meeting: Meeting) -> dict[str, Any]:
     roll = await RollEntry.filter(meeting_id=meeting.id).order_by("guest", "name", "id")
-    checkins = {c.member_id: c.checked_in_at for c in await CheckIn.filter(meeting_id=meeting.id)}
+    checkin_rows = {c.member_id: c for c in await CheckIn.filter(meeting_id=meeting.id)}
+    checkins = {m: c.checked_in_at for m, c in checkin_rows.items()}
+    recorders = await _name_map(
+        list({c.recorded_by_id for c in checkin_rows.values() if c.recorded_by_id})
+    )
     leaves = {r.member_id: r.reason for r in await LeaveRequest.filter(meeting_id=meeting.id)}
     attendance = await queries.attendance(meeting)
     entries = []
     for r in roll:
-        if r.member_id in checkins:
+        checkin = checkin_rows.get(r.member_id)
+        if r.excluded_category:
+            state = "excluded"
+        elif r.member_id in checkins:
             state = "present"
         elif r.on_leave:
             state = "leave"
@@ -53,6 +90,13 @@ async def assemble_record(meeting: Meeting) -> dict[str, Any]:
                 "attendance": state,
                 "checked_in_at": _iso(checkins.get(r.member_id)),
                 "leave_reason": leaves.get(r.member_id, ""),
+                "checkin_method": checkin.method if checkin else "",
+                "recorded_by": recorders.get(checkin.recorded_by_id or 0, "") if checkin else "",
+                "checkin_note": checkin.note if checkin else "",
+                "excluded_category": r.excluded_category,
+                "excluded_reason": r.excluded_reason,
+                "excluded_approval": r.excluded_approval,
+                "excluded_decision": r.excluded_decision,
             }
         )
     agenda = await AgendaItem.filter(meeting_id=meeting.id).order_by("position")
@@ -74,6 +118,13 @@ async def assemble_record(meeting: Meeting) -> dict[str, Any]:
                 "seats": vote.seats,
                 "candidates": {str(c.member_id): c.name for c in candidates},
                 "tallies": await queries.tallies_of(vote),
+                "in_person": {
+                    "yes": vote.in_person_yes,
+                    "no": vote.in_person_no,
+                    "abstain": vote.in_person_abstain,
+                }
+                if vote.in_person_by_id is not None
+                else None,
                 "result": vote.result,
             }
         )
@@ -85,6 +136,13 @@ async def assemble_record(meeting: Meeting) -> dict[str, Any]:
         "started_at": _iso(meeting.started_at),
         "ended_at": _iso(meeting.ended_at),
         "location": meeting.location,
+        # Hosts: whoever scheduled it plus those named on the meeting; the recorder the
+        # host named; 列席: guests and sit-ins who came.
+        "hosts": await _names(
+            ([meeting.created_by_id] if meeting.created_by_id else []) + meeting.host_user_ids
+        ),
+        "recorders": await _names(list(meeting.recorder_user_ids)),
+        "sit_ins": [e["name"] for e in entries if e["guest"] and e["attendance"] == "present"],
         "attendance": attendance.as_dict(),
         "roll": entries,
         "agenda": [{"position": a.position, "title": a.title} for a in agenda],
@@ -104,7 +162,48 @@ async def assemble_record(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-ATTENDANCE_LABELS = {"present": "出席", "leave": "请假", "absent": "缺席"}
+ATTENDANCE_LABELS = {"present": "出席", "leave": "请假", "absent": "缺席", "excluded": "不计入应到"}
+
+
+def attendance_detail(entry: dict[str, Any]) -> str:
+    """签到时间（本地）and how it was recorded, the leave reason, or the exclusion."""
+    if entry["attendance"] == "leave":
+        return str(entry.get("leave_reason", ""))
+    if entry["attendance"] == "excluded":
+        label = EXCLUSION_LABELS.get(entry.get("excluded_category", ""), "")
+        return (
+            f"{label}：{entry.get('excluded_reason', '')}"
+            f"（上级批准：{entry.get('excluded_approval', '')}；"
+            f"党员大会：{entry.get('excluded_decision', '')}）"
+        )
+    if entry["attendance"] != "present":
+        return ""
+    text = local_time(entry.get("checked_in_at"))
+    method = entry.get("checkin_method") or "self"
+    if method == "proxy":
+        who = entry.get("recorded_by") or ""
+        text += f" {CHECKIN_METHOD_LABELS['proxy']}" + (f"（{who}）" if who else "")
+        if entry.get("checkin_note"):
+            text += f"：{entry['checkin_note']}"
+    elif method == "qr":
+        text += f" {CHECKIN_METHOD_LABELS['qr']}"
+    return text
+
+
+def people_lines(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """主持人 / 记录人 / 列席 (older records without them show 未记录)."""
+    missing = "未记录"
+    return [
+        ("主持人", "、".join(record["hosts"]) if "hosts" in record else missing),
+        (
+            "记录人",
+            "、".join(record.get("recorders") or []) or ("无" if "hosts" in record else missing),
+        ),
+        (
+            "列席",
+            "、".join(record.get("sit_ins") or []) or ("无" if "hosts" in record else missing),
+        ),
+    ]
 
 
 def result_line(vote: dict[str, Any]) -> str:
@@ -123,12 +222,19 @@ def result_line(vote: dict[str, Any]) -> str:
     yes = tallies.get("yes", 0) + result.get("written_yes", 0)
     no = tallies.get("no", 0) + result.get("written_no", 0)
     abstain = tallies.get("abstain", 0) + result.get("written_abstain", 0)
+    hands = vote.get("in_person")
+    counted = (
+        f"（其中现场举手表决计数：赞成 {hands['yes']}，反对 {hands['no']}，"
+        f"弃权 {hands['abstain']}）"
+        if hands
+        else ""
+    )
     outcome = {
         "passed": "通过",
         "no_quorum": "未通过（到会有表决权人数未过半数）",
         "not_enough_yes": "未通过（赞成票未超过应到会有表决权人数的半数）",
     }.get(str(result.get("reason", "")), "")
-    return f"赞成 {yes}，反对 {no}，弃权 {abstain}：{outcome}"
+    return f"赞成 {yes}，反对 {no}，弃权 {abstain}{counted}：{outcome}"
 
 
 def to_markdown(
@@ -138,8 +244,10 @@ def to_markdown(
     lines = [
         f"# {record['title']}（{record['type_label']}会议记录）",
         "",
-        f"- 时间：{record.get('started_at') or record.get('scheduled_at')}",
+        f"- 时间：{local_datetime(record.get('started_at') or record.get('scheduled_at'))}"
+        + (f" 至 {local_datetime(record['ended_at'])}" if record.get("ended_at") else ""),
         f"- 地点：{record.get('location') or '线上'}",
+        *[f"- {label}：{names}" for label, names in people_lines(record)],
         f"- 应到 {a['expected']} 人（有表决权 {a['expected_voters']} 人），实到 {a['present']} 人"
         f"（有表决权 {a['present_voters']} 人），请假 {a['on_leave']} 人，缺席 {a['absent']} 人",
         "",
@@ -150,8 +258,10 @@ def to_markdown(
         label = ATTENDANCE_LABELS[entry["attendance"]]
         status = STATUS_LABELS.get(entry["status"], entry["status"])
         guest = "（列席）" if entry["guest"] else ""
-        reason = f"：{entry['leave_reason']}" if entry["attendance"] == "leave" else ""
-        lines.append(f"- {entry['name']}（{status}）{guest}{label}{reason}")
+        detail = attendance_detail(entry)
+        lines.append(
+            f"- {entry['name']}（{status}）{guest}{label}" + (f" {detail}" if detail else "")
+        )
     lines += ["", "## 议程", ""]
     lines += [f"{item['position']}. {item['title']}" for item in record["agenda"]]
     lines += ["", "## 发言", ""]
@@ -170,7 +280,7 @@ def to_markdown(
     for correction in corrections:
         lines += [
             "",
-            f"## 更正（{correction.created_at.isoformat()}，{correction.author_name}）",
+            f"## 更正（{format_datetime(correction.created_at)}，{correction.author_name}）",
             "",
         ]
         lines.append(correction.body_raw)

@@ -24,6 +24,21 @@ class MeetingType(StrEnum):
     open_exchange = "open_exchange"
 
 
+# Who is not counted in 应到 (domain.md §3, 中组部 guidance used for every plenary).
+EXCLUSION_LABELS: dict[str, str] = {
+    "illness": "患有精神疾病或其他疾病导致不能表达本人意志",
+    "abroad": "自费出国半年以上",
+    "prison": "虽未受到留党察看以上党纪处分，但正在服刑",
+    "bedridden": "年老体弱卧床不起或长期生病生活不能自理",
+    "away": "工作调动、下派锻炼、外出学习或工作半年以上，按规定应转走组织关系而没有转走",
+}
+CHECKIN_METHOD_LABELS: dict[str, str] = {
+    "self": "本人签到",
+    "qr": "扫码签到",
+    "proxy": "由主持人代签到",
+}
+
+
 class MeetingStatus(StrEnum):
     draft = "draft"
     scheduled = "scheduled"
@@ -60,6 +75,8 @@ class Meeting(models.Model):
     location = fields.CharField(max_length=120, default="")
     # Users named as hosts besides the org's secretary (user ids).
     host_user_ids: list[int] = fields.JSONField(default=list)  # type: ignore[assignment]
+    # The recorder (记录人) the host names: records attendance for people in the room.
+    recorder_user_ids: list[int] = fields.JSONField(default=list, db_default=[])  # type: ignore[assignment]
     created_by: fields.ForeignKeyNullableRelation[models.Model] = fields.ForeignKeyField(
         "forum.User", related_name="meetings_created", null=True, on_delete=fields.SET_NULL
     )
@@ -113,6 +130,13 @@ class RollEntry(models.Model):
     guest = fields.BooleanField(default=False, db_default=False)
     voter = fields.BooleanField(default=False, db_default=False)
     on_leave = fields.BooleanField(default=False, db_default=False)
+    # Not counted in 应到 (domain.md §3): one of EXCLUSION_LABELS, with the reason, the
+    # superior org's approval and the plenary's decision (all three are recorded).
+    excluded_category = fields.CharField(max_length=24, default="", db_default="")
+    excluded_reason = fields.CharField(max_length=500, default="", db_default="")
+    excluded_approval = fields.CharField(max_length=200, default="", db_default="")
+    excluded_decision = fields.CharField(max_length=200, default="", db_default="")
+    excluded_by_id = fields.IntField(null=True)
 
     class Meta:
         table = "meeting_roll"
@@ -131,6 +155,11 @@ class CheckIn(models.Model):
     )
     member_id: int
     checked_in_at = fields.DatetimeField(auto_now_add=True)
+    # "self" (the member's own device), "qr" (scanned the host's code) or "proxy"
+    # (代签到 / 补签 by the host or the recorder, for someone in the room).
+    method = fields.CharField(max_length=8, default="self", db_default="self")
+    recorded_by_id = fields.IntField(null=True)  # the user who recorded a proxy check-in
+    note = fields.CharField(max_length=200, default="", db_default="")
 
     class Meta:
         table = "meeting_checkins"
@@ -268,6 +297,12 @@ class Vote(models.Model):
     expected_voters = fields.IntField(null=True)
     present_voters = fields.IntField(null=True)
     ballots_cast = fields.IntField(default=0, db_default=0)
+    # A show-of-hands or paper count of voters in the room without a device (open votes
+    # only); already included in the tallies and `ballots_cast`, kept here for the minutes.
+    in_person_yes = fields.IntField(default=0, db_default=0)
+    in_person_no = fields.IntField(default=0, db_default=0)
+    in_person_abstain = fields.IntField(default=0, db_default=0)
+    in_person_by_id = fields.IntField(null=True)
     result: dict[str, object] | None = fields.JSONField(null=True)  # type: ignore[assignment]
     created_by_id = fields.IntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)

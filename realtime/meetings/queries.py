@@ -11,7 +11,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Count, Max
 
 from forum.errors import NotFound
-from forum.models import Member, Org, OrgRole
+from forum.models import Member, Org, OrgRole, User
 from forum.policy import (
     COMMITTEE_ROLES,
     MEETING_HOST_ROLES,
@@ -97,7 +97,8 @@ async def seat_for(viewer: Viewer, meeting: Meeting) -> Seat:
             checked = await CheckIn.exists(meeting_id=meeting.id, member_id=viewer.member_id)
             seat = Seat(
                 on_roll=True,
-                voter=entry.voter and not entry.guest,
+                # Not counted in 应到 (an approved exclusion): not counted among the voters.
+                voter=entry.voter and not entry.guest and not entry.excluded_category,
                 guest=entry.guest,
                 checked_in=checked,
                 on_leave=entry.on_leave,
@@ -226,12 +227,13 @@ class Attendance:
 
 async def attendance(meeting: Meeting) -> Attendance:
     roll = await RollEntry.filter(meeting_id=meeting.id).values(
-        "member_id", "guest", "voter", "on_leave"
+        "member_id", "guest", "voter", "on_leave", "excluded_category"
     )
     present_ids = set(
         ints(await CheckIn.filter(meeting_id=meeting.id).values_list("member_id", flat=True))
     )
-    expected = [r for r in roll if not r["guest"]]
+    # Members excluded from 应到 (domain.md §3) count neither as expected nor as present.
+    expected = [r for r in roll if not r["guest"] and not r["excluded_category"]]
     return Attendance(
         expected=len(expected),
         expected_voters=sum(1 for r in expected if r["voter"]),
@@ -402,6 +404,14 @@ async def serialize_votes(
                 "result": vote.result if visible else None,
                 "my_ballot": vote.id in mine,
                 "written_opinions": opinions.get(vote.id, 0),
+                "in_person": {
+                    "yes": vote.in_person_yes,
+                    "no": vote.in_person_no,
+                    "abstain": vote.in_person_abstain,
+                }
+                if visible
+                else None,
+                "in_person_recorded": vote.in_person_by_id is not None,
             }
         )
     return rows
@@ -417,7 +427,8 @@ async def room_state(viewer: Viewer, meeting: Meeting) -> dict[str, Any]:
     seat = await seat_for(viewer, meeting)
     agenda = await AgendaItem.filter(meeting_id=meeting.id).order_by("position")
     roll = await RollEntry.filter(meeting_id=meeting.id).order_by("guest", "name", "id")
-    checkins = {c.member_id: c.checked_in_at for c in await CheckIn.filter(meeting_id=meeting.id)}
+    checkin_rows = {c.member_id: c for c in await CheckIn.filter(meeting_id=meeting.id)}
+    checkins = {m: c.checked_in_at for m, c in checkin_rows.items()}
     leaves = {lr.member_id: lr.reason for lr in await LeaveRequest.filter(meeting_id=meeting.id)}
     messages = list(
         reversed(
@@ -451,6 +462,16 @@ async def room_state(viewer: Viewer, meeting: Meeting) -> dict[str, Any]:
                 "checked_in_at": checkins.get(r.member_id),
                 "on_leave": r.on_leave and r.member_id not in checkins,
                 "leave_reason": leaves.get(r.member_id, "") if host else "",
+                "checkin_method": checkin_rows[r.member_id].method
+                if r.member_id in checkin_rows
+                else "",
+                "checkin_note": checkin_rows[r.member_id].note
+                if host and r.member_id in checkin_rows
+                else "",
+                "excluded": r.excluded_category,
+                "excluded_reason": r.excluded_reason,
+                "excluded_approval": r.excluded_approval,
+                "excluded_decision": r.excluded_decision,
             }
             for r in roll
         ],
@@ -473,6 +494,14 @@ async def room_state(viewer: Viewer, meeting: Meeting) -> dict[str, Any]:
         "vote_objects": {v.id: v for v in visible_votes},
         "last_event_id": await channel_head(meeting.id),
         "present_user_ids": await presence.present(meeting.id),
+        "recorder_usernames": [
+            str(u)
+            for u in await User.filter(id__in=list(meeting.recorder_user_ids)).values_list(
+                "username", flat=True
+            )
+        ]
+        if meeting.recorder_user_ids
+        else [],
     }
 
 

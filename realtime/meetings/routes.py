@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -12,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 import realtime.meetings.channel as channel  # registers the `meeting` channel kind
 from forum import apispec
+from forum.clock import utcnow
 from forum.errors import ActionError
 from forum.home import register_home_section
 from forum.http import int_field, int_param, lines, read_form, read_json, text_field, viewer_of
@@ -21,6 +23,7 @@ from forum.policy import (
     MEETING_HOST_ROLES,
     MEETING_RULES,
     Viewer,
+    can_record_attendance,
     can_schedule_meeting,
     can_see_minutes,
     ensure,
@@ -28,9 +31,16 @@ from forum.policy import (
 )
 from forum.settings import get_settings
 from forum.templating import render
-from realtime.meetings import actions, queries
+from realtime.meetings import actions, qr, queries
 from realtime.meetings import minutes as minutes_mod
-from realtime.meetings.models import STATUS_LABELS, Meeting, Minutes, MinutesCorrection
+from realtime.meetings.models import (
+    CHECKIN_METHOD_LABELS,
+    EXCLUSION_LABELS,
+    STATUS_LABELS,
+    Meeting,
+    Minutes,
+    MinutesCorrection,
+)
 from realtime.meetings.votes import CHOICE_LABELS, KIND_LABELS
 
 CONTEXT = {
@@ -38,6 +48,11 @@ CONTEXT = {
     "MEETING_STATUS_LABELS": STATUS_LABELS,
     "VOTE_KIND_LABELS": KIND_LABELS,
     "CHOICE_LABELS": CHOICE_LABELS,
+    "EXCLUSION_LABELS": EXCLUSION_LABELS,
+    "CHECKIN_METHOD_LABELS": CHECKIN_METHOD_LABELS,
+    "ATTENDANCE_LABELS": minutes_mod.ATTENDANCE_LABELS,
+    "attendance_detail": minutes_mod.attendance_detail,
+    "people_lines": minutes_mod.people_lines,
 }
 
 
@@ -119,6 +134,9 @@ async def meeting_page(request: Request) -> Response:
     viewer = viewer_of(request)
     meeting = await _meeting(request)
     state = await queries.room_state(viewer, meeting)
+    qr_state = None
+    if can_record_attendance(viewer, meeting):
+        qr_state = _qr_state(request, meeting)
     candidates: dict[str, list[Member]] = {}
     if state["host"] and str(meeting.status) == "live":
         candidates = {
@@ -126,7 +144,9 @@ async def meeting_page(request: Request) -> Response:
             for kind in MEETING_RULES[str(meeting.type)].vote_kinds
         }
     return _page(
-        request, "meetings/room.html", {**state, "candidates": candidates, "org": meeting.org_id}
+        request,
+        "meetings/room.html",
+        {**state, "candidates": candidates, "org": meeting.org_id, "qr": qr_state},
     )
 
 
@@ -199,6 +219,27 @@ async def post_action(request: Request) -> Response:
         await actions.request_leave(viewer, meeting, str(form.get("reason", "")))
     elif verb == "checkin":
         await actions.check_in(viewer, meeting)
+    elif verb == "record-attendance":
+        await actions.record_attendance(
+            viewer, meeting, int_param(form.get("member_id")), str(form.get("note", ""))
+        )
+        anchor = "#roll"
+    elif verb == "recorder":
+        await actions.name_recorder(viewer, meeting, str(form.get("recorder", "")))
+    elif verb == "exclude":
+        await actions.exclude_from_roll(
+            viewer,
+            meeting,
+            int_param(form.get("member_id")),
+            category=str(form.get("category", "")),
+            reason=str(form.get("reason", "")),
+            approval=str(form.get("approval", "")),
+            decision=str(form.get("decision", "")),
+        )
+        anchor = "#roll"
+    elif verb == "restore":
+        await actions.restore_to_roll(viewer, meeting, int_param(form.get("member_id")))
+        anchor = "#roll"
     elif verb == "message":
         await actions.post_message(viewer, meeting, str(form.get("body", "")))
         anchor = "#discussion"
@@ -275,6 +316,15 @@ async def vote_action(request: Request) -> Response:
             choice=str(form.get("choice", "")) or None,
             selected=[int_param(c) for c in form.getlist("selected")],
         )
+    elif verb == "count":
+        await actions.record_in_person_count(
+            viewer,
+            meeting,
+            vote,
+            yes=int_field(form, "yes", "赞成人数", minimum=0, maximum=100_000, default=0),
+            no=int_field(form, "no", "反对人数", minimum=0, maximum=100_000, default=0),
+            abstain=int_field(form, "abstain", "弃权人数", minimum=0, maximum=100_000, default=0),
+        )
     elif verb == "opinion":
         await actions.enter_written_opinion(
             viewer,
@@ -287,6 +337,69 @@ async def vote_action(request: Request) -> Response:
     else:
         raise ActionError("未知的操作")
     return _back(meeting, "#votes")
+
+
+# ---- QR check-in ---------------------------------------------------------------------------
+
+
+def _qr_code(request: Request) -> str:
+    return str(request.query_params.get("code", ""))[:64]
+
+
+async def qr_checkin_page(request: Request) -> Response:
+    """The page a scanned code opens: confirm with one tap (a CSRF-checked POST)."""
+    viewer = viewer_of(request)
+    if not viewer.is_authenticated:
+        next_url = quote(f"/meetings/{request.path_params['meeting_id']}/checkin/qr?code=")
+        return RedirectResponse(
+            f"/login?next={next_url}{quote(_qr_code(request))}", status_code=303
+        )
+    meeting = await _meeting(request)
+    code, error = _qr_code(request), None
+    try:
+        qr.verify(code, meeting.id, utcnow())
+    except ActionError as exc:
+        error = exc.message
+    return _qr_page(request, meeting, code, error, status_code=200 if error is None else 400)
+
+
+def _qr_page(
+    request: Request, meeting: Meeting, code: str, error: str | None, *, status_code: int = 200
+) -> Response:
+    request.scope["nav"] = "meetings"
+    context = {**CONTEXT, "meeting": meeting, "code": code, "error": error}
+    return render(request, "meetings/qr_checkin.html", context, status_code=status_code)
+
+
+async def qr_checkin(request: Request) -> Response:
+    viewer = viewer_of(request)
+    meeting = await _meeting(request)
+    form = await read_form(request)
+    code = str(form.get("code", ""))[:64]
+    try:
+        await actions.check_in_by_qr(viewer, meeting, code)
+    except ActionError as exc:
+        return _qr_page(request, meeting, code, exc.message, status_code=exc.status_code)
+    return _back(meeting, "#attendance")
+
+
+async def qr_code(request: Request) -> Response:
+    """The host screen's current code (inline SVG), fetched again as it rotates."""
+    viewer = viewer_of(request)
+    meeting = await _meeting(request)
+    ensure_visible(can_record_attendance(viewer, meeting))
+    return JSONResponse(_qr_state(request, meeting))
+
+
+def _qr_state(request: Request, meeting: Meeting) -> dict[str, Any]:
+    code = qr.issue(meeting.id, utcnow())
+    url = qr.scan_url(str(request.base_url), meeting.id, code)
+    return {
+        "svg_html": qr.svg(url),  # segno's output for our own URL: no user input in it
+        "url": url,
+        "expires_at": qr.expires_at(code).isoformat(),
+        "rotate_seconds": qr.ROTATE_SECONDS,
+    }
 
 
 # ---- JSON API ------------------------------------------------------------------------------
@@ -413,6 +526,9 @@ routes: list[BaseRoute] = [
     Route("/meetings/{meeting_id:int}/minutes.md", minutes_markdown, methods=["GET"]),
     Route("/meetings/{meeting_id:int}/minutes.html", minutes_html, methods=["GET"]),
     Route("/meetings/{meeting_id:int}/votes", create_vote, methods=["POST"]),
+    Route("/meetings/{meeting_id:int}/checkin/qr", qr_checkin_page, methods=["GET"]),
+    Route("/meetings/{meeting_id:int}/checkin/qr", qr_checkin, methods=["POST"]),
+    Route("/meetings/{meeting_id:int}/qr", qr_code, methods=["GET"]),
     Route(
         "/meetings/{meeting_id:int}/votes/{vote_id:int}/{verb:str}", vote_action, methods=["POST"]
     ),

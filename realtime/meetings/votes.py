@@ -295,3 +295,16 @@ def decide_election(
         elected=tuple(elected),
         tied=tuple(tied),
     )
+
+
+def in_person_room(present_voters: int, electronic_ballots: int) -> int:
+    """How many voters in the room may still be counted by hand (present minus e-ballots)."""
+    _check_counts(present_voters, electronic_ballots)
+    return max(0, present_voters - electronic_ballots)
+
+
+def check_in_person_count(count: Tally, *, present_voters: int, electronic_ballots: int) -> None:
+    """A show-of-hands or paper count never exceeds the entitled voters present who did not
+    vote on a device: electronic ballots plus the hand count stay within those present."""
+    if count.total > in_person_room(present_voters, electronic_ballots):
+        raise ValueError("more in-person votes than voters present without a ballot")

@@ -20,7 +20,7 @@
   var STRUCTURAL = ["meeting.started", "meeting.ended", "meeting.paused", "discussion.locked",
     "agenda.advanced", "hand.raised", "floor.given", "vote.created", "vote.opened", "vote.closed",
     "participant.muted", "participant.removed", "participant.restored", "leave.requested",
-    "written_opinion.entered"];
+    "written_opinion.entered", "roll.changed", "recorder.named"];
 
   function typing() {
     var body = document.getElementById("message-body");
@@ -91,6 +91,11 @@
         if (node && !isHost) { node.remove(); } else if (node) { reloadSoon("有发言被移除。"); }
         break;
       case "member.checked_in": updateAttendance(data.attendance); break;
+      case "vote.counted_in_person":
+        if (isHost) { reloadSoon("现场计数已保存。"); break; }
+        var counted = room.querySelector('[data-vote-id="' + data.vote_id + '"] [data-ballots]');
+        if (counted) { counted.textContent = String(data.ballots_cast); }
+        break;
       case "ballot.cast":
         var count = room.querySelector('[data-vote-id="' + data.vote_id + '"] [data-ballots]');
         if (count) { count.textContent = String(data.ballots_cast); }
@@ -98,6 +103,25 @@
       default:
         if (STRUCTURAL.indexOf(frame.event) >= 0) { reloadSoon(); }
     }
+  }
+
+  // QR check-in on the host screen: fetch the next signed code as the current one rotates
+  // (without JS the host reloads the page for a fresh code).
+  var qrBox = room.querySelector("[data-qr-url]");
+  if (qrBox) {
+    var rotate = parseInt(qrBox.getAttribute("data-rotate") || "60", 10) * 1000;
+    var refreshQr = function () {
+      fetch(qrBox.getAttribute("data-qr-url"), { credentials: "same-origin",
+        headers: { Accept: "application/json" } }).then(function (r) {
+        return r.ok ? r.json() : null;
+      }).then(function (qr) {
+        if (!qr) { return; }
+        qrBox.innerHTML = qr.svg_html; // segno's SVG of our own URL, built on the server
+        var link = room.querySelector("[data-qr-link]");
+        if (link) { link.setAttribute("href", qr.url); }
+      }, function () { /* retried at the next rotation */ });
+    };
+    window.setInterval(refreshQr, rotate);
   }
 
   // The speaker's time: "已发言 m:ss", counted from when the host gave the floor.

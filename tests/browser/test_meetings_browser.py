@@ -51,7 +51,7 @@ def test_two_members_join_speak_and_vote(browser: Any, live_server: str) -> None
         # Both members join and check in (a plain form post, no JS needed).
         for page in (alice, bob):
             page.goto(room_url)
-            page.get_by_role("button", name="签到").click()
+            page.get_by_role("button", name="签到", exact=True).click()
             expect(page.get_by_text("您已签到")).to_be_visible()
             expect(page.locator("#live-indicator")).to_be_visible()  # the socket is up
             assert _no_horizontal_scroll(page)
@@ -85,4 +85,71 @@ def test_two_members_join_speak_and_vote(browser: Any, live_server: str) -> None
         assert errors == []
     finally:
         for ctx in (host_ctx, a_ctx, b_ctx):
+            ctx.close()
+
+
+def test_hybrid_plenary_host_checks_in_17_of_33_and_member_scans_qr(
+    browser: Any, live_server: str
+) -> None:
+    """The demo branch's plenary, all at 360 px: the host records 17 of the 33 voters as
+    present in person (代签到), a member checks in by the QR code, the host records the
+    show-of-hands count of an open vote and the motion passes with quorum (17 of 33)."""
+    host_ctx = browser.new_context(viewport=PHONE)
+    member_ctx = browser.new_context(viewport=PHONE)
+    host, member = host_ctx.new_page(), member_ctx.new_page()
+    errors: list[str] = []
+    for page in (host, member):
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        login(host, live_server, "secretary")
+        login(member, live_server, "organizer")
+        host.goto(live_server + "/meetings")
+        host.get_by_role("link", name="第四季度支部党员大会").first.click()
+        host.get_by_role("button", name="开始会议").click()
+        expect(host.locator("#meeting-status")).to_have_text("进行中")
+        expect(host.locator('[data-count="expected_voters"]').first).to_have_text("33")
+        assert _no_horizontal_scroll(host)
+
+        # 17 members in the room without accounts: the host records each one (no JS needed).
+        offline = host.locator('#roll tr[data-user-id=""]', has_text="有表决权").locator(
+            "button", has_text="代签到"
+        )
+        for n in range(1, 18):
+            offline.first.click()
+            expect(host.locator('[data-count="present_voters"]').first).to_have_text(str(n))
+        expect(host.locator("[data-quorum]")).to_have_text("已过半数，可以表决")
+        expect(host.locator("#roll")).to_contain_text("由主持人代签到")
+        assert _no_horizontal_scroll(host)
+
+        # A member scans the host screen's QR code with a logged-in phone and confirms.
+        expect(host.locator(".qr-box svg")).to_be_visible()
+        scan_url = host.locator("[data-qr-link]").get_attribute("href")
+        assert scan_url and "/checkin/qr?code=" in scan_url
+        member.goto(scan_url)
+        member.get_by_role("button", name="确认签到").click()
+        expect(member.get_by_text("您已签到")).to_be_visible()
+        assert _no_horizontal_scroll(member)
+        host.reload()
+        expect(host.locator('[data-count="present_voters"]').first).to_have_text("18")
+        expect(host.locator("#roll")).to_contain_text("扫码签到")
+
+        # An open vote: the 17 in the room raise their hands; the host records the count.
+        host.locator("details.new-vote summary").click()
+        host.select_option("details.new-vote select[name=kind]", "motion")
+        host.fill("details.new-vote input[name=title]", "审议通过第四季度工作安排")
+        host.locator("details.new-vote button[type=submit]").click()
+        host.get_by_role("button", name="开始表决").click()
+        count = host.locator("form.in-person-count")
+        expect(count).to_be_visible()
+        count.locator("input[name=yes]").fill("17")
+        count.get_by_role("button", name="保存现场计数").click()
+        expect(host.locator("[data-in-person]")).to_contain_text("赞成 17")
+        host.get_by_role("button", name="结束表决").click()
+        result = host.locator(".result")
+        expect(result).to_have_text("通过")
+        expect(host.locator("[data-tally]")).to_contain_text("赞成 17")
+        assert _no_horizontal_scroll(host)
+        assert errors == []
+    finally:
+        for ctx in (host_ctx, member_ctx):
             ctx.close()

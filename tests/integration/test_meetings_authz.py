@@ -15,7 +15,8 @@ from starlette.routing import Route
 
 from forum.models import User
 from forum.viewer import viewer_for_user
-from realtime.meetings import actions
+from realtime.meetings import actions, qr
+from realtime.meetings.models import RollEntry
 from tests.figures import report
 from tests.helpers import Client
 from tests.integration.test_authz_sweep import KINDS, World, _world, everyone, only
@@ -99,7 +100,41 @@ TABLE: list[Row] = [
         "out",
         only(200, 404, "sibling_admin", "floating"),
     ),
-    Row("POST", M + "/{verb:str}", "/meetings/{meeting}/checkin", "in", see(303, ATTEND_A)),
+    # QR check-in: the scan opens a confirm page (a visitor is sent to log in first), the
+    # POST checks in; only hosts (and the recorder) fetch the rotating code.
+    Row(
+        "GET",
+        M + "/checkin/qr",
+        "/meetings/{meeting}/checkin/qr?code={code}",
+        "in",
+        see(200, SEE_A, visitor=303),
+    ),
+    Row("GET", M + "/qr", "/meetings/{meeting}/qr", "in", see(200, HOST_A, denied=404)),
+    Row(
+        "POST",
+        M + "/checkin/qr",
+        "/meetings/{meeting}/checkin/qr",
+        "in",
+        see(303, ATTEND_A),
+        form={"code": "{code}"},
+    ),
+    Row(
+        "POST",
+        M + "/{verb:str}",
+        "/meetings/{meeting}/record-attendance",
+        "in",
+        see(303, HOST_A, denied=403),
+        form={"member_id": "{roll_member}"},
+    ),
+    Row(
+        "POST",
+        M + "/votes/{vote_id:int}/{verb:str}",
+        "/meetings/{meeting}/votes/{vote}/count",
+        "in",
+        see(303, HOST_A, denied=403),
+        form={"yes": "0", "no": "0", "abstain": "0"},
+    ),
+    Row("POST", M + "/{verb:str}", "/meetings/{meeting}/checkin", "in", see(409, ATTEND_A)),
     Row(
         "POST",
         M + "/{verb:str}",
@@ -177,6 +212,7 @@ class MeetingWorld:
     base: World
     ids: dict[str, int]
     vote_id: int
+    roll_member_id: int  # a voter of the live plenary without an account
 
 
 async def _meeting_world() -> MeetingWorld:
@@ -201,7 +237,11 @@ async def _meeting_world() -> MeetingWorld:
     live = await get_meeting(ids["in"])
     vote = await actions.create_vote(admin, live, kind="motion", title="议题")
     await actions.open_vote(admin, live, vote)
-    return MeetingWorld(base, ids, vote.id)
+    offline = await RollEntry.filter(meeting_id=live.id, user_id__isnull=True, voter=True).first()
+    if offline is None:
+        offline = await RollEntry.filter(meeting_id=live.id, voter=True).order_by("-id").first()
+    assert offline is not None
+    return MeetingWorld(base, ids, vote.id, offline.member_id)
 
 
 def _fill(value: str, world: MeetingWorld, target: str) -> str:
@@ -213,6 +253,8 @@ def _fill(value: str, world: MeetingWorld, target: str) -> str:
         .replace("{vote}", str(world.vote_id))
         .replace("{org}", str(org.id))
         .replace("{later}", later)
+        .replace("{code}", qr.issue(world.ids.get(target, 0), dt.datetime.now(dt.UTC)))
+        .replace("{roll_member}", str(world.roll_member_id))
     )
 
 

@@ -10,6 +10,14 @@ from __future__ import annotations
 
 from forum.clock import utcnow
 from realtime.meetings.actions._common import audience_of, fresh
+from realtime.meetings.actions.hybrid import (
+    check_in_by_qr,
+    exclude_from_roll,
+    name_recorder,
+    record_attendance,
+    record_in_person_count,
+    restore_to_roll,
+)
 from realtime.meetings.actions.lifecycle import (
     end_meeting,
     pause_meeting,
@@ -48,22 +56,28 @@ __all__ = [
     "audience_of",
     "cast_ballot",
     "check_in",
+    "check_in_by_qr",
     "close_vote",
     "create_vote",
     "end_meeting",
     "enter_written_opinion",
+    "exclude_from_roll",
     "fresh",
     "give_floor",
     "lock_discussion",
     "mute_participant",
+    "name_recorder",
     "next_agenda_item",
     "open_vote",
     "pause_meeting",
     "post_message",
     "publish_meeting",
     "raise_hand",
+    "record_attendance",
+    "record_in_person_count",
     "remove_message",
     "request_leave",
+    "restore_to_roll",
     "schedule_meeting",
     "start_meeting",
     "unmute_participant",

@@ -55,8 +55,9 @@ def _reason(reason: str) -> str:
 # ---- in the room ---------------------------------------------------------------------------
 
 
-async def check_in(actor: Viewer, meeting: Meeting) -> CheckIn:
-    """签到. Sit-ins and guests not on the roll are added to it as non-voting guests."""
+async def check_in(actor: Viewer, meeting: Meeting, *, method: str = "self") -> CheckIn:
+    """签到 (from the member's own device, or "qr" after the code was verified). Sit-ins
+    and guests not on the roll are added to it as non-voting guests."""
     meeting = await _reload(meeting)
     actor = await fresh(actor)
     seat = await queries.seat_for(actor, meeting)
@@ -78,7 +79,9 @@ async def check_in(actor: Viewer, meeting: Meeting) -> CheckIn:
                     guest=True,
                     voter=False,
                 )
-            checkin = await CheckIn.create(meeting_id=meeting.id, member_id=member.id)
+            checkin = await CheckIn.create(
+                meeting_id=meeting.id, member_id=member.id, method=method
+            )
             attendance = await queries.attendance(meeting)
             event = await _event(
                 meeting,
@@ -88,6 +91,7 @@ async def check_in(actor: Viewer, meeting: Meeting) -> CheckIn:
                     "user_id": member.user_id,
                     "name": member.name,
                     "at": checkin.checked_in_at.isoformat(),
+                    "method": method,
                     "attendance": attendance.as_dict(),
                 },
             )

@@ -206,6 +206,11 @@ async def cast_ballot(
             cast = queries.ints(
                 await Vote.filter(id=vote.id).values_list("ballots_cast", flat=True)
             )
+            if vote.in_person_by_id is not None:
+                # A hand count is in: ballots may not outnumber the voters present.
+                present = (await queries.attendance(meeting)).present_voters
+                if int(cast[0]) > present:
+                    raise ActionError("现场计数与电子投票合计已达到会有表决权人数，不能再投票")
             payload: dict[str, Any] = {"vote_id": vote.id, "ballots_cast": int(cast[0])}
             if not vote.secret:
                 payload["tallies"] = await queries.tallies_of(vote)
@@ -305,16 +310,22 @@ async def close_vote(actor: Viewer, meeting: Meeting, vote: Vote) -> Vote:
                 no=int(opinion.choice == "no"),
                 abstain=int(opinion.choice == "abstain"),
             )
-        outcome_m = rules.decide_motion(
-            str(vote.kind),
-            expected_voters=expected,
-            present_voters=present,
-            ballots=rules.Tally(
-                tallies.get("yes", 0), tallies.get("no", 0), tallies.get("abstain", 0)
-            ),
-            written=written,
-        )
+        try:
+            outcome_m = rules.decide_motion(
+                str(vote.kind),
+                expected_voters=expected,
+                present_voters=present,
+                ballots=rules.Tally(
+                    tallies.get("yes", 0), tallies.get("no", 0), tallies.get("abstain", 0)
+                ),
+                written=written,
+            )
+        except ValueError as exc:  # e.g. a hand count above those present: correct it first
+            raise ActionError("计票数与到会人数不符，请核对现场计数后再结束表决") from exc
         result = {
+            "in_person_yes": vote.in_person_yes,
+            "in_person_no": vote.in_person_no,
+            "in_person_abstain": vote.in_person_abstain,
             "quorum": outcome_m.quorum,
             "passed": outcome_m.passed,
             "reason": outcome_m.reason,
