@@ -16,7 +16,17 @@ from forum import apispec
 from forum.clock import utcnow
 from forum.errors import ActionError
 from forum.home import register_home_section
-from forum.http import int_field, int_param, lines, read_form, read_json, text_field, viewer_of
+from forum.http import (
+    attachment_disposition,
+    dated_filename,
+    int_field,
+    int_param,
+    lines,
+    read_form,
+    read_json,
+    text_field,
+    viewer_of,
+)
 from forum.models import Member, Org
 from forum.orgs.queries import get_org_for
 from forum.policy import (
@@ -30,7 +40,7 @@ from forum.policy import (
     ensure_visible,
 )
 from forum.settings import get_settings
-from forum.templating import render
+from forum.templating import local, render
 from realtime.meetings import actions, qr, queries
 from realtime.meetings import minutes as minutes_mod
 from realtime.meetings.models import (
@@ -177,7 +187,7 @@ async def minutes_markdown(request: Request) -> Response:
     return PlainTextResponse(
         body,
         media_type="text/markdown; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="meeting-{meeting.id}-minutes.md"'},
+        headers={"Content-Disposition": _minutes_disposition(meeting, "md")},
     )
 
 
@@ -189,10 +199,17 @@ async def minutes_html(request: Request) -> Response:
         "meetings/minutes_export.html",
         {**CONTEXT, **context, "result_line": minutes_mod.result_line},
     )
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="meeting-{meeting.id}-minutes.html"'
-    )
+    response.headers["Content-Disposition"] = _minutes_disposition(meeting, "html")
     return response
+
+
+def _minutes_disposition(meeting: Meeting, ext: str) -> str:
+    """`第四季度支部党员大会会议记录-2026-12-02.md`: the meeting's local date, extension last."""
+    day = local(meeting.scheduled_at).date()
+    return attachment_disposition(
+        dated_filename(f"{meeting.title}会议记录", ext, day),
+        dated_filename(f"meeting-{meeting.id}-minutes", ext, day),
+    )
 
 
 # ---- forms (POST, redirect back) -----------------------------------------------------------

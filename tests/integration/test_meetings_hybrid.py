@@ -14,6 +14,7 @@ from forum.services import Services
 from moderation.models import AuditEntry
 from realtime.meetings import actions, qr, queries
 from realtime.meetings.models import CheckIn, Minutes, Vote
+from tests.disposition import parse
 from tests.factories import make_member
 from tests.helpers import Client
 from tests.integration.meetings_fixtures import Branch, EventLog, live_plenary, make_branch, v
@@ -241,7 +242,14 @@ async def test_hybrid_forms_without_js_and_minutes_in_local_time(
     local = row.checked_in_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%H:%M")
     utc = row.checked_in_at.astimezone(dt.UTC).strftime("%H:%M")
     page = await client.get(f"/meetings/{meeting.id}/minutes")
-    markdown = (await client.get(f"/meetings/{meeting.id}/minutes.md")).text
+    download = await client.get(f"/meetings/{meeting.id}/minutes.md")
+    markdown = download.text
+    # Named for people and for Windows: title, the meeting's local date, extension last.
+    day = meeting.scheduled_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date().isoformat()
+    kind, params = parse(download.headers["content-disposition"])
+    assert kind == "attachment"
+    assert params["filename*"] == f"{meeting.title}会议记录-{day}.md"
+    assert params["filename"] == f"meeting-{meeting.id}-minutes-{day}.md"
     for text in (page.text, markdown):
         assert f"{local} 由主持人代签到" in text
         assert "补签" in text
