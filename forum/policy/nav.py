@@ -27,6 +27,8 @@ class NavLink:
     key: str  # matches the page's `nav` (the active item)
     href: str
     label: str
+    # In the phone tab bar (six tabs at most, product.md); the others sit in the phone header.
+    tab: bool = True
 
 
 def can_use_directory(viewer: Viewer) -> bool:
@@ -82,5 +84,5 @@ def nav_links(viewer: Viewer) -> tuple[NavLink, ...]:
     if viewer.is_authenticated:
         links.append(NavLink("me", "/me", "我的"))
     if can_open_manage_hub(viewer):
-        links.append(NavLink("admin", "/manage", "管理"))
+        links.append(NavLink("admin", "/manage", "管理", tab=False))
     return tuple(links)
