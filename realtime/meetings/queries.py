@@ -494,14 +494,21 @@ async def room_state(viewer: Viewer, meeting: Meeting) -> dict[str, Any]:
         "vote_objects": {v.id: v for v in visible_votes},
         "last_event_id": await channel_head(meeting.id),
         "present_user_ids": await presence.present(meeting.id),
-        "recorder_usernames": [
-            str(u)
-            for u in await User.filter(id__in=list(meeting.recorder_user_ids)).values_list(
-                "username", flat=True
-            )
-        ]
-        if meeting.recorder_user_ids
-        else [],
+        **(await _recorder_fields(meeting, roll) if host else {"recorder_usernames": []}),
+    }
+
+
+async def _recorder_fields(meeting: Meeting, roll: list[RollEntry]) -> dict[str, Any]:
+    """For the host's 记录人 picker: the current recorder and the roll's members with accounts
+    (one query), so the host picks a name instead of typing a username."""
+    user_ids = {r.user_id for r in roll if r.user_id and not r.guest}
+    user_ids |= set(meeting.recorder_user_ids)
+    usernames = dict(await User.filter(id__in=list(user_ids)).values_list("id", "username"))
+    return {
+        "recorder_usernames": [usernames[i] for i in meeting.recorder_user_ids if i in usernames],
+        "recorder_choices": [
+            (usernames[r.user_id], r.name) for r in roll if r.user_id in usernames and not r.guest
+        ],
     }
 
 

@@ -211,9 +211,13 @@ async def test_hybrid_forms_without_js_and_minutes_in_local_time(
     branch, offline = await _branch_with_unaccounted(3)  # 6 expected voters
     meeting = await live_plenary(branch)
     await client.login(branch.secretary.username)
-    await client.post_form(
-        f"/meetings/{meeting.id}/recorder", {"recorder": branch.voters[2].username}
-    )
+    # The host picks the recorder by name from the roll (no username to type).
+    picker = (await client.get(f"/meetings/{meeting.id}")).text
+    recorder = branch.voters[2]
+    assert f'<option value="{recorder.username}">' in picker
+    await client.post_form(f"/meetings/{meeting.id}/recorder", {"recorder": recorder.username})
+    picker = (await client.get(f"/meetings/{meeting.id}")).text
+    assert f'<option value="{recorder.username}" selected>' in picker
     for member in offline:
         posted = await client.post_form(
             f"/meetings/{meeting.id}/record-attendance",

@@ -166,6 +166,69 @@ async def fresh_chat_window(world: World) -> None:
     await get_services().counter.reset(f"chat:meeting:{world.ids['meeting']}:{user_id}")
 
 
+async def _roll_member(world: World, key: str, index: int) -> int:
+    """A voter on the plenary's roll other than `absent_voter` (the written opinions' one)."""
+    await live_plenary(world)
+    if key not in world.ids:
+        entries = (
+            await meetings_models()
+            .RollEntry.filter(meeting_id=world.ids["plenary"], voter=True, guest=False)
+            .order_by("id")
+        )
+        world.ids[key] = entries[index].member_id
+    return int(world.ids[key])
+
+
+async def fresh_unrecorded(world: World) -> None:
+    """A plenary voter not yet checked in, for the host's 代签到 (one-shot per member)."""
+    member_id = await _roll_member(world, "proxy_voter", 1)
+    await (
+        meetings_models()
+        .CheckIn.filter(meeting_id=world.ids["plenary"], member_id=member_id)
+        .delete()
+    )
+
+
+async def fresh_included(world: World) -> None:
+    """A plenary voter counted in 应到 again, for the host to exclude (one-shot per member)."""
+    member_id = await _roll_member(world, "excluded_voter", 2)
+    await (
+        meetings_models()
+        .RollEntry.filter(meeting_id=world.ids["plenary"], member_id=member_id)
+        .update(
+            excluded_category="", excluded_reason="", excluded_approval="", excluded_decision=""
+        )
+    )
+
+
+async def fresh_open_motion(world: World) -> None:
+    """An open motion on the plenary for the host's show-of-hands count (nobody is checked
+    in there except by other rows, so only small counts fit)."""
+    from forum.viewer import viewer_for_user
+    from realtime.meetings import actions
+
+    await live_plenary(world)
+    host = await viewer_for_user(world.ids["secretary_user"])
+    meeting = await meetings_models().Meeting.get(id=world.ids["plenary"])
+    if "count_vote" not in world.ids:
+        vote = await actions.create_vote(host, meeting, kind="motion", title="语料举手表决")
+        await actions.open_vote(host, meeting, vote)
+        world.ids["count_vote"] = vote.id
+    await (
+        meetings_models()
+        .Vote.filter(id=world.ids["count_vote"])
+        .update(in_person_yes=0, in_person_no=0, in_person_abstain=0, in_person_by_id=None)
+    )
+
+
+def _excluded(attribute: str):  # type: ignore[no-untyped-def]
+    return lambda: latest(meetings_models().RollEntry, attribute, excluded_category="illness")
+
+
+def _counted(attribute: str):  # type: ignore[no-untyped-def]
+    return lambda: latest(meetings_models().Vote, attribute, in_person_by_id__isnull=False)
+
+
 FORMS: dict[str, Form] = {
     "meetings: schedule": Form(
         "secretary",
@@ -245,5 +308,40 @@ FORMS: dict[str, Form] = {
         lambda w: f"/meetings/{w.ids['archived']}/correction",
         {"body": lambda: latest(meetings_models().MinutesCorrection, "body_raw")},
         fresh=archived_meeting,
+    ),
+    "meetings: record attendance": Form(
+        "secretary",
+        lambda w: f"/meetings/{w.ids['plenary']}/record-attendance",
+        {"note": lambda: latest(meetings_models().CheckIn, "note", method="proxy")},
+        lambda w: {"member_id": str(w.ids["proxy_voter"])},
+        fresh=fresh_unrecorded,
+    ),
+    "meetings: exclude from roll": Form(
+        "secretary",
+        lambda w: f"/meetings/{w.ids['plenary']}/exclude",
+        {
+            "reason": _excluded("excluded_reason"),
+            "approval": _excluded("excluded_approval"),
+            "decision": _excluded("excluded_decision"),
+        },
+        lambda w: {
+            "member_id": str(w.ids["excluded_voter"]),
+            "category": "illness",
+            "reason": "长期住院",
+            "approval": "街道党委批复〔2026〕1号",
+            "decision": "支部党员大会通过",
+        },
+        fresh=fresh_included,
+    ),
+    "meetings: show-of-hands count": Form(
+        "secretary",
+        lambda w: f"/meetings/{w.ids['plenary']}/votes/{w.ids['count_vote']}/count",
+        {
+            "yes": _counted("in_person_yes"),
+            "no": _counted("in_person_no"),
+            "abstain": _counted("in_person_abstain"),
+        },
+        lambda w: {"yes": "0", "no": "0", "abstain": "0"},
+        fresh=fresh_open_motion,
     ),
 }
