@@ -48,6 +48,42 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def serve_demo(env: dict[str, str], port: int) -> Iterator[str]:
+    """Migrate and seed the demo into `env`'s database, serve it with uvicorn on `port`, and
+    yield its base URL until the caller's fixture ends."""
+    for command in (["migrate"], ["demo"]):
+        subprocess.run(
+            [sys.executable, "-m", "forum.cli", *command],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "forum.asgi:app", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        env=env,
+        cwd=ROOT,
+    )  # fmt: skip
+    try:
+        # Generous: four lanes share two cores in CI; the wait ends as soon as it answers.
+        deadline = time.monotonic() + 90
+        while server.poll() is None and time.monotonic() < deadline:
+            try:
+                if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        else:
+            raise RuntimeError(f"the demo server on port {port} did not start")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("browser-data")
@@ -72,43 +108,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         }
     )
     LIVE_ENV.update(env)
-    for command in (["migrate"], ["demo"]):
-        subprocess.run(
-            [sys.executable, "-m", "forum.cli", *command],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "forum.asgi:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    else:  # pragma: no cover - the server did not come up
-        server.terminate()
-        raise RuntimeError("live server did not start")
-    yield base
-    server.terminate()
-    server.wait(10)
+    yield from serve_demo(env, port)
 
 
 def login(page: Any, base: str, username: str, password: str = "demo-password-2026") -> None:

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import _free_port, login
+from tests.browser.conftest import _free_port, login, serve_demo
 
 PHONE = {"width": 360, "height": 740}
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,33 +43,7 @@ def strict_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "PYTHONWARNINGS": "ignore",
         }
     )
-    for command in (["migrate"], ["demo"]):
-        subprocess.run(
-            [sys.executable, "-m", "forum.cli", *command],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "forum.asgi:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        env=env,
-        cwd=ROOT,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    else:  # pragma: no cover - the server did not come up
-        server.terminate()
-        raise RuntimeError("strict server did not start")
-    yield base
-    server.terminate()
-    server.wait(10)
+    yield from serve_demo(env, port)
 
 
 def _no_horizontal_scroll(page: Any) -> bool:
