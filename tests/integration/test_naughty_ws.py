@@ -20,11 +20,12 @@ from typing import Any
 import pytest
 
 from forum.http import storable
+from forum.models import Member
 from forum.policy import Viewer
 from forum.ratelimit import MemoryCounter
 from forum.services import Services
 from realtime.meetings import actions, channel
-from realtime.meetings.models import Meeting, MeetingMessage, Mute, Vote
+from realtime.meetings.models import CheckIn, Meeting, MeetingMessage, Mute, RollEntry, Vote
 from tests.figures import report
 from tests.helpers import Client
 from tests.integration.meetings_fixtures import Branch, live_plenary, make_branch, v
@@ -113,6 +114,41 @@ async def _unmute(room: Room) -> None:
     await actions.unmute_participant(room.host, room.meeting, room.target_user_id)
 
 
+async def _member_id(room: Room, key: str, user_id: int) -> int:
+    if key not in room.ids:
+        room.ids[key] = (await Member.get(user_id=user_id)).id
+    return room.ids[key]
+
+
+async def _fresh_unrecorded(room: Room) -> None:
+    """The probationary member, not checked in, for the host's 代签到 (one-shot)."""
+    member_id = await _member_id(room, "proxy", room.branch.probationary.id)
+    await CheckIn.filter(meeting_id=room.meeting.id, member_id=member_id).delete()
+
+
+async def _fresh_included(room: Room) -> None:
+    """The sanctioned member counted in 应到 again, for the host to exclude (one-shot)."""
+    member_id = await _member_id(room, "excluded", room.branch.sanctioned.id)
+    await RollEntry.filter(meeting_id=room.meeting.id, member_id=member_id).update(
+        excluded_category="", excluded_reason="", excluded_approval="", excluded_decision=""
+    )
+
+
+async def _proxy_note(room: Room) -> str | None:
+    row = await CheckIn.get_or_none(meeting_id=room.meeting.id, member_id=room.ids["proxy"])
+    return None if row is None else row.note
+
+
+def _excluded(attribute: str) -> ReadBack:
+    async def read(room: Room) -> str | None:
+        row = await RollEntry.get(meeting_id=room.meeting.id, member_id=room.ids["excluded"])
+        return str(getattr(row, attribute))
+
+    return read
+
+
+EXCLUSION = {"category": "illness", "reason": "长期住院", "approval": "批复1号", "decision": "通过"}
+
 RECIPES: dict[str, Recipe] = {
     "message": Recipe(lambda r: {"body": "发言"}, {"body": _latest_message}),
     "give_floor": Recipe(lambda r: {"request_id": r.ids["request"]}, fresh=_fresh_request),
@@ -135,6 +171,24 @@ RECIPES: dict[str, Recipe] = {
         lambda r: {"vote_id": r.ids["open_vote"], "choice": "yes"}, fresh=_fresh_open_vote
     ),
     "close_vote": Recipe(lambda r: {"vote_id": r.ids["open_vote"]}, fresh=_fresh_open_vote),
+    "record_attendance": Recipe(
+        lambda r: {"member_id": r.ids["proxy"], "note": "补签"},
+        {"note": _proxy_note},
+        fresh=_fresh_unrecorded,
+    ),
+    # No code made by a naughty string is valid: every try must be a clean refusal.
+    "check_in_qr": Recipe(lambda r: {"code": "x"}),
+    "record_in_person_count": Recipe(
+        lambda r: {"vote_id": r.ids["open_vote"], "yes": 0, "no": 0, "abstain": 0},
+        fresh=_fresh_open_vote,
+    ),
+    "name_recorder": Recipe(lambda r: {"username": r.branch.voters[1].username}),
+    "exclude_from_roll": Recipe(
+        lambda r: {"member_id": r.ids["excluded"], **EXCLUSION},
+        {f: _excluded(f"excluded_{f}") for f in ("reason", "approval", "decision")},
+        fresh=_fresh_included,
+    ),
+    "restore_to_roll": Recipe(lambda r: {"member_id": r.ids["excluded"]}, fresh=_fresh_included),
 }
 FRAME_FIELDS = ("ref", "channel", "action", "type")
 
