@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from forum.clock import utcnow
 from forum.errors import ActionError, Conflict
+from forum.http import text_field
 from forum.models import Member
 from forum.orgs.queries import find_user
 from forum.policy import (
@@ -49,12 +50,8 @@ MAX_HAND_COUNT = 100_000
 
 
 def _text(value: str, limit: int, field: str, label: str, *, required: bool) -> str:
-    value = value.strip()
-    if required and not value:
-        raise ActionError(f"请填写{label}", field=field)
-    if len(value) > limit:  # refused, never silently cut
-        raise ActionError(f"{label}不能超过 {limit} 个字符", field=field)
-    return value
+    """The kernel's one text rule (trimmed, refused past `limit`, never silently cut)."""
+    return text_field({field: value}, field, label, max_length=limit, required=required)
 
 
 async def _roll_entry(meeting: Meeting, member_id: int) -> RollEntry:
