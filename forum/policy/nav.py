@@ -48,7 +48,7 @@ def can_administer_some_org(viewer: Viewer) -> bool:
 def can_use_member_tools(viewer: Viewer) -> bool:
     """The directory's admin tabs (统计, 发展党员, 流动党员, 导入): each page then checks the
     org it is asked about."""
-    return not viewer.suspended and (can_admin_site(viewer) or bool(viewer.admin_paths))
+    return can_admin_site(viewer) or can_administer_some_org(viewer)
 
 
 def can_open_moderation(viewer: Viewer) -> bool:

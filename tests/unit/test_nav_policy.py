@@ -9,6 +9,7 @@ from forum.policy import (
     RoleGrant,
     Viewer,
     can_open_manage_hub,
+    can_use_member_tools,
     nav_links,
 )
 
@@ -80,3 +81,20 @@ def test_every_registered_manage_tool_implies_the_hub_opens(
     assert {t.href for t in tools} >= {"/admin", "/moderation", "/disclosures/work"}
     for tool in tools:
         assert not tool.visible(who) or can_open_manage_hub(who), tool.href
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        (ANONYMOUS, False),
+        (viewer(), False),
+        (viewer(("publisher", BRANCH)), False),
+        (viewer(("secretary", BRANCH)), True),
+        (viewer(("org_admin", BRANCH)), True),
+        (viewer(("site_admin", None), member=False), True),
+        (viewer(("secretary", BRANCH), suspended=True), False),
+        (viewer(("site_admin", None), suspended=True), False),
+    ],
+)
+def test_member_tools_for_org_and_site_admins_only(who: Viewer, expected: bool) -> None:
+    assert can_use_member_tools(who) is expected
