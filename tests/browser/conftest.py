@@ -48,6 +48,24 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def demo_env(data: Path, port: int, **settings: str) -> dict[str, str]:
+    """A server environment on its own data folder (SQLite), with `settings` on top."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FORUM_")}
+    env.update(
+        {
+            "FORUM_DATA_DIR": str(data),
+            "FORUM_PASSWORD_PROFILE": "fast",
+            "FORUM_ALLOWED_ORIGINS": f"http://127.0.0.1:{port}",
+            "PYTHONWARNINGS": "ignore",
+            # The XSS suites seed thousands of items from one loopback address; the per-IP
+            # limit itself is tested in tests/integration/test_moderation_*.
+            "FORUM_IP_WRITE_LIMIT": "1000000",
+            **settings,
+        }
+    )
+    return env
+
+
 def serve_demo(env: dict[str, str], port: int) -> Iterator[str]:
     """Migrate and seed the demo into `env`'s database, serve it with uvicorn on `port`, and
     yield its base URL until the caller's fixture ends."""
@@ -88,24 +106,15 @@ def serve_demo(env: dict[str, str], port: int) -> Iterator[str]:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("browser-data")
     port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FORUM_")}
-    env.update(
-        {
-            "FORUM_DATA_DIR": str(data),
-            "FORUM_PASSWORD_PROFILE": "fast",
-            "FORUM_ALLOWED_ORIGINS": base,
-            "PYTHONWARNINGS": "ignore",
-            # New-member safety and cooldowns off: tests post as fresh accounts quickly
-            # (the moderation tests exercise them with their own settings).
-            "FORUM_NEW_ACCOUNT_DAYS": "0",
-            "FORUM_NEW_ACCOUNT_MIN_POSTS": "0",
-            "FORUM_POST_COOLDOWN_SECONDS": "0",
-            "FORUM_NEW_ACCOUNT_POST_COOLDOWN_SECONDS": "0",
-            # The XSS suites seed thousands of items from one loopback address; the per-IP
-            # limit itself is tested in tests/integration/test_moderation_*.
-            "FORUM_IP_WRITE_LIMIT": "1000000",
-        }
+    env = demo_env(
+        data,
+        port,
+        # New-member safety and cooldowns off: tests post as fresh accounts quickly
+        # (the moderation tests exercise them with their own settings).
+        FORUM_NEW_ACCOUNT_DAYS="0",
+        FORUM_NEW_ACCOUNT_MIN_POSTS="0",
+        FORUM_POST_COOLDOWN_SECONDS="0",
+        FORUM_NEW_ACCOUNT_POST_COOLDOWN_SECONDS="0",
     )
     LIVE_ENV.update(env)
     yield from serve_demo(env, port)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import _free_port, login, serve_demo
+from tests.browser.conftest import _free_port, demo_env, login, serve_demo
 
 PHONE = {"width": 360, "height": 740}
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,17 +32,7 @@ def strict_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cooldown 10 s / 120 s for new accounts); the session's server turns them off."""
     data = tmp_path_factory.mktemp("premod-data")
     port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FORUM_")}
-    env.update(
-        {
-            "FORUM_DATA_DIR": str(data),
-            "FORUM_PASSWORD_PROFILE": "fast",
-            "FORUM_ALLOWED_ORIGINS": base,
-            "FORUM_IP_WRITE_LIMIT": "1000000",
-            "PYTHONWARNINGS": "ignore",
-        }
-    )
+    env = demo_env(data, port)
     yield from serve_demo(env, port)
 
 
