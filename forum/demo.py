@@ -15,10 +15,10 @@ from tortoise.transactions import in_transaction
 
 from forum import crypto, idcard
 from forum.accounts.actions import do_create_user
-from forum.demo_context import DEMO_PASSWORD, DemoContext
 from forum.models import Member, Org, OrgRole, User
 from forum.orgs.actions import do_create_org
 from forum.security.passwords import hash_password
+from forum.seeding import DEMO_PASSWORD, DemoContext
 
 COMMITTEE_NAME = "示范街道党委"
 PART_SEEDERS = (

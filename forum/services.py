@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 
+from forum.broker import Broker, MemoryBroker, RedisBroker, make_redis
 from forum.ratelimit import Counter, MemoryCounter, RedisCounter
 from forum.settings import Settings
-from realtime.broker import Broker, MemoryBroker, RedisBroker, make_redis
 
 
 @dataclass

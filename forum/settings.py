@@ -21,12 +21,12 @@ ENV_PREFIX = "FORUM_"
 
 # Tortoise apps: each package owns its models and its own migration folder, so the
 # parts evolve their schema independently (cross-app FKs point toward `forum`).
-MODEL_APPS: dict[str, tuple[str, str]] = {
+MODEL_APPS: dict[str, tuple[str | tuple[str, ...], str]] = {
     "forum": ("forum.models", "forum.migrations"),
     "boards": ("forum.boards.models", "forum.boards.migrations"),
     "directory": ("forum.members.models", "forum.members.migrations"),
-    "moderation": ("moderation.models", "moderation.migrations"),
-    "realtime": ("realtime.models", "realtime.migrations"),
+    "moderation": (("moderation.models", "forum.auditlog"), "moderation.migrations"),
+    "realtime": ("forum.eventlog", "realtime.migrations"),
     "meetings": ("realtime.meetings.models", "realtime.meetings.migrations"),
     "transparency": ("transparency.models", "transparency.migrations"),
 }
@@ -285,7 +285,11 @@ def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
     return {
         "connections": {"default": url},
         "apps": {
-            label: {"models": [models], "default_connection": "default", "migrations": migrations}
+            label: {
+                "models": [models] if isinstance(models, str) else list(models),
+                "default_connection": "default",
+                "migrations": migrations,
+            }
             for label, (models, migrations) in MODEL_APPS.items()
         },
         "use_tz": True,

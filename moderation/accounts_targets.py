@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from forum.events import ChannelEvent
 from forum.models import Member, User
 from forum.policy import Viewer, can_moderate_scope
 from moderation.registry import TargetInfo, register_flag_target
-from realtime.events import ChannelEvent
 
 KIND = "display_name"
 

@@ -10,11 +10,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from forum import apispec
+from forum.auditlog import AuditEntry
 from forum.errors import ActionError, NotFound
 from forum.http import int_param, read_json, viewer_of
 from forum.policy import can_view_review_queue, ensure
 from moderation import audit_queries, queries, review, sanctions, site_pins
-from moderation.models import FLAG_REASON_LABELS, SANCTION_LABELS, AuditEntry, ReviewItem, Sanction
+from moderation.models import FLAG_REASON_LABELS, SANCTION_LABELS, ReviewItem, Sanction
 
 ID = {"type": "integer", "minimum": 1}
 FLAG_BODY = {

@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
+from forum.auditlog import AuditEntry
 from forum.errors import ActionError
 from forum.models import Org
 from forum.policy import Viewer, can_admin_site, can_view_audit, ensure_visible
 from forum.settings import get_settings
-from moderation.models import AuditEntry
 
 PAGE_SIZE = 50
 EXPORT_CHUNK = 500

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from forum import markup
+from forum import events, markup
 from forum.boards import queries as board_queries
 from forum.boards.actions import (
     REASON_MAX,
@@ -25,13 +25,12 @@ from forum.boards.actions import (
 )
 from forum.boards.models import Post, PostRevision, Topic
 from forum.errors import ActionError, NotFound
+from forum.events import ChannelEvent
 from forum.models import User
 from forum.policy import Viewer, can_moderate_board, can_read_topic
 from moderation.newmembers import register_approved_counter
 from moderation.registry import TargetInfo, register_flag_target
 from moderation.review import register_release
-from realtime import events
-from realtime.events import ChannelEvent
 
 EXCERPT = 200
 

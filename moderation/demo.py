@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forum.demo_context import DemoContext
+from forum.seeding import DemoContext
 from forum.viewer import viewer_for_user
 from moderation import sanctions, words
 

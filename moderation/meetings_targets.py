@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from forum.errors import ActionError
+from forum.events import ChannelEvent
 from forum.policy import Viewer, can_moderate_meeting, can_see_meeting
 from moderation.registry import TargetInfo, register_flag_target
-from realtime.events import ChannelEvent
 from realtime.meetings import queries
 from realtime.meetings.actions._common import _event
 from realtime.meetings.models import Meeting, MeetingMessage

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from forum import publisher
 from moderation.models import Notice
-from realtime import publisher
 
 
 async def create(user_id: int, title: str, body: str) -> Notice:

@@ -20,8 +20,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from forum.errors import NotFound
+from forum.events import ChannelEvent
 from forum.policy import ContentRef, Viewer
-from realtime.events import ChannelEvent
 
 
 @dataclass(frozen=True)

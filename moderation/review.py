@@ -13,8 +13,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from forum import audit, publisher
 from forum.clock import utcnow
 from forum.errors import ActionError, Forbidden, NotFound
+from forum.events import ChannelEvent
 from forum.policy import (
     Viewer,
     can_flag_content,
@@ -24,11 +26,9 @@ from forum.policy import (
     ensure_visible,
 )
 from forum.settings import get_settings
-from moderation import audit, notices
+from moderation import notices
 from moderation.models import FLAG_REASON_LABELS, Flag, Notice, ReviewItem, ReviewSource
 from moderation.registry import FlagTarget, TargetInfo, load_target
-from realtime import publisher
-from realtime.events import ChannelEvent
 
 DECISIONS = ("approve", "hide", "delete", "restore", "edit", "dismiss")
 DECISION_LABELS = {

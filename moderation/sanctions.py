@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from forum import audit, publisher
 from forum.accounts.actions import revoke_user_sessions
 from forum.clock import utcnow
 from forum.errors import ActionError, Forbidden, NotFound
@@ -24,9 +25,8 @@ from forum.policy import (
     ensure,
 )
 from forum.settings import get_settings
-from moderation import audit, notices
+from moderation import notices
 from moderation.models import SANCTION_LABELS, Sanction, SanctionKind
-from realtime import publisher
 
 MAX_DAYS = 3650
 # Far enough to mean "until lifted" while keeping every period a real datetime.

@@ -14,6 +14,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from forum import audit
 from forum.boards import queries as board_queries
 from forum.boards.models import Topic
 from forum.clock import utcnow
@@ -25,7 +26,6 @@ from forum.policy import (
     can_see_board,
     ensure,
 )
-from moderation import audit
 from moderation.models import SitePin
 
 MAX_PINS = 10  # shown at most; older pins beyond this wait until newer ones end

@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from forum import audit
 from forum.boards import queries as board_queries
 from forum.boards.actions import clean_title
 from forum.boards.models import Board, Post, Topic, TopicRead
 from forum.clock import utcnow
 from forum.errors import ActionError, Forbidden, NotFound
 from forum.policy import Viewer, can_moderate_board, ensure, ensure_visible
-from moderation import audit, site_pins
+from moderation import site_pins
 from moderation.models import TopicSteering
 from moderation.ratelimit import due_closers
 from moderation.review import SYSTEM

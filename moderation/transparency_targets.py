@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from forum.events import ChannelEvent
 from forum.policy import Viewer, can_see_feedback
 from moderation.registry import TargetInfo, register_flag_target
-from realtime.events import ChannelEvent
 from transparency.models import Disclosure, Feedback
 
 KIND = "disclosure_feedback"

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from forum import uploads
+from forum import audit, uploads
 from forum.errors import ActionError, NotFound
 from forum.http import storable
 from forum.policy import Viewer, can_manage_words, ensure
-from moderation import audit
 from moderation.models import WORD_ACTION_LABELS, WatchedWord, WordAction, WordListVersion
 from moderation.wordfilter import Entry, WordMatcher, normalize_word
 

@@ -9,8 +9,8 @@ from typing import Any
 
 
 def cmd_prune_events(args: argparse.Namespace) -> int:
+    from forum import events
     from forum.cli import _with_db
-    from realtime import events
 
     if args.days < 1:
         print("错误：--days 至少为 1。")

@@ -26,6 +26,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from forum import events
+from forum.broker import Broker
 from forum.clock import utcnow
 from forum.errors import DomainError
 from forum.models import AuthSession
@@ -34,8 +36,6 @@ from forum.policy import Viewer, can_post_or_speak
 from forum.services import Services, get_services
 from forum.settings import get_settings
 from forum.viewer import load_viewer
-from realtime import events
-from realtime.broker import Broker
 from realtime.channels import ChannelKind, kind_for
 from realtime.connection import (
     CLOSE_FORBIDDEN,

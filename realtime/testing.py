@@ -21,10 +21,10 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from forum import events, publisher
 from forum.errors import ActionError, DomainError, Forbidden, NotFound, RateLimited
 from forum.policy import Viewer
 from forum.settings import get_settings
-from realtime import events, publisher
 from realtime.channels import ChannelKind, register_channel_kind
 
 if get_settings().env != "test":  # pragma: no cover - a guard against misuse

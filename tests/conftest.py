@@ -58,10 +58,10 @@ from tortoise.context import TortoiseContext  # noqa: E402
 from tortoise.contrib.test import truncate_all_models  # noqa: E402
 
 from forum import db  # noqa: E402
+from forum.broker import MemoryBroker  # noqa: E402
 from forum.ratelimit import MemoryCounter  # noqa: E402
 from forum.services import Services, set_services  # noqa: E402
 from forum.settings import tortoise_config  # noqa: E402
-from realtime.broker import MemoryBroker  # noqa: E402
 from tests.helpers import Client  # noqa: E402
 
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from forum import crypto, idcard
-from forum.demo_context import DEMO_PASSWORD
 from forum.models import Member, Org, OrgRole, User
 from forum.orgs.actions import do_create_org
 from forum.policy import Viewer
 from forum.security.passwords import hash_password
+from forum.seeding import DEMO_PASSWORD
 from forum.viewer import viewer_for_user
 
 _seq = itertools.count(1)

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from starlette.types import ASGIApp
 
-from forum.demo_context import DEMO_PASSWORD
+from forum.seeding import DEMO_PASSWORD
 
 CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
 

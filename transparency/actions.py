@@ -12,7 +12,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from forum import markup
+from forum import audit, markup, publisher
 from forum.clock import utcnow
 from forum.errors import ActionError, Conflict
 from forum.http import is_local_path, storable
@@ -35,8 +35,7 @@ from forum.policy import (
     can_withdraw_disclosure,
     ensure,
 )
-from moderation import audit, hooks
-from realtime import publisher
+from moderation import hooks
 from transparency.models import (
     REVIEW_CHECKLIST,
     Disclosure,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from forum import markup
-from forum.demo_context import DemoContext
 from forum.models import Org, User
+from forum.seeding import DemoContext
 from forum.viewer import viewer_for_user
 from transparency import actions
 from transparency.models import REVIEW_CHECKLIST, Disclosure, DisclosureCategory, DisclosureRevision

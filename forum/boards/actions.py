@@ -11,7 +11,7 @@ from urllib.parse import quote
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from forum import markup
+from forum import audit, events, markup, publisher
 from forum.boards import attachments as files
 from forum.boards.models import (
     Attachment,
@@ -29,6 +29,7 @@ from forum.boards.models import (
 from forum.clock import utcnow
 from forum.db import raw
 from forum.errors import ActionError, RateLimited
+from forum.events import ChannelEvent
 from forum.http import lines
 from forum.models import ROLE_LABELS, STATUS_RANK, Org, User
 from forum.policy import (
@@ -54,9 +55,7 @@ from forum.policy import (
     ensure,
 )
 from forum.settings import get_settings
-from moderation import audit, hooks
-from realtime import events, publisher
-from realtime.events import ChannelEvent
+from moderation import hooks
 
 TITLE_MAX = 120
 TITLE_MIN = 2

@@ -6,8 +6,8 @@ import dataclasses
 
 from forum.boards import actions, demo_files
 from forum.boards.models import Board
-from forum.demo_context import DemoContext
 from forum.policy import Viewer
+from forum.seeding import DemoContext
 from forum.viewer import viewer_for_user
 
 SITE_BOARDS = [

@@ -9,7 +9,7 @@ from forum.errors import NotFound
 from forum.policy import Viewer, can_receive_topic_event
 from realtime.channels import ChannelKind, register_channel_kind
 
-# Events that carry a post's HTML (see `realtime.events.SUBJECTS`).
+# Events that carry a post's HTML (see `forum.events.SUBJECTS`).
 CONTENT_EVENTS = frozenset({"post.created", "post.edited"})
 
 

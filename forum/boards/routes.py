@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from forum import events
 from forum.boards import (
     actions,
     queries,
@@ -44,7 +45,6 @@ from forum.settings import get_settings
 from forum.templating import render
 from forum.viewer import register_viewer_extension
 from moderation.site_pins import pinned_topics as site_pins_for
-from realtime import events
 
 register_viewer_extension(load_board_moderator_ids)
 

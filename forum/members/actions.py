@@ -11,7 +11,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from forum import crypto, idcard
+from forum import audit, crypto, idcard
 from forum.errors import ActionError
 from forum.members.fields import MILESTONES, RecordInput, clean_record
 from forum.members.models import MemberChange
@@ -23,7 +23,6 @@ from forum.policy import (
     can_reveal_id_number,
     ensure,
 )
-from moderation import audit
 
 EDITABLE_TEXTS = (
     "ethnicity",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from forum.demo_context import DemoContext
 from forum.members.models import (
     DevelopmentContact,
     DevelopmentReview,
@@ -14,6 +13,7 @@ from forum.members.models import (
     Transfer,
 )
 from forum.models import Member
+from forum.seeding import DemoContext
 
 TODAY = dt.date(2026, 11, 1)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
+from forum import audit
 from forum.errors import ActionError
 from forum.members.actions import do_record_change
 from forum.members.fields import parse_date, today
@@ -22,7 +23,6 @@ from forum.members.models import (
 )
 from forum.models import STATUS_LABELS, Member
 from forum.policy import Viewer, can_manage_development, can_see_member, ensure
-from moderation import audit
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,12 @@ from typing import Any
 from openpyxl import Workbook
 from tortoise.transactions import in_transaction
 
-from forum import crypto
+from forum import audit, crypto
 from forum.members.fields import SEX_LABELS
 from forum.members.queries import DirectoryPage
 from forum.members.stats import Stats
 from forum.models import Org
 from forum.policy import Viewer, can_export_members, can_reveal_id_number, ensure
-from moderation import audit
 
 Cell = str | int | float | None
 DIRECTORY_HEADER = (

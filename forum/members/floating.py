@@ -10,7 +10,7 @@ import datetime as dt
 
 from tortoise.transactions import in_transaction
 
-from forum import crypto, idcard
+from forum import audit, crypto, idcard
 from forum.errors import ActionError, NotFound
 from forum.members.actions import do_record_change
 from forum.members.fields import parse_date, today
@@ -24,7 +24,6 @@ from forum.policy import (
     ensure,
     ensure_visible,
 )
-from moderation import audit
 
 
 def _period(starts: str | dt.date | None, ends: str | dt.date | None) -> tuple[dt.date, dt.date]:

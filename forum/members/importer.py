@@ -15,7 +15,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from forum import crypto, idcard, uploads
+from forum import audit, crypto, idcard, uploads
 from forum.errors import ActionError
 from forum.http import storable
 from forum.members.actions import id_fields
@@ -23,7 +23,6 @@ from forum.members.fields import clean_record
 from forum.members.models import ImportBatch, MemberChange
 from forum.models import Member, Org
 from forum.policy import Viewer, can_import_members, ensure
-from moderation import audit
 
 HEADERS: dict[str, str] = {
     "姓名": "name",

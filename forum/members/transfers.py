@@ -14,6 +14,7 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from forum import audit
 from forum.errors import ActionError, NotFound
 from forum.members.actions import do_record_change
 from forum.members.fields import today
@@ -30,7 +31,6 @@ from forum.policy import (
     in_subtree,
 )
 from forum.settings import get_settings
-from moderation import audit
 
 OPEN_STATES = frozenset({"requested", "approved", "letter_issued", "accepted"})
 

@@ -6,6 +6,7 @@ from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from forum import audit
 from forum.clock import utcnow
 from forum.errors import ActionError
 from forum.http import storable
@@ -30,7 +31,6 @@ from forum.policy import (
     ensure,
     in_subtree,
 )
-from moderation import audit
 
 MAX_ORG_NAME = 64
 MEMBER_ONLY_ROLES = frozenset(

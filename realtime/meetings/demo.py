@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from forum.demo_context import DemoContext
 from forum.models import Member
+from forum.seeding import DemoContext
 from forum.viewer import viewer_for_user
 from realtime.meetings import actions
 

@@ -10,6 +10,7 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.functions import Count, Max
 
+from forum import events
 from forum.errors import NotFound
 from forum.models import Member, Org, OrgRole, User
 from forum.policy import (
@@ -27,7 +28,6 @@ from forum.policy import (
     in_subtree,
     meeting_role,
 )
-from realtime import events
 from realtime.meetings import presence
 from realtime.meetings import votes as rules
 from realtime.meetings.models import (

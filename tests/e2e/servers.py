@@ -38,7 +38,7 @@ from typing import IO, Any
 
 import httpx
 
-from forum.demo_context import DEMO_PASSWORD
+from forum.seeding import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_ORIGIN = "http://e2e.grassroots.test"

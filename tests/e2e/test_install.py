@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from forum.demo_context import DEMO_PASSWORD
+from forum.seeding import DEMO_PASSWORD
 from tests.e2e.test_foundation_cli import ROOT, free_port, wait_until
 
 # What the app reads at run time besides Python modules: every one must be in the wheel.

@@ -8,10 +8,10 @@ import os
 import zipfile
 from pathlib import Path
 
+from forum.auditlog import AuditEntry
 from forum.boards import attachments as files
 from forum.boards.models import Attachment, Post, Topic
 from forum.settings import get_settings
-from moderation.models import AuditEntry
 from tests.boards_helpers import (
     docx_bytes,
     jpeg_bytes,

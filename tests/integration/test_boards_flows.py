@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from forum import markup
+from forum.auditlog import AuditEntry
 from forum.boards.models import (
     BoardGrant,
     Like,
@@ -12,7 +13,6 @@ from forum.boards.models import (
     Topic,
     TopicRead,
 )
-from moderation.models import AuditEntry
 from tests.boards_helpers import make_world, reply_to, start_topic
 from tests.helpers import Client
 

@@ -6,14 +6,14 @@ from collections.abc import Iterator
 
 import pytest
 
+from forum import publisher
 from forum.boards import (
     queries,
     realtime_channels,  # noqa: F401  (registers the topic kind)
 )
 from forum.boards.models import Post
-from realtime import publisher
+from forum.events import ChannelEvent
 from realtime.channels import kind_for
-from realtime.events import ChannelEvent
 from tests.boards_helpers import make_world, reply_to, start_topic
 from tests.factories import viewer_of
 from tests.helpers import Client
@@ -100,7 +100,7 @@ async def test_topic_channel_filters_by_policy(
 
 
 async def test_topic_page_embeds_current_channel_id(client: Client) -> None:
-    from realtime.events import head
+    from forum.events import head
 
     world = await make_world()
     topic = await start_topic(world.public, world.users["full"])

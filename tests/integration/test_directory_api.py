@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from moderation.models import AuditEntry
+from forum.auditlog import AuditEntry
 from tests.factories import make_member, make_person, make_tree
 from tests.helpers import Client
 

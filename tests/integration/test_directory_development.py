@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
+from forum.auditlog import AuditEntry
 from forum.errors import ActionError, Forbidden
 from forum.members import development, floating
 from forum.members.models import FloatingRecord, MemberChange
 from forum.models import Member
 from forum.policy import can_vote_in
-from moderation.models import AuditEntry
 from tests.factories import make_member, make_person, make_tree, viewer_of
 from tests.helpers import Client
 

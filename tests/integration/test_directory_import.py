@@ -7,11 +7,11 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from forum.auditlog import AuditEntry
 from forum.errors import ActionError
 from forum.members import importer
 from forum.members.models import ImportBatch, MemberChange
 from forum.models import Member
-from moderation.models import AuditEntry
 from tests.factories import make_member, make_person, make_tree, viewer_of
 from tests.helpers import Client
 

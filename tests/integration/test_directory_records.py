@@ -9,12 +9,12 @@ import pytest
 from tortoise import Tortoise
 
 from forum import crypto
+from forum.auditlog import AuditEntry
 from forum.errors import ActionError
 from forum.members import actions
 from forum.members.fields import clean_record
 from forum.members.models import MemberChange
 from forum.models import Member
-from moderation.models import AuditEntry
 from tests.conftest import BACKEND, DATABASE_URL
 from tests.factories import make_member, make_person, make_tree, viewer_of
 from tests.helpers import Client

@@ -8,10 +8,10 @@ from collections import Counter
 
 from openpyxl import load_workbook
 
+from forum.auditlog import AuditEntry
 from forum.members import stats
 from forum.members.stats import years_ago
 from forum.models import Member
-from moderation.models import AuditEntry
 from tests.factories import make_member, make_person, make_tree
 from tests.helpers import Client
 

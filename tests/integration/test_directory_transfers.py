@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
+from forum.auditlog import AuditEntry
 from forum.errors import ActionError, Forbidden
 from forum.members import transfers
 from forum.members.models import MemberChange, Transfer
 from forum.models import Member
 from forum.orgs.actions import do_create_org
-from moderation.models import AuditEntry
 from tests.factories import make_member, make_person, make_tree, viewer_of
 from tests.helpers import Client
 

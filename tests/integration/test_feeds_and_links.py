@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from forum.boards import feeds
-from forum.demo_context import DEMO_PASSWORD
+from forum.seeding import DEMO_PASSWORD
 from forum.settings import get_settings
 from tests.boards_helpers import make_world as make_boards_world
 from tests.boards_helpers import start_topic

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from tortoise.exceptions import IntegrityError
 
+from forum.auditlog import AuditEntry
 from forum.errors import ActionError, Conflict, Forbidden
 from forum.services import Services
-from moderation.models import AuditEntry
 from realtime.meetings import actions, queries
 from realtime.meetings.models import Ballot, Meeting, MeetingMessage, Minutes, RollEntry, Vote
 from tests.integration.meetings_fixtures import EventLog, live_plenary, make_branch, v

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
+from forum.auditlog import AuditEntry
 from forum.errors import ActionError, Conflict, Forbidden
 from forum.models import Member
 from forum.services import Services
-from moderation.models import AuditEntry
 from realtime.meetings import actions, qr, queries
 from realtime.meetings.models import CheckIn, Minutes, Vote
 from tests.disposition import parse

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from forum.auditlog import AuditEntry
 from forum.services import Services
-from moderation.models import AuditEntry
 from realtime.meetings.models import Ballot, Meeting, RollEntry, Vote
 from tests.helpers import Client
 from tests.integration.meetings_fixtures import EventLog, live_plenary, make_branch

@@ -6,9 +6,9 @@ import pytest
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
+from forum import audit
+from forum.auditlog import AuditEntry
 from forum.policy import Viewer
-from moderation import audit
-from moderation.models import AuditEntry
 from tests.factories import make_user
 
 # The trigger's message surfaces through the driver's own exception class.

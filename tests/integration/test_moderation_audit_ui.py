@@ -7,8 +7,9 @@ import io
 
 from tortoise.transactions import in_transaction
 
+from forum import audit
 from forum.policy import Viewer
-from moderation import audit, audit_queries
+from moderation import audit_queries
 from tests.factories import make_person, make_tree, viewer_of
 from tests.helpers import Client
 

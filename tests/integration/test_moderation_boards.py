@@ -10,12 +10,13 @@ import pytest
 
 import forum.boards.routes  # noqa: F401  (board moderator viewer facts)
 import moderation.routes  # noqa: F401  (registers the boards targets)
+from forum.auditlog import AuditEntry
 from forum.boards.models import Notification, Post, PostRevision, Topic
 from forum.errors import Forbidden
 from forum.models import User
 from forum.services import Services
 from moderation import hooks, review
-from moderation.models import AuditEntry, Notice, ReviewItem
+from moderation.models import Notice, ReviewItem
 from tests.boards_helpers import make_world, reply_to, start_topic
 from tests.factories import make_person, viewer_of
 

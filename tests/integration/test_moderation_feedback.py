@@ -9,10 +9,11 @@ import re
 import pytest
 
 import moderation.routes  # noqa: F401  (registers the disclosure_feedback target)
+from forum.auditlog import AuditEntry
 from forum.errors import ActionError, Forbidden, NotFound
 from moderation import queries as mod_queries
 from moderation import review
-from moderation.models import AuditEntry, Flag, Notice, ReviewItem
+from moderation.models import Flag, Notice, ReviewItem
 from tests.factories import make_person
 from tests.helpers import Client
 from tests.integration.transparency_fixtures import World, draft, make_world, publish_through

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 import moderation.routes  # noqa: F401  (registers the meeting_message target)
+from forum.auditlog import AuditEntry
 from forum.errors import Forbidden, NotFound
 from forum.services import Services
 from moderation import review
-from moderation.models import AuditEntry, ReviewItem
+from moderation.models import ReviewItem
 from realtime.meetings import actions
 from realtime.meetings.models import MeetingMessage
 from tests.factories import viewer_of

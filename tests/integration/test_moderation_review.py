@@ -14,14 +14,15 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from forum import events
+from forum.auditlog import AuditEntry
 from forum.errors import ActionError, Forbidden, NotFound
+from forum.events import ChannelEvent
 from forum.policy import Viewer
 from forum.services import Services
 from moderation import hooks, review
-from moderation.models import AuditEntry, Flag, Notice, ReviewItem
+from moderation.models import Flag, Notice, ReviewItem
 from moderation.registry import TargetInfo, register_flag_target, unregister_flag_target
-from realtime import events
-from realtime.events import ChannelEvent
 from tests.factories import make_person, make_tree, make_user, viewer_of
 from tests.helpers import Client
 from tests.moderation_helpers import strict_moderation  # noqa: F401

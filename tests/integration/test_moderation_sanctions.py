@@ -8,13 +8,14 @@ from typing import Any
 import pytest
 
 import moderation.routes  # noqa: F401  (installs the viewer extension and login guard)
-from forum.demo_context import DEMO_PASSWORD
+from forum.auditlog import AuditEntry
 from forum.errors import ActionError, Forbidden, RateLimited
 from forum.models import AuthSession
 from forum.policy import can_post_or_speak
+from forum.seeding import DEMO_PASSWORD
 from forum.services import Services
 from moderation import hooks, sanctions
-from moderation.models import AuditEntry, Notice, Sanction
+from moderation.models import Notice, Sanction
 from tests.factories import make_person, make_tree, viewer_of
 from tests.helpers import Client
 from tests.moderation_helpers import strict_moderation  # noqa: F401

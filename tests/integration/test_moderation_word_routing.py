@@ -10,12 +10,13 @@ from typing import Any
 import forum.boards.routes  # noqa: F401  (board moderator viewer facts)
 import moderation.routes  # noqa: F401  (registers the targets and the display-name hooks)
 from forum.accounts import actions as accounts
+from forum.auditlog import AuditEntry
 from forum.boards.actions import edit_post
 from forum.boards.models import Post, Topic
 from forum.models import User
 from forum.services import Services
 from moderation import review, words
-from moderation.models import AuditEntry, ReviewItem
+from moderation.models import ReviewItem
 from realtime.meetings import actions as meetings
 from realtime.meetings.models import MeetingMessage
 from tests.boards_helpers import make_world, reply_to, start_topic

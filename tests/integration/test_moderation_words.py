@@ -11,9 +11,10 @@ import pytest
 from tortoise.expressions import F
 
 import moderation.routes  # noqa: F401  (installs the display-name check)
+from forum.auditlog import AuditEntry
 from forum.errors import ActionError, Forbidden
 from moderation import hooks, words
-from moderation.models import AuditEntry, WatchedWord, WordListVersion
+from moderation.models import WatchedWord, WordListVersion
 from tests.conftest import DATABASE_URL
 from tests.factories import make_person, viewer_of
 from tests.helpers import Client

@@ -9,9 +9,9 @@ from types import SimpleNamespace
 
 from tortoise import Tortoise
 
+from forum.auditlog import AuditEntry
 from forum.models import Org
 from forum.orgs.actions import do_create_org
-from moderation.models import AuditEntry
 from tests.factories import make_person
 from tests.helpers import Client
 

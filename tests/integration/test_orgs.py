@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from forum.auditlog import AuditEntry
 from forum.models import Org, OrgRole
-from moderation.models import AuditEntry
 from tests.factories import Tree, make_member, make_person, make_tree, make_user
 from tests.helpers import Client
 

@@ -1,4 +1,4 @@
-"""`realtime.events.append` and `realtime.publisher` on the real database (SQLite and PG)."""
+"""`forum.events.append` and `forum.publisher` on the real database (SQLite and PG)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from tortoise.transactions import in_transaction
 
+from forum import events, publisher
+from forum.broker import RedisBroker, make_redis
+from forum.eventlog import ChannelCounter, ChannelEvent
 from forum.services import Services
-from realtime import events, publisher
-from realtime.broker import RedisBroker, make_redis
-from realtime.models import ChannelCounter, ChannelEvent
 
 
 async def test_ids_are_one_to_n_per_channel(database: object) -> None:

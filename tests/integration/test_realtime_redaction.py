@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest_asyncio
 
+from forum import events
 from forum.boards import (
     realtime_channels,  # noqa: F401  (registers the topic kind)
 )
 from forum.boards.models import Post, Topic
+from forum.events import ChannelEvent
 from forum.services import Services
-from realtime import events, hub
-from realtime.events import ChannelEvent
+from realtime import hub
 from realtime.meetings import actions as meeting_actions
 from realtime.meetings import channel as meeting_channel  # noqa: F401  (registers the kind)
 from tests.asgi_ws import AsgiWebSocket

@@ -10,10 +10,10 @@ import pytest
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
+from forum.auditlog import AuditEntry
 from forum.errors import ActionError, Conflict, Forbidden, NotFound
 from forum.policy import ANONYMOUS
 from forum.services import Services
-from moderation.models import AuditEntry
 from tests.conftest import BACKEND
 from tests.factories import grant, make_person, viewer_of
 from tests.integration.transparency_fixtures import (

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from moderation.models import AuditEntry
+from forum.auditlog import AuditEntry
 from tests.helpers import Client
 from tests.integration.transparency_fixtures import (
     CHECKLIST,

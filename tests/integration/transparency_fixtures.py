@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from forum.auditlog import AuditEntry
 from forum.models import User
 from forum.policy import Viewer
-from moderation.models import AuditEntry
 from tests.factories import Tree, make_person, make_tree, viewer_of
 from transparency import actions
 from transparency.models import REVIEW_CHECKLIST, Disclosure, DisclosureCategory

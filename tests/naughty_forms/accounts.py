@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from httpx import Response
 
-from forum.demo_context import DEMO_PASSWORD
 from forum.models import Org
+from forum.seeding import DEMO_PASSWORD
 from tests.helpers import Client
 from tests.naughty import Form, World, latest, moderation_models, serial
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from forum.events import check_channel
 from realtime.connection import TokenBucket
-from realtime.events import check_channel
 from realtime.hub import classify, contiguous
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from forum import events
+from forum.events import ChannelEvent
 from forum.policy import (
     Viewer,
 )
 from forum.viewer import viewer_for_user
-from realtime import events
-from realtime.events import ChannelEvent
 from realtime.meetings import queries
 from realtime.meetings.models import (
     Meeting,

@@ -13,6 +13,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from forum import audit, publisher
 from forum.clock import utcnow
 from forum.errors import ActionError, Conflict
 from forum.http import text_field
@@ -28,8 +29,6 @@ from forum.policy import (
     ensure,
     in_subtree,
 )
-from moderation import audit
-from realtime import publisher
 from realtime.meetings import qr, queries
 from realtime.meetings import votes as rules
 from realtime.meetings.actions._common import _event, _reload, fresh

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from forum import audit, publisher
 from forum.clock import utcnow
 from forum.errors import ActionError, Conflict
 from forum.models import Member, Org
@@ -22,8 +23,6 @@ from forum.policy import (
     can_schedule_meeting,
     ensure,
 )
-from moderation import audit
-from realtime import publisher
 from realtime.meetings import minutes as minutes_mod
 from realtime.meetings import queries
 from realtime.meetings.actions._common import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
-from forum import markup
+from forum import audit, markup
 from forum.clock import utcnow
 from forum.errors import ActionError, Conflict
 from forum.policy import (
@@ -14,7 +14,6 @@ from forum.policy import (
     can_edit_minutes,
     ensure,
 )
-from moderation import audit
 from realtime.meetings.actions._common import (
     _reload,
 )

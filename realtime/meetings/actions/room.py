@@ -6,7 +6,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from forum import markup
+from forum import audit, markup, publisher
 from forum.clock import utcnow
 from forum.errors import ActionError, Conflict, NotFound
 from forum.models import Member, User
@@ -20,8 +20,7 @@ from forum.policy import (
     ensure,
 )
 from forum.viewer import viewer_for_user
-from moderation import audit, hooks
-from realtime import publisher
+from moderation import hooks
 from realtime.meetings import queries
 from realtime.meetings.actions._common import (
     MAX_MESSAGE_CHARS,

@@ -9,6 +9,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from forum import audit, publisher
 from forum.clock import utcnow
 from forum.errors import ActionError, Conflict
 from forum.models import Member
@@ -20,8 +21,6 @@ from forum.policy import (
     can_manage_votes,
     ensure,
 )
-from moderation import audit
-from realtime import publisher
 from realtime.meetings import queries
 from realtime.meetings import votes as rules
 from realtime.meetings.actions._common import (

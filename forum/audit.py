@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from forum.auditlog import AuditEntry
 from forum.policy import Viewer
-from moderation.models import AuditEntry
 
 
 async def record(

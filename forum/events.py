@@ -27,7 +27,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClie
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
-from realtime.models import ChannelCounter, ChannelEvent
+from forum.eventlog import ChannelCounter, ChannelEvent
 
 __all__ = [
     "MAX_CHANNEL_LENGTH",
@@ -111,7 +111,7 @@ async def append(
 ) -> ChannelEvent:
     """Store the next event of `channel`; call inside the action's transaction.
 
-    Publish the returned event with `realtime.publisher.publish` after the commit. Called
+    Publish the returned event with `forum.publisher.publish` after the commit. Called
     outside a transaction it opens its own (the event is then committed on return).
     """
     check_channel(channel)

@@ -15,9 +15,9 @@ from typing import Any
 from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.connection import get_connection
 
+from forum.eventlog import ChannelEvent
 from forum.observability import EVENTS_PUBLISHED
 from forum.services import get_services
-from realtime.models import ChannelEvent
 
 logger = logging.getLogger("grassroots.realtime")
 
