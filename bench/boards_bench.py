@@ -65,7 +65,7 @@ async def seed(database_url: str, topics: int, posts: int) -> tuple[int, int, in
     from forum.boards.actions import PUBLIC_MATRIX, do_create_board
     from forum.boards.models import Post, Topic
     from forum.models import User
-    from forum.settings import tortoise_config
+    from forum.site import orm_config as tortoise_config
 
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
     try:

@@ -38,7 +38,7 @@ async def run(args: argparse.Namespace) -> None:
 
     from bench.boards_bench import BENCH_USER, seed
     from forum.app import create_app
-    from forum.settings import tortoise_config
+    from forum.site import orm_config as tortoise_config
 
     url = os.environ["FORUM_DATABASE_URL"]
     board_id, first, last = await seed(url, args.topics, args.posts)

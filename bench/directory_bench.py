@@ -150,7 +150,7 @@ async def main(args: argparse.Namespace) -> None:
     from forum.members import importer, queries, stats
     from forum.models import Member
     from forum.policy import RoleGrant, Viewer
-    from forum.settings import tortoise_config
+    from forum.site import orm_config as tortoise_config
 
     url = args.database or f"sqlite://{_TMP}/bench.sqlite3"
     await db.migrate(url)

@@ -208,7 +208,7 @@ async def seed_members(count: int) -> None:
     sys.path.insert(0, str(ROOT))
     from tortoise import Tortoise
 
-    from forum.settings import tortoise_config
+    from forum.site import orm_config as tortoise_config
 
     await Tortoise.init(config=tortoise_config(), _enable_global_fallback=True)
     try:

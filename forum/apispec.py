@@ -1,29 +1,43 @@
-"""OpenAPI registry: JSON handlers declare their operation next to their code.
+"""OpenAPI: JSON handlers declare their operation next to their code.
 
-`operation(...)` records path, method, parameters and schemas at import time; the document
-served at /api/v1/openapi.json is assembled from exactly the handlers that are mounted.
+`operation(...)` attaches path, method, parameters and schemas to the handler function (nothing
+is registered anywhere); `document(routes)` assembles the document served at
+/api/v1/openapi.json from exactly the handlers that are mounted, with the schemas they use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-F = TypeVar("F", bound=Callable[..., Any])
+from starlette.routing import BaseRoute, Mount, Route
 
-_paths: dict[str, dict[str, Any]] = {}
-_schemas: dict[str, Any] = {
-    "Error": {
+F = TypeVar("F", bound=Callable[..., Any])
+OPERATIONS = "__openapi_operations__"
+
+
+class SchemaRef(dict[str, str]):
+    """`{"$ref": "#/components/schemas/Name"}` that also carries the schema it points to."""
+
+    def __init__(self, name: str, definition: dict[str, Any]) -> None:
+        super().__init__({"$ref": f"#/components/schemas/{name}"})
+        self.name = name
+        self.definition = definition
+
+
+ERROR = SchemaRef(
+    "Error",
+    {
         "type": "object",
         "required": ["error", "status"],
         "properties": {"error": {"type": "string"}, "status": {"type": "integer"}},
-    }
-}
+    },
+)
 
 ERROR_RESPONSES = {
     code: {
         "description": text,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        "content": {"application/json": {"schema": ERROR}},
     }
     for code, text in {
         "400": "Invalid input; nothing was written",
@@ -35,9 +49,8 @@ ERROR_RESPONSES = {
 }
 
 
-def schema(name: str, definition: dict[str, Any]) -> dict[str, str]:
-    _schemas[name] = definition
-    return {"$ref": f"#/components/schemas/{name}"}
+def schema(name: str, definition: dict[str, Any]) -> SchemaRef:
+    return SchemaRef(name, definition)
 
 
 def operation(
@@ -80,19 +93,45 @@ def operation(
                 "required": True,
                 "content": {body_type: {"schema": body}},
             }
-        _paths.setdefault(path, {})[method.lower()] = op
+        operations = [*getattr(func, OPERATIONS, ()), (path, method.lower(), op)]
+        setattr(func, OPERATIONS, operations)
         return func
 
     return register
 
 
-def document() -> dict[str, Any]:
+def _endpoints(routes: Iterable[BaseRoute]) -> Iterator[Any]:
+    for route in routes:
+        if isinstance(route, Mount):
+            yield from _endpoints(route.routes)
+        elif isinstance(route, Route):
+            yield route.endpoint
+
+
+def _refs(value: Any) -> Iterator[SchemaRef]:
+    if isinstance(value, SchemaRef):
+        yield value
+        yield from _refs(value.definition)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _refs(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _refs(item)
+
+
+def document(routes: Iterable[BaseRoute]) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for endpoint in _endpoints(routes):
+        for path, method, op in getattr(endpoint, OPERATIONS, ()):
+            paths.setdefault(path, {})[method] = op
+    schemas = {ref.name: ref.definition for ref in _refs(paths)}
     return {
         "openapi": "3.0.3",
         "info": {"title": "Grassroots API", "version": "1"},
-        "paths": _paths,
+        "paths": dict(sorted(paths.items())),
         "components": {
-            "schemas": _schemas,
+            "schemas": dict(sorted(schemas.items())),
             "securitySchemes": {
                 "session": {"type": "apiKey", "in": "cookie", "name": "grassroots_session"},
                 "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},

@@ -1,10 +1,10 @@
-"""Application assembly: routes of every package, middleware, error handlers, lifespan."""
+"""The web app: every installed part's routes, the middleware, error handlers and lifespan."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
@@ -18,8 +18,11 @@ from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.exceptions import DBConnectionError, OperationalError
 
+from forum import site
+from forum.db import tortoise_config
 from forum.errors import DomainError, RateLimited
 from forum.observability import ObservabilityMiddleware
+from forum.parts import Part
 from forum.security.bodylimit import BodyLimitMiddleware
 from forum.security.middleware import (
     CsrfMiddleware,
@@ -28,7 +31,7 @@ from forum.security.middleware import (
     content_security_policy,
 )
 from forum.services import close_services, open_services
-from forum.settings import get_settings, secret_key, tortoise_config
+from forum.settings import get_settings, secret_key
 from forum.staticfiles import STATIC_DIR
 from forum.templating import error_response
 from moderation.ratelimit import RequestRateLimitMiddleware
@@ -38,34 +41,10 @@ logger = logging.getLogger("grassroots")
 SESSION_COOKIE = "grassroots_session"
 
 
-def collect_routes() -> list[BaseRoute]:
-    """Every package exposes `routes` (HTML + API + websocket) in its `routes` module."""
-    from forum.accounts.routes import routes as account_routes
-    from forum.api import routes as api_routes
-    from forum.boards.routes import routes as board_routes
-    from forum.home import routes as home_routes
-    from forum.manage import routes as manage_routes
-    from forum.members.routes import routes as member_routes
-    from forum.observability import routes as metrics_routes
-    from forum.orgs.routes import routes as org_routes
-    from moderation.routes import routes as moderation_routes
-    from realtime.meetings.routes import routes as meeting_routes
-    from realtime.routes import routes as realtime_routes
-    from transparency.routes import routes as transparency_routes
-
+def collect_routes(parts: Sequence[Part]) -> list[BaseRoute]:
+    """Every part's routes (HTML, JSON API, websocket) in `forum.site` order, then static."""
     return [
-        *home_routes,
-        *account_routes,
-        *org_routes,
-        *manage_routes,
-        *board_routes,
-        *member_routes,
-        *realtime_routes,
-        *meeting_routes,
-        *moderation_routes,
-        *transparency_routes,
-        *api_routes,
-        *metrics_routes,
+        *(route for part in parts for route in part.routes),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 
@@ -167,9 +146,10 @@ def middleware_stack() -> list[Middleware]:
 
 
 def create_app(*, with_lifespan: bool = True) -> Starlette:
+    parts = site.install()
     return Starlette(
         debug=False,
-        routes=collect_routes(),
+        routes=collect_routes(parts),
         middleware=middleware_stack(),
         exception_handlers={
             DomainError: _domain_error,

@@ -1,37 +1,18 @@
-"""The `forum` command: serve, migrate, demo, createadmin, collectstatic, check, and part commands.
+"""The `forum` command: serve, migrate, demo, collectstatic, check, and the parts' commands.
 
-Parts add subcommands (e.g. `rebake`, `import-members`) by listing them in `PART_COMMANDS`:
-each module exposes `register(subparsers)` and sets `func` on its parser.
+Parts add subcommands (e.g. `createadmin`, `rebake`, `import-members`) by listing a
+`register(subparsers)` function in their `Part.commands`; it sets `func` on its parser.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
-import importlib
 import sys
-from collections.abc import Awaitable, Callable
-from typing import Any
 
-from forum.settings import ConfigError, get_settings, id_number_key, secret_key, tortoise_config
-
-PART_COMMANDS = (
-    "forum.boards.commands",
-    "forum.members.commands",
-    "moderation.commands",
-    "realtime.commands",
-)
-
-
-async def _with_db(work: Callable[[], Awaitable[Any]]) -> Any:
-    from tortoise import Tortoise
-
-    await Tortoise.init(config=tortoise_config(), _enable_global_fallback=True)
-    try:
-        return await work()
-    finally:
-        await Tortoise.close_connections()
+from forum import site
+from forum.db import with_db
+from forum.settings import ConfigError, get_settings, id_number_key, secret_key
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -63,42 +44,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     async def work() -> bool:
         return await demo.seed_demo() is not None
 
-    created = asyncio.run(_with_db(work))
+    created = asyncio.run(with_db(work))
     print("演示数据已创建。" if created else "演示数据已存在，未做任何修改。")
     for line in demo.account_lines():
         print(line)
-    return 0
-
-
-def cmd_createadmin(args: argparse.Namespace) -> int:
-    from forum.accounts.actions import (
-        check_new_password,
-        clean_display_name,
-        clean_username,
-        do_create_user,
-    )
-    from forum.errors import ActionError
-    from forum.models import OrgRole, User
-    from forum.security.passwords import hash_password
-
-    password = args.password or getpass.getpass("密码：")
-
-    async def work() -> str:
-        username = clean_username(args.username)
-        check_new_password(password, password, username)
-        name = await clean_display_name(args.display_name or username)
-        if await User.filter(username__iexact=username).exists():
-            raise ActionError("该用户名已被注册")
-        user = await do_create_user(username, name, await hash_password(password))
-        await OrgRole.create(user=user, org=None, role="site_admin")
-        return username
-
-    try:
-        username = asyncio.run(_with_db(work))
-    except ActionError as exc:
-        print(f"错误：{exc.message}", file=sys.stderr)
-        return 2
-    print(f"已创建站点管理员 {username}。")
     return 0
 
 
@@ -126,7 +75,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         await close_services(services)
         return database, pending, broker
 
-    database, pending, broker = asyncio.run(_with_db(work))
+    database, pending, broker = asyncio.run(with_db(work))
     print(f"数据库连接: {'正常' if database else '失败'}")
     print(f"待应用迁移: {', '.join(pending) if pending else '无'}")
     print(f"消息代理: {'正常' if broker else '不可用'}")
@@ -208,11 +157,6 @@ def build_parser() -> argparse.ArgumentParser:
     makemigrations = sub.add_parser("makemigrations", help="write migrations for model changes")
     makemigrations.add_argument("--check", action="store_true", help="only report drift; exit 1")
     makemigrations.set_defaults(func=cmd_makemigrations)
-    admin = sub.add_parser("createadmin", help="create a site administrator")
-    admin.add_argument("username")
-    admin.add_argument("--display-name", default="")
-    admin.add_argument("--password", default="", help="prompted for when omitted")
-    admin.set_defaults(func=cmd_createadmin)
     collectstatic = sub.add_parser(
         "collectstatic", help="copy the static files to DIR for the web server (modes 0644/0755)"
     )
@@ -221,14 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="print configuration, database and broker status").set_defaults(
         func=cmd_check
     )
-    for module_name in PART_COMMANDS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        module.register(sub)
+    for part in site.install():
+        for register in part.commands:
+            register(sub)
     return parser
 
 

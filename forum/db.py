@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from tortoise import Tortoise
@@ -13,7 +14,59 @@ from tortoise.context import TortoiseContext
 from tortoise.migrations.api.migrate import migrate as migrate_api
 from tortoise.migrations.executor import MigrationExecutor
 
-from forum.settings import get_settings, tortoise_config
+from forum.parts import Registry
+from forum.settings import get_settings
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Models:
+    """A Tortoise app: its label (kept stable so migrations never churn), model modules and
+    migrations package. Declarations that share a label are merged (their modules joined):
+    the kernel's audit log lives in the `moderation` app, its event log in `realtime`."""
+
+    label: str
+    modules: tuple[str, ...]
+    migrations: str
+
+    def install(self) -> None:
+        known = APPS.get(self.label)
+        if known is not None and known.migrations != self.migrations:
+            raise RuntimeError(f"app {self.label}: two migration packages")
+        modules = tuple(dict.fromkeys((*(known.modules if known else ()), *self.modules)))
+        APPS.add(self.label, Models(self.label, modules, self.migrations))
+
+
+APPS: Registry[Models] = Registry("Tortoise apps")
+
+
+def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
+    """The Tortoise configuration of every installed app (`forum.site.install()` first)."""
+    if not len(APPS):
+        raise RuntimeError("no models installed: call forum.site.install() first")
+    return {
+        "connections": {"default": database_url or get_settings().database_url},
+        "apps": {
+            app.label: {
+                "models": list(app.modules),
+                "default_connection": "default",
+                "migrations": app.migrations,
+            }
+            for app in APPS
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def with_db(work: Callable[[], Awaitable[T]]) -> T:
+    """Run `work` with the database open (CLI commands, scripts)."""
+    await Tortoise.init(config=tortoise_config(), _enable_global_fallback=True)
+    try:
+        return await work()
+    finally:
+        await Tortoise.close_connections()
 
 
 def _prepare_sqlite(url: str) -> None:

@@ -1,34 +1,26 @@
 """Demo data: one committee tree with ~300 members in every status and every role filled.
 
-Idempotent: if the demo committee exists, nothing changes. Each part seeds its own data
-through `seed(ctx)` in its `demo` module, in the order of `PART_SEEDERS`.
+Idempotent: if the demo committee exists, nothing changes. After the tree, the accounts and
+the member records, each part seeds its own data through its `Part.demo`, in `forum.site` order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import random
 from collections.abc import Callable
 
 from tortoise.transactions import in_transaction
 
-from forum import crypto, idcard
+from forum import crypto, idcard, site
 from forum.accounts.actions import do_create_user
 from forum.models import Member, Org, OrgRole, User
 from forum.orgs.actions import do_create_org
 from forum.security.passwords import hash_password
 from forum.seeding import DEMO_PASSWORD, DemoContext
+from moderation.hooks import seeding
 
 COMMITTEE_NAME = "示范街道党委"
-PART_SEEDERS = (
-    "forum.boards.demo",
-    "forum.members.demo",
-    "realtime.demo",
-    "transparency.demo",
-    "moderation.demo",
-)
-
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡"
     "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
@@ -195,14 +187,12 @@ async def seed_demo(progress: Callable[[str], object] = print) -> DemoContext | 
         await suspended.save()
     org_count = 1 + len(gbs) + len(branches) + len(groups)
     progress(f"  已创建组织 {org_count} 个，党员 {await Member.all().count()} 名")
-    from moderation.hooks import seeding
-
     # Parts seed through their real actions; new-member rules and cooldowns would hold
     # back or refuse a script that posts as brand-new accounts in quick succession.
     with seeding():
-        for module_name in PART_SEEDERS:
-            module = importlib.import_module(module_name)
-            await module.seed(ctx)
+        for part in site.install():
+            if part.demo is not None:
+                await part.demo(ctx)
     return ctx
 
 

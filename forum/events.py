@@ -13,28 +13,33 @@ after it is gone: events carrying it are tagged with their `subject` (`post:17`)
 event that removes the subject (`post.hidden`, `message.removed`) rewrites every earlier
 event of that subject into a copy of itself, in the same transaction, keeping their ids.
 An event that updates the subject (`post.edited`) merges its payload into the earlier
-ones, so a replay carries the current version, never the old text. See `SUBJECTS`.
+ones, so a replay carries the current version, never the old text. See `EventType.subject`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
 from forum.eventlog import ChannelCounter, ChannelEvent
+from forum.parts import Registry
 
 __all__ = [
     "MAX_CHANNEL_LENGTH",
-    "SUBJECTS",
+    "TYPES",
     "ChannelEvent",
+    "EventType",
     "Subject",
     "append",
+    "channel_name",
+    "emit",
     "head",
     "heads",
     "prune",
@@ -62,25 +67,44 @@ class Subject:
     does: Literal["carries", "updates", "removes"]
 
 
-# Every event type that carries removable user content, or removes or updates it. A new
-# content-carrying event type must be added here, with the type that removes it.
-SUBJECTS: dict[str, Subject] = {
-    "post.created": Subject("post", "post_id", "carries"),
-    "post.edited": Subject("post", "post_id", "updates"),
-    "post.hidden": Subject("post", "post_id", "removes"),  # state: hidden / deleted
-    "message.posted": Subject("message", "number", "carries"),
-    "message.removed": Subject("message", "number", "removes"),
-}
+P = TypeVar("P", bound=Mapping[str, Any])
+
+
+@dataclass(frozen=True)
+class EventType(Generic[P]):
+    """One event type of a channel kind, with its payload shape `P` (a TypedDict) for the
+    type checker. Parts declare their types once (`forum/boards/eventtypes.py`) and list
+    them in their `Part.provides`; a type that carries removable user content names its
+    `subject`, so hiding the content also rewrites the earlier events about it."""
+
+    name: str
+    subject: Subject | None = None
+
+    def install(self) -> None:
+        TYPES.add(self.name, self)
+
+
+TYPES: Registry[EventType[Any]] = Registry("event types")
+
+
+def channel_name(prefix: str, object_id: int) -> str:
+    """The channel of one object (`topic:17`); its kind's prefix comes from its part."""
+    return f"{prefix}:{object_id}"
 
 
 def _carrying(noun: str) -> list[str]:
-    return [t for t, s in SUBJECTS.items() if s.noun == noun and s.does != "removes"]
+    return [
+        t.name
+        for t in TYPES
+        if t.subject is not None and t.subject.noun == noun and t.subject.does != "removes"
+    ]
 
 
 def subject_of(type: str, payload: dict[str, Any]) -> tuple[Subject, str] | None:
     """The rule and subject (`post:17`) of an event, or None if it is about no content
     (an unlisted type, or a payload without the integer id)."""
-    rule = SUBJECTS.get(type)
+    known = TYPES.get(type)
+    rule = known.subject if known is not None else None
     value = payload.get(rule.key) if rule is not None else None
     if rule is None or not isinstance(value, int) or isinstance(value, bool):
         return None
@@ -104,6 +128,13 @@ async def _next_seq(conn: BaseDBAsyncClient, channel: str) -> int:
         await conn.execute_query(_CREATE.format(t=_COUNTERS, p=param), [channel])
         rows = await conn.execute_query_dict(bump, [channel])
     return int(rows[0]["last_seq"])
+
+
+async def emit(
+    channel: str, type: EventType[P], payload: P, *, audience: dict[str, Any] | None = None
+) -> ChannelEvent:
+    """`append` with a declared event type: the payload is checked against its shape."""
+    return await append(channel, type.name, dict(payload), audience=audience)
 
 
 async def append(

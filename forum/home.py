@@ -1,14 +1,15 @@
 """Home page and health check.
 
-Parts contribute home sections (upcoming meetings, unread boards, latest disclosures, to-dos)
-with `register_home_section`; each loader returns the context for its template or None.
+Parts contribute sections (upcoming meetings, unread boards, latest disclosures, to-dos) by
+listing `HomeSection` provisions in their `Part`; each loader returns its template's context
+or None.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -16,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from forum import db
 from forum.http import viewer_of
+from forum.parts import Registry
 from forum.policy import Viewer
 from forum.services import get_services
 from forum.templating import render
@@ -25,35 +27,31 @@ SectionLoader = Callable[[Viewer], Awaitable[dict[str, Any] | None]]
 
 @dataclass(frozen=True)
 class HomeSection:
+    """A section of the home page (`page="home"`) or of the account's own page (`page="me"`):
+    the loader returns the context for its template, or None to leave the section out."""
+
+    key: str
     order: int
     title: str
     template: str
     loader: SectionLoader
+    page: Literal["home", "me"] = "home"
+
+    def install(self) -> None:
+        SECTIONS[self.page].add(self.key, self)
 
 
-_sections: dict[str, HomeSection] = {}
+SECTIONS: dict[str, Registry[HomeSection]] = {
+    "home": Registry("home sections"),
+    "me": Registry("profile sections"),
+}
 
 
-def register_home_section(
-    key: str, *, order: int, title: str, template: str, loader: SectionLoader
-) -> None:
-    _sections[key] = HomeSection(order, title, template, loader)
-
-
-# Sections of the account's own page (/me), same shape: e.g. the boards part lists the
-# author's posts that wait for review.
-_profile_sections: dict[str, HomeSection] = {}
-
-
-def register_profile_section(
-    key: str, *, order: int, title: str, template: str, loader: SectionLoader
-) -> None:
-    _profile_sections[key] = HomeSection(order, title, template, loader)
-
-
-async def profile_sections(viewer: Viewer) -> list[tuple[HomeSection, dict[str, Any]]]:
+async def loaded_sections(
+    page: Literal["home", "me"], viewer: Viewer
+) -> list[tuple[HomeSection, dict[str, Any]]]:
     sections = []
-    for section in sorted(_profile_sections.values(), key=lambda s: s.order):
+    for section in sorted(SECTIONS[page], key=lambda s: s.order):
         data = await section.loader(viewer)
         if data is not None:
             sections.append((section, data))
@@ -61,12 +59,7 @@ async def profile_sections(viewer: Viewer) -> list[tuple[HomeSection, dict[str, 
 
 
 async def home(request: Request) -> Response:
-    viewer = viewer_of(request)
-    sections = []
-    for section in sorted(_sections.values(), key=lambda s: s.order):
-        data = await section.loader(viewer)
-        if data is not None:
-            sections.append((section, data))
+    sections = await loaded_sections("home", viewer_of(request))
     return render(request, "forum/home.html", {"sections": sections})
 
 

@@ -15,6 +15,7 @@ from forum.errors import ActionError, NotFound
 from forum.policy import ANONYMOUS, Viewer
 from forum.security.bodylimit import BodyTooLarge
 from forum.security.middleware import MAX_FORM_FIELDS, MAX_FORM_FILES
+from forum.validation import clean_text
 
 # No request body of this API nests deeper than a few levels; a deeper one is refused before
 # any code walks it (recursion over ~1,000 levels raised RecursionError: a 500).
@@ -138,21 +139,14 @@ def text_field(
     min_length: int = 0,
 ) -> str:
     """A trimmed single-line string with a clear Chinese error naming the field."""
-    raw = data.get(name)
-    if raw is None:
-        raw = ""
-    if not isinstance(raw, str):
-        raise ActionError(f"{label}格式有误", field=name)
-    value = raw.strip()
-    if "\x00" in value:
-        raise ActionError(f"{label}包含无效字符", field=name)
-    if required and not value:
-        raise ActionError(f"请填写{label}", field=name)
-    if len(value) > max_length:
-        raise ActionError(f"{label}不能超过 {max_length} 个字符", field=name)
-    if value and len(value) < min_length:
-        raise ActionError(f"{label}至少需要 {min_length} 个字符", field=name)
-    return value
+    return clean_text(
+        data.get(name),
+        name,
+        label,
+        max_length=max_length,
+        required=required,
+        min_length=min_length,
+    )
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")

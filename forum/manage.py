@@ -1,6 +1,6 @@
 """The 管理 hub: links to every admin tool the viewer may use.
 
-Parts add their tools with `register_manage_link`; the predicate decides who sees the link
+Parts add their tools with `ManageLink` provisions; the predicate decides who sees the link
 (the tools themselves still check the policy on every request). Whether the hub is open to
 a viewer, and so whether the 管理 nav link shows, is `can_open_manage_hub`: every
 registered predicate must imply it.
@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 
 from forum.http import viewer_of
 from forum.models import Org, in_tree_order
+from forum.parts import Registry
 from forum.policy import (
     Viewer,
     can_admin_site,
@@ -29,33 +30,20 @@ from forum.templating import render
 
 @dataclass(frozen=True)
 class ManageLink:
+    key: str
     order: int
     title: str
     href: str
     description: str
     visible: Callable[[Viewer], bool]
 
-
-_links: dict[str, ManageLink] = {}
-
-
-def registered_links() -> list[ManageLink]:
-    return sorted(_links.values(), key=lambda x: x.order)
+    def install(self) -> None:
+        LINKS.add(self.key, self)
 
 
-def register_manage_link(
-    key: str,
-    *,
-    order: int,
-    title: str,
-    href: str,
-    description: str,
-    visible: Callable[[Viewer], bool],
-) -> None:
-    _links[key] = ManageLink(order, title, href, description, visible)
+LINKS: Registry[ManageLink] = Registry("manage links")
 
-
-register_manage_link(
+SITE_LINK = ManageLink(
     "site",
     order=10,
     title="站点管理",
@@ -68,7 +56,7 @@ register_manage_link(
 async def manage(request: Request) -> Response:
     viewer = viewer_of(request)
     ensure_visible(can_open_manage_hub(viewer))
-    links = [link for link in registered_links() if link.visible(viewer)]
+    links = [link for link in sorted(LINKS, key=lambda x: x.order) if link.visible(viewer)]
     org_ids = sorted(
         {
             g.org_id

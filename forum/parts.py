@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 from starlette.routing import BaseRoute
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    from forum.db import Models
     from forum.seeding import DemoContext
 
 T = TypeVar("T")
@@ -58,16 +59,6 @@ class Provision(Protocol):
     """Anything a part adds to a registry of the kernel or of a service."""
 
     def install(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class Models:
-    """A Tortoise app: its label (kept stable so migrations never churn), model modules and
-    migrations package. Two declarations with one label are merged (their modules joined)."""
-
-    label: str
-    modules: tuple[str, ...]
-    migrations: str
 
 
 # `forum <name> ...`: adds its sub-parser (arguments, `func`) to the CLI.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import Any, Literal
 
 from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.connection import get_connection
@@ -22,6 +22,9 @@ from forum.services import get_services
 logger = logging.getLogger("grassroots.realtime")
 
 USER_CHANNEL = "user:{}"
+# What a user's live connections hear (not stored, not replayed). The hub acts on the first
+# two; the others reach the user's sockets as `notice` frames.
+UserNotice = Literal["session.revoked", "viewer.changed", "notification.created"]
 
 
 async def publish(*events: ChannelEvent) -> None:
@@ -45,12 +48,23 @@ def _in_transaction() -> bool:
         return False
 
 
-async def notify_user(user_id: int, type: str, data: dict[str, Any] | None = None) -> None:
-    """An ephemeral message to every live connection of a user (not stored, not replayed).
+async def session_revoked(user_id: int, session_id: str) -> None:
+    """The hub closes the user's sockets that run on this session."""
+    await notify_user(user_id, "session.revoked", {"session_id": session_id})
 
-    Types the hub acts on: `session.revoked` (with `session_id`), `viewer.changed`; others
-    (e.g. `notification.created`) are forwarded to the user's sockets as `notice` frames.
-    """
+
+async def viewer_changed(user_id: int, reason: str) -> None:
+    """The hub reloads the user's viewer facts (a sanction began or ended, a role changed)."""
+    await notify_user(user_id, "viewer.changed", {"reason": reason})
+
+
+async def notification_created(user_id: int, **data: Any) -> None:
+    """The user's bell: a new notification is waiting."""
+    await notify_user(user_id, "notification.created", data)
+
+
+async def notify_user(user_id: int, type: UserNotice, data: dict[str, Any] | None = None) -> None:
+    """An ephemeral message to every live connection of a user (not stored, not replayed)."""
     message = {**(data or {}), "type": type}
     try:
         await get_services().broker.publish(USER_CHANNEL.format(user_id), message)

@@ -14,22 +14,9 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 ENV_PREFIX = "FORUM_"
-
-# Tortoise apps: each package owns its models and its own migration folder, so the
-# parts evolve their schema independently (cross-app FKs point toward `forum`).
-MODEL_APPS: dict[str, tuple[str | tuple[str, ...], str]] = {
-    "forum": ("forum.models", "forum.migrations"),
-    "boards": ("forum.boards.models", "forum.boards.migrations"),
-    "directory": ("forum.members.models", "forum.members.migrations"),
-    "moderation": (("moderation.models", "forum.auditlog"), "moderation.migrations"),
-    "realtime": ("forum.eventlog", "realtime.migrations"),
-    "meetings": ("realtime.meetings.models", "realtime.meetings.migrations"),
-    "transparency": ("transparency.models", "transparency.migrations"),
-}
 
 
 class ConfigError(RuntimeError):
@@ -278,24 +265,3 @@ def id_number_key() -> bytes:
     if len(key) != 32:
         raise ConfigError(f"{ENV_PREFIX}ID_NUMBER_KEY must decode to 32 bytes")
     return key
-
-
-def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
-    url = database_url or get_settings().database_url
-    return {
-        "connections": {"default": url},
-        "apps": {
-            label: {
-                "models": [models] if isinstance(models, str) else list(models),
-                "default_connection": "default",
-                "migrations": migrations,
-            }
-            for label, (models, migrations) in MODEL_APPS.items()
-        },
-        "use_tz": True,
-        "timezone": "UTC",
-    }
-
-
-# Read by the `tortoise` CLI (see [tool.tortoise] in pyproject.toml).
-TORTOISE_ORM = tortoise_config()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import DoesNotExist
@@ -11,17 +12,23 @@ from tortoise.exceptions import DoesNotExist
 from forum.clock import utcnow
 from forum.db import raw
 from forum.models import User
+from forum.parts import Registry
 from forum.policy import ANONYMOUS, RoleGrant, Viewer
 
-# Parts may register loaders that add their own facts (sanctions, board moderator grants).
-# Each receives the viewer built so far and returns an updated one (dataclasses.replace).
-ViewerExtension = Callable[[Viewer], Awaitable[Viewer]]
-_extensions: list[ViewerExtension] = []
+
+@dataclass(frozen=True)
+class ViewerFacts:
+    """Facts a part adds to every viewer (sanctions, board moderator grants): `load` receives
+    the viewer built so far and returns an updated one (`dataclasses.replace`)."""
+
+    key: str
+    load: Callable[[Viewer], Awaitable[Viewer]]
+
+    def install(self) -> None:
+        FACTS.add(self.key, self)
 
 
-def register_viewer_extension(extension: ViewerExtension) -> None:
-    if extension not in _extensions:
-        _extensions.append(extension)
+FACTS: Registry[ViewerFacts] = Registry("viewer facts")
 
 
 # One statement builds the whole viewer: the account, its membership record with both orgs,
@@ -110,6 +117,6 @@ def _build(rows: list[dict[str, Any]], *, session_id: str | None) -> Viewer:
 
 
 async def _extend(viewer: Viewer) -> Viewer:
-    for extension in _extensions:
-        viewer = await extension(viewer)
+    for facts in FACTS:
+        viewer = await facts.load(viewer)
     return viewer

@@ -28,9 +28,9 @@ from forum.errors import ActionError, NotFound
 from forum.events import ChannelEvent
 from forum.models import User
 from forum.policy import Viewer, can_moderate_board, can_read_topic
-from moderation.newmembers import register_approved_counter
-from moderation.registry import TargetInfo, register_flag_target
-from moderation.review import register_release
+from moderation.newmembers import ApprovedCounter
+from moderation.registry import FlagTarget, TargetInfo
+from moderation.review import Release
 
 EXCERPT = 200
 
@@ -206,8 +206,8 @@ async def approved_posts(user_id: int) -> int:
     return await Post.filter(author_id=user_id, hidden=False, deleted=False).count()
 
 
-def install() -> None:
-    register_flag_target(
+PROVIDES = (
+    FlagTarget(
         "post",
         label="回帖",
         load=load_post,
@@ -216,8 +216,8 @@ def install() -> None:
         delete=delete_post,
         edit=edit_post,
         visible_to=post_visible,
-    )
-    register_flag_target(
+    ),
+    FlagTarget(
         "topic",
         label="主题",
         load=load_topic,
@@ -225,7 +225,8 @@ def install() -> None:
         restore=restore_topic,
         delete=hide_topic,
         visible_to=topic_visible,
-    )
-    register_approved_counter(approved_posts)
-    register_release("post", release_post)
-    register_release("topic", release_topic)
+    ),
+    ApprovedCounter("posts", approved_posts),
+    Release("post", release_post),
+    Release("topic", release_topic),
+)

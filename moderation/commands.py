@@ -12,7 +12,7 @@ from forum.errors import ActionError
 
 
 def cmd_import_words(args: argparse.Namespace) -> int:
-    from forum.cli import _with_db
+    from forum.db import with_db
     from moderation import words
 
     path = Path(args.file)
@@ -26,7 +26,7 @@ def cmd_import_words(args: argparse.Namespace) -> int:
         return await words.import_words(None, text, args.action)
 
     try:
-        result = asyncio.run(_with_db(work))
+        result = asyncio.run(with_db(work))
     except ActionError as exc:
         print(f"导入失败：{exc.message}", file=sys.stderr)
         return 1
@@ -38,10 +38,10 @@ def cmd_import_words(args: argparse.Namespace) -> int:
 
 
 def cmd_close_due_topics(args: argparse.Namespace) -> int:
-    from forum.cli import _with_db
+    from forum.db import with_db
     from moderation import steering
 
-    closed = asyncio.run(_with_db(steering.close_due_topics))
+    closed = asyncio.run(with_db(steering.close_due_topics))
     print(f"已按计划关闭 {closed} 个主题。")
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from forum.home import register_home_section
+from forum.home import HomeSection
 from forum.policy import Viewer, can_view_review_queue
 from moderation import queries, site_pins
 
@@ -26,25 +26,26 @@ async def load_site_pins(viewer: Viewer) -> dict[str, Any] | None:
     return {"site_pins": topics} if topics else None
 
 
-def install() -> None:
-    register_home_section(
+SECTIONS = (
+    HomeSection(
         "moderation.site_pins",
         order=5,
         title="全站置顶",
         template="moderation/_home_site_pins.html",
         loader=load_site_pins,
-    )
-    register_home_section(
+    ),
+    HomeSection(
         "moderation.reviews",
         order=40,
         title="待审核内容",
         template="moderation/_home_reviews.html",
         loader=load_reviews,
-    )
-    register_home_section(
+    ),
+    HomeSection(
         "moderation.notices",
         order=45,
         title="管理通知",
         template="moderation/_home_notices.html",
         loader=load_notices,
-    )
+    ),
+)

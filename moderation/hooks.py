@@ -12,10 +12,10 @@
   the part stores the item held back, then calls `enqueue_review(kind, id,
   source="premoderation", hidden=True)`; approving it calls the part's `restore`.
 - `enqueue_review` also takes word-filter hits (`source="word_filter"`, reasons from
-  `Screened.flag_reasons`). Register the item kind first with
-  `moderation.registry.register_flag_target`; count approved items for the "new account"
-  rule with `moderation.newmembers.register_approved_counter`, and what approving a held
-  item must still send (notifications) with `moderation.review.register_release`.
+  `Screened.flag_reasons`). Declare the item kind first with
+  a `moderation.registry.FlagTarget` in the part's `provides`; count approved items for the
+  "new account" rule with a `moderation.newmembers.ApprovedCounter`, and declare what
+  approving a held item must still send (notifications) with a `moderation.review.Release`.
 - Who counts as new is the policy's `is_exempt_from_new_member_rules` plus the account's
   age and approved items (`moderation.newmembers.is_new_account`): members whose record an
   org confirmed are not premoderated while `FORUM_TRUST_CONFIRMED_MEMBERS` is on.
@@ -32,9 +32,6 @@ from forum.errors import ActionError
 from forum.policy import Viewer
 from moderation import newmembers, ratelimit, review, words
 from moderation.models import ReviewItem
-from moderation.newmembers import register_approved_counter
-from moderation.registry import register_flag_target
-from moderation.review import register_release
 from moderation.wordfilter import mask
 
 __all__ = [
@@ -43,9 +40,6 @@ __all__ = [
     "enqueue_review",
     "hold_back",
     "needs_premoderation",
-    "register_approved_counter",
-    "register_flag_target",
-    "register_release",
     "route_review",
     "screen_text",
     "seeding",

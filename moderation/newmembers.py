@@ -4,8 +4,7 @@ An account is new while it is younger than `new_account_days` or has fewer than
 `new_account_min_posts` approved items, unless the policy exempts it
 (`forum.policy.is_exempt_from_new_member_rules`: moderators, and members whose record an
 org confirmed while `trust_confirmed_members` is on). Items live in other parts (posts in
-boards), so each part registers a counter of a user's approved items with
-`register_approved_counter`.
+boards), so each part provides an `ApprovedCounter` of a user's approved items.
 Without any counter registered only the account's age counts.
 """
 
@@ -14,14 +13,27 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from forum.errors import ActionError
 from forum.models import User
+from forum.parts import Registry
 from forum.policy import Viewer, is_exempt_from_new_member_rules
 from forum.settings import get_settings
 
-ApprovedCounter = Callable[[int], Awaitable[int]]
-_approved_counters: list[ApprovedCounter] = []
+
+@dataclass(frozen=True)
+class ApprovedCounter:
+    """Counts a user's approved items of one kind (posts in boards)."""
+
+    key: str
+    count: Callable[[int], Awaitable[int]]
+
+    def install(self) -> None:
+        COUNTERS.add(self.key, self)
+
+
+COUNTERS: Registry[ApprovedCounter] = Registry("approved-item counters")
 
 MAX_LINKS_NEW = 2
 MAX_MENTIONS_NEW = 3
@@ -29,15 +41,10 @@ LINK_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 MENTION_RE = re.compile(r"(?<![\w@])@[\w\u3400-\u9fff.\-]{2,32}")
 
 
-def register_approved_counter(counter: ApprovedCounter) -> None:
-    if counter not in _approved_counters:
-        _approved_counters.append(counter)
-
-
 async def approved_items(user_id: int) -> int:
     total = 0
-    for counter in _approved_counters:
-        total += await counter(user_id)
+    for counter in COUNTERS:
+        total += await counter.count(user_id)
     return total
 
 
@@ -53,7 +60,7 @@ async def is_new_account(actor: Viewer) -> bool:
     age = dt.datetime.now(dt.UTC) - created[0]  # type: ignore[operator]
     if age < dt.timedelta(days=settings.new_account_days):
         return True
-    if not _approved_counters:
+    if not len(COUNTERS):
         return False
     return await approved_items(actor.user_id) < settings.new_account_min_posts
 

@@ -12,10 +12,8 @@ async def create(user_id: int, title: str, body: str) -> Notice:
 
 
 async def publish(notice: Notice) -> None:
-    await publisher.notify_user(
-        notice.user_id,
-        "notification.created",
-        {"kind": "moderation", "notice_id": notice.id, "title": notice.title},
+    await publisher.notification_created(
+        notice.user_id, kind="moderation", notice_id=notice.id, title=notice.title
     )
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from forum.errors import Forbidden, RateLimited
 from forum.http import client_ip
+from forum.parts import Registry
 from forum.policy import Viewer, is_site_moderator
 from forum.services import get_services
 from forum.settings import get_settings
@@ -29,9 +31,18 @@ CHAT_BURST = 5
 CHAT_WINDOW = 10
 
 
-# Called with a topic id whose timed close is due (the steering part closes the row).
-DueCloser = Callable[[int], Awaitable[None]]
-due_closers: list[DueCloser] = []
+@dataclass(frozen=True)
+class DueCloser:
+    """Closes a topic whose timed close is due (the boards part's steering)."""
+
+    key: str
+    close: Callable[[int], Awaitable[None]]
+
+    def install(self) -> None:
+        DUE_CLOSERS.add(self.key, self)
+
+
+DUE_CLOSERS: Registry[DueCloser] = Registry("timed-close handlers")
 
 
 async def _topic_steering(topic_id: int) -> int:
@@ -40,8 +51,8 @@ async def _topic_steering(topic_id: int) -> int:
     if row is None:
         return 0
     if row.close_at is not None and row.close_at <= dt.datetime.now(dt.UTC):
-        for closer in due_closers:
-            await closer(topic_id)
+        for closer in DUE_CLOSERS:
+            await closer.close(topic_id)
         raise Forbidden("该主题已按计划关闭，不能再回复")
     return int(row.slow_mode_seconds)
 

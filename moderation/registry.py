@@ -1,9 +1,9 @@
 """Kinds of content that can be flagged and moderated, registered by the parts that own them.
 
-`moderation.wiring` registers `post`, `topic`, `meeting_message`, `disclosure_feedback` and
-`display_name` (modules `moderation/*_targets.py`):
+Each part lists its kinds as `FlagTarget` provisions in its `Part` (boards: `post`, `topic`;
+meetings: `meeting_message`; disclosures: `disclosure_feedback`; accounts: `display_name`):
 
-    register_flag_target(
+    FlagTarget(
         "post", label="回帖", load=load_post_info, hide=hide_post, restore=restore_post,
         delete=delete_post, edit=edit_post, visible_to=lambda viewer, info: ...,
     )
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from forum.errors import NotFound
 from forum.events import ChannelEvent
+from forum.parts import Registry
 from forum.policy import ContentRef, Viewer
 
 
@@ -66,37 +67,22 @@ class FlagTarget:
     edit: EditCallback | None = None
     visible_to: Visibility = _always
 
-
-_targets: dict[str, FlagTarget] = {}
-
-
-def register_flag_target(
-    kind: str,
-    *,
-    label: str,
-    load: Loader,
-    hide: Callback,
-    restore: Callback,
-    delete: Callback,
-    edit: EditCallback | None = None,
-    visible_to: Visibility = _always,
-) -> None:
-    _targets[kind] = FlagTarget(kind, label, load, hide, restore, delete, edit, visible_to)
+    def install(self) -> None:
+        TARGETS.add(self.kind, self)
 
 
-def unregister_flag_target(kind: str) -> None:
-    _targets.pop(kind, None)
+TARGETS: Registry[FlagTarget] = Registry("flag targets")
 
 
 def target_kind(kind: str) -> FlagTarget:
-    target = _targets.get(kind)
+    target = TARGETS.get(kind)
     if target is None:
         raise NotFound()
     return target
 
 
 def kinds() -> dict[str, FlagTarget]:
-    return dict(_targets)
+    return {target.kind: target for target in TARGETS}
 
 
 async def load_target(kind: str, target_id: int) -> tuple[FlagTarget, TargetInfo]:

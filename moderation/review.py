@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -17,6 +18,7 @@ from forum import audit, publisher
 from forum.clock import utcnow
 from forum.errors import ActionError, Forbidden, NotFound
 from forum.events import ChannelEvent
+from forum.parts import Registry
 from forum.policy import (
     Viewer,
     can_flag_content,
@@ -44,19 +46,20 @@ SYSTEM = Viewer(username="system")
 
 logger = logging.getLogger("grassroots.moderation")
 
+
 # Called with the item's id after an approval of an item that was hidden (held back for
 # review, or hidden by flags) committed: the owning part sends what publishing the item
 # would have sent (mention, quote and reply notifications). Must be idempotent.
-Release = Callable[[int], Awaitable[None]]
-_releases: dict[str, Release] = {}
+@dataclass(frozen=True)
+class Release:
+    kind: str
+    release: Callable[[int], Awaitable[None]]
+
+    def install(self) -> None:
+        RELEASES.add(self.kind, self)
 
 
-def register_release(kind: str, release: Release) -> None:
-    _releases[kind] = release
-
-
-def unregister_release(kind: str) -> None:
-    _releases.pop(kind, None)
+RELEASES: Registry[Release] = Registry("review releases")
 
 
 async def _open_item(kind: str, target_id: int) -> ReviewItem | None:
@@ -270,10 +273,10 @@ def _notice_title(label: str, decision: str, *, pending: bool) -> str:
 
 
 async def _release(kind: str, target_id: int) -> None:
-    release = _releases.get(kind)
+    release = RELEASES.get(kind)
     if release is None:
         return
     try:
-        await release(target_id)
+        await release.release(target_id)
     except Exception:  # the decision is committed: never fail it over a notification
         logger.exception("releasing %s %s after approval failed", kind, target_id)

@@ -22,7 +22,7 @@ from forum.http import (
     text_field,
     viewer_of,
 )
-from forum.manage import register_manage_link
+from forum.manage import ManageLink
 from forum.policy import (
     can_manage_words,
     can_open_moderation,
@@ -34,7 +34,6 @@ from forum.policy import (
 from forum.templating import local, render
 from moderation import audit_queries, queries, review, sanctions, steering_routes, words
 from moderation.api import api_routes
-from moderation.home import install as install_home
 from moderation.models import (
     FLAG_REASON_LABELS,
     REVIEW_SOURCE_LABELS,
@@ -42,11 +41,8 @@ from moderation.models import (
     WORD_ACTION_LABELS,
 )
 from moderation.registry import kinds, load_target
-from moderation.wiring import install
 
-install()
-install_home()
-register_manage_link(
+MANAGE = ManageLink(
     "moderation",
     order=30,
     title="内容管理",

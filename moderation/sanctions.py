@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from tortoise.transactions import in_transaction
 
 from forum import audit, publisher
-from forum.accounts.actions import revoke_user_sessions
 from forum.clock import utcnow
 from forum.errors import ActionError, Forbidden, NotFound
 from forum.models import Member, User
@@ -24,6 +23,7 @@ from forum.policy import (
     can_sanction_user,
     ensure,
 )
+from forum.sessions import announce_revoked, revoke_user_sessions
 from forum.settings import get_settings
 from moderation import notices
 from moderation.models import SANCTION_LABELS, Sanction, SanctionKind
@@ -114,10 +114,9 @@ async def sanction_user(
         if kind == SanctionKind.suspend:
             revoked = await revoke_user_sessions(user.id)
     await notices.publish(notice)
-    for session_id in revoked:
-        await publisher.notify_user(user.id, "session.revoked", {"session_id": session_id})
+    await announce_revoked(user.id, revoked)
     if kind != SanctionKind.warn:
-        await publisher.notify_user(user.id, "viewer.changed", {"reason": f"sanction.{kind}"})
+        await publisher.viewer_changed(user.id, f"sanction.{kind}")
     return sanction
 
 
@@ -174,6 +173,6 @@ async def lift_sanction(actor: Viewer, sanction: Sanction, reason: str) -> Sanct
         )
         notice = await notices.create(sanction.user_id, f"您的{sanction.label}已被提前解除", reason)
     await notices.publish(notice)
-    await publisher.notify_user(sanction.user_id, "viewer.changed", {"reason": "sanction.lifted"})
+    await publisher.viewer_changed(sanction.user_id, "sanction.lifted")
     sanction.lifted_at = now
     return sanction

@@ -21,7 +21,7 @@ from forum.errors import ActionError, Forbidden, NotFound
 from forum.policy import Viewer, can_moderate_board, ensure, ensure_visible
 from moderation import site_pins
 from moderation.models import TopicSteering
-from moderation.ratelimit import due_closers
+from moderation.ratelimit import DueCloser
 from moderation.review import SYSTEM
 
 MAX_SLOW_MODE = 24 * 3600
@@ -264,6 +264,4 @@ async def page_context(viewer: Viewer, topic: Topic) -> dict[str, object]:
     }
 
 
-def install() -> None:
-    if close_due_topic not in due_closers:
-        due_closers.append(close_due_topic)
+DUE_CLOSER = DueCloser("boards.steering", close_due_topic)

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from forum.parts import Registry
 from forum.policy import Viewer
 
 # (viewer, object id) -> may subscribe
@@ -28,18 +29,17 @@ class ChannelKind:
     on_action: OnAction | None = None
     current: Current | None = None
 
+    def install(self) -> None:
+        KINDS.add(self.prefix, self)
 
-_kinds: dict[str, ChannelKind] = {}
 
-
-def register_channel_kind(kind: ChannelKind) -> None:
-    _kinds[kind.prefix] = kind
+KINDS: Registry[ChannelKind] = Registry("channel kinds")
 
 
 def kind_for(channel: str) -> tuple[ChannelKind, int] | None:
     """Parse `prefix:id` into its registered kind and object id; None if unknown."""
     prefix, _, raw_id = channel.partition(":")
-    kind = _kinds.get(prefix)
+    kind = KINDS.get(prefix)
     if kind is None or not raw_id.isdigit() or len(raw_id) > 10:
         return None
     return kind, int(raw_id)

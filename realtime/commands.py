@@ -10,7 +10,7 @@ from typing import Any
 
 def cmd_prune_events(args: argparse.Namespace) -> int:
     from forum import events
-    from forum.cli import _with_db
+    from forum.db import with_db
 
     if args.days < 1:
         print("错误：--days 至少为 1。")
@@ -20,7 +20,7 @@ def cmd_prune_events(args: argparse.Namespace) -> int:
     async def work() -> int:
         return await events.prune(cutoff)
 
-    deleted = asyncio.run(_with_db(work))
+    deleted = asyncio.run(with_db(work))
     print(f"已删除 {deleted} 条 {args.days} 天前的实时事件。")
     return 0
 

@@ -1,4 +1,4 @@
-"""The `echo` channel kind, for tests only (imported by `realtime.routes` when FORUM_ENV=test).
+"""The `echo` channel kind, for tests only (installed by `realtime.part` when FORUM_ENV=test).
 
 Any logged-in viewer may subscribe to `echo:{n}` for n < 1,000,000 (larger ids are refused,
 to test refusals), unless their display name starts with "blocked" (a viewer fact that tests
@@ -25,7 +25,7 @@ from forum import events, publisher
 from forum.errors import ActionError, DomainError, Forbidden, NotFound, RateLimited
 from forum.policy import Viewer
 from forum.settings import get_settings
-from realtime.channels import ChannelKind, register_channel_kind
+from realtime.channels import ChannelKind
 
 if get_settings().env != "test":  # pragma: no cover - a guard against misuse
     raise RuntimeError("realtime.testing is for FORUM_ENV=test only")
@@ -98,8 +98,6 @@ async def _emit(object_id: int, data: dict[str, Any]) -> dict[str, Any]:
     return {"ids": [event.seq for event in appended]}
 
 
-register_channel_kind(
-    ChannelKind(
-        prefix="echo", can_subscribe=can_subscribe, can_receive=can_receive, on_action=on_action
-    )
+ECHO_CHANNEL = ChannelKind(
+    prefix="echo", can_subscribe=can_subscribe, can_receive=can_receive, on_action=on_action
 )

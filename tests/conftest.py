@@ -57,12 +57,15 @@ from tortoise import Tortoise  # noqa: E402
 from tortoise.context import TortoiseContext  # noqa: E402
 from tortoise.contrib.test import truncate_all_models  # noqa: E402
 
-from forum import db  # noqa: E402
+from forum import db, site  # noqa: E402
 from forum.broker import MemoryBroker  # noqa: E402
 from forum.ratelimit import MemoryCounter  # noqa: E402
 from forum.services import Services, set_services  # noqa: E402
-from forum.settings import tortoise_config  # noqa: E402
+from forum.site import orm_config as tortoise_config  # noqa: E402
 from tests.helpers import Client  # noqa: E402
+
+# The composition root installs every part, as the app and the CLI do at start.
+site.install()
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

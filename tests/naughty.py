@@ -313,6 +313,12 @@ def moderation_models() -> Any:
     return models
 
 
+def audit_entry() -> Any:
+    from forum.auditlog import AuditEntry
+
+    return AuditEntry
+
+
 def transparency_models() -> Any:
     from transparency import models
 

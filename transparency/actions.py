@@ -135,10 +135,8 @@ async def validate_draft(data: DraftInput) -> DraftInput:
 async def _notify(user_ids: set[int | None], kind: str, d: Disclosure) -> None:
     """After commit: a `notification.created` message on each person's `user:{id}` channel."""
     for user_id in sorted(u for u in user_ids if u is not None):
-        await publisher.notify_user(
-            user_id,
-            "notification.created",
-            {"kind": kind, "disclosure_id": d.id, "title": d.title, "url": f"/disclosures/{d.id}"},
+        await publisher.notification_created(
+            user_id, kind=kind, disclosure_id=d.id, title=d.title, url=f"/disclosures/{d.id}"
         )
 
 

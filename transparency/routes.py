@@ -11,9 +11,9 @@ from starlette.routing import BaseRoute, Route
 
 from forum.clock import utcnow
 from forum.errors import ActionError, NotFound
-from forum.home import register_home_section
+from forum.home import HomeSection
 from forum.http import int_field, int_param, read_form, viewer_of
-from forum.manage import register_manage_link
+from forum.manage import ManageLink
 from forum.policy import (
     Viewer,
     can_manage_disclosure_catalogue,
@@ -332,7 +332,7 @@ async def _home_loader(viewer: Viewer) -> dict[str, Any] | None:
     return {"items": await queries.latest_for(viewer, limit=5)}
 
 
-register_manage_link(
+MANAGE_WORK = ManageLink(
     "disclosures_work",
     order=40,
     title="党务公开待办",
@@ -340,7 +340,7 @@ register_manage_link(
     description="起草、审核、审批与发布党务公开事项",
     visible=can_work_on_disclosures,
 )
-register_manage_link(
+MANAGE_CATALOGUE = ManageLink(
     "disclosures_catalogue",
     order=41,
     title="党务公开目录",
@@ -357,14 +357,14 @@ async def _todo_loader(viewer: Viewer) -> dict[str, Any] | None:
     return {"q": queue} if queue.total else None
 
 
-register_home_section(
+HOME_TODO = HomeSection(
     "disclosures_todo",
     order=25,
     title="党务公开待办",
     template="disclosures/home_todo.html",
     loader=_todo_loader,
 )
-register_home_section(
+HOME_LATEST = HomeSection(
     "disclosures",
     order=30,
     title="最新党务公开",

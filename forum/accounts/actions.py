@@ -6,11 +6,11 @@ import datetime as dt
 import re
 import secrets
 import unicodedata
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
+from forum import identity, sessions
 from forum.accounts import throttle
 from forum.clock import utcnow
 from forum.errors import ActionError, Forbidden, RateLimited
@@ -29,23 +29,6 @@ from forum.settings import get_settings
 
 USERNAME_RE = re.compile(r"^[\w\u3400-\u9fff.\-]{2,32}$")
 RESERVED_USERNAMES = frozenset({"admin", "root", "system", "api", "static", "null", "anonymous"})
-
-# Checks that may refuse a login after the password matched (e.g. a suspension);
-# each raises a DomainError with the reason. Registered by other parts (moderation).
-LoginGuard = Callable[[User], Awaitable[None]]
-login_guards: list[LoginGuard] = []
-
-# Checks on display names and other public text (e.g. the sensitive-word filter).
-NameCheck = Callable[[str, str], Awaitable[str]]
-display_name_checks: list[NameCheck] = []
-# Called with (user id, name) after a display name was saved (e.g. to queue it for review).
-NameSaved = Callable[[int, str], Awaitable[None]]
-display_name_hooks: list[NameSaved] = []
-
-
-async def _display_name_saved(user_id: int, name: str) -> None:
-    for hook in display_name_hooks:
-        await hook(user_id, name)
 
 
 def clean_username(raw: str) -> str:
@@ -71,9 +54,7 @@ async def clean_display_name(raw: str) -> str:
         raise ActionError("显示名称不能超过 32 个字符", field="display_name")
     if any(unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cs"} for ch in name):
         raise ActionError("显示名称包含不可见或控制字符", field="display_name")
-    for check in display_name_checks:
-        name = await check(name, "display_name")
-    return name
+    return await identity.check_name(name, "display_name")
 
 
 def check_new_password(password: str, confirm: str, username: str) -> None:
@@ -95,7 +76,7 @@ async def register_user(username: str, display_name: str, password: str, confirm
         raise ActionError("该用户名已被注册", field="username")
     password_hash = await hash_password(password)
     user = await do_create_user(username, display_name, password_hash)
-    await _display_name_saved(user.id, display_name)
+    await identity.name_saved(user.id, display_name)
     return user
 
 
@@ -133,8 +114,7 @@ async def authenticate(
     if user is None or not valid or not user.is_active:
         await throttle.record_failure(counter, rule, username, ip, device_id)
         raise ActionError("用户名或密码错误")
-    for guard in login_guards:
-        await guard(user)
+    await identity.guard_login(user)
     await throttle.record_success(counter, rule, username, device_id)
     if needs_rehash(user.password_hash):
         user.password_hash = await hash_password(password)
@@ -158,25 +138,12 @@ async def start_session(user: User, *, ip: str, user_agent: str) -> AuthSession:
 
 async def end_session(viewer: Viewer) -> None:
     """Log out: revoke the server-side session and close its live connections."""
-    if viewer.session_id is None:
+    if viewer.session_id is None or viewer.user_id is None:
         return
     await AuthSession.filter(id=viewer.session_id, revoked_at__isnull=True).update(
         revoked_at=utcnow()
     )
-    await get_services().broker.publish(
-        f"user:{viewer.user_id}", {"type": "session.revoked", "session_id": viewer.session_id}
-    )
-
-
-async def revoke_user_sessions(user_id: int, *, keep: str | None = None) -> list[str]:
-    """Revoke every live session of a user (password change, suspension); publish after."""
-    query = AuthSession.filter(user_id=user_id, revoked_at__isnull=True)
-    if keep is not None:
-        query = query.exclude(id=keep)
-    ids = [str(s) for s in await query.values_list("id", flat=True)]
-    if ids:
-        await AuthSession.filter(id__in=ids).update(revoked_at=utcnow())
-    return ids
+    await sessions.announce_revoked(viewer.user_id, [viewer.session_id])
 
 
 async def change_password(viewer: Viewer, current: str, new: str, confirm: str) -> None:
@@ -191,11 +158,8 @@ async def change_password(viewer: Viewer, current: str, new: str, confirm: str) 
         await User.filter(id=user.id).update(
             password_hash=password_hash, password_changed_at=utcnow()
         )
-        revoked = await revoke_user_sessions(user.id, keep=viewer.session_id)
-    for session_id in revoked:
-        await get_services().broker.publish(
-            f"user:{user.id}", {"type": "session.revoked", "session_id": session_id}
-        )
+        revoked = await sessions.revoke_user_sessions(user.id, keep=viewer.session_id)
+    await sessions.announce_revoked(user.id, revoked)
 
 
 async def update_profile(viewer: Viewer, display_name: str) -> None:
@@ -203,4 +167,4 @@ async def update_profile(viewer: Viewer, display_name: str) -> None:
         raise Forbidden("请先登录")
     name = await clean_display_name(display_name)
     await User.filter(id=viewer.user_id).update(display_name=name)
-    await _display_name_saved(viewer.user_id, name)
+    await identity.name_saved(viewer.user_id, name)

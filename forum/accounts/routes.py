@@ -6,8 +6,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from forum import core_queries
 from forum.accounts import actions, throttle
 from forum.errors import ActionError, RateLimited
+from forum.home import loaded_sections
 from forum.http import client_ip, is_local_path, no_store, read_form, viewer_of
 from forum.policy import ensure
 from forum.security.middleware import CSRF_SESSION_KEY
@@ -101,14 +103,10 @@ async def profile(request: Request) -> Response:
     viewer = viewer_of(request)
     if not viewer.is_authenticated:
         return RedirectResponse("/login?next=/me", status_code=303)
-    from forum.orgs import queries
-
-    context = await queries.profile_context(viewer)
+    context = await core_queries.profile_context(viewer)
     context["welcome"] = request.query_params.get("welcome") == "1"
     context["saved"] = request.query_params.get("saved") == "1"
-    from forum.home import profile_sections
-
-    context["sections"] = await profile_sections(viewer)
+    context["sections"] = await loaded_sections("me", viewer)
     return no_store(render(request, "forum/profile.html", context))
 
 

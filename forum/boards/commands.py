@@ -33,9 +33,9 @@ async def rebake(batch: int = BATCH) -> int:
 
 
 def cmd_rebake(args: argparse.Namespace) -> int:
-    from forum.cli import _with_db
+    from forum.db import with_db
 
-    count = asyncio.run(_with_db(lambda: rebake(args.batch)))
+    count = asyncio.run(with_db(lambda: rebake(args.batch)))
     print(f"已重新渲染 {count} 条回帖（渲染版本 {markup.VERSION}）。")
     return 0
 

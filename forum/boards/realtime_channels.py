@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from forum.boards.eventtypes import CONTENT_EVENTS, TOPIC
 from forum.errors import NotFound
 from forum.policy import Viewer, can_receive_topic_event
-from realtime.channels import ChannelKind, register_channel_kind
-
-# Events that carry a post's HTML (see `forum.events.SUBJECTS`).
-CONTENT_EVENTS = frozenset({"post.created", "post.edited"})
+from realtime.channels import ChannelKind
 
 
 async def can_subscribe(viewer: Viewer, topic_id: int) -> bool:
@@ -66,8 +64,6 @@ async def current(topic_id: int, messages: list[dict[str, Any]]) -> list[dict[st
     return checked
 
 
-register_channel_kind(
-    ChannelKind(
-        prefix="topic", can_subscribe=can_subscribe, can_receive=can_receive, current=current
-    )
+TOPIC_CHANNEL = ChannelKind(
+    prefix=TOPIC, can_subscribe=can_subscribe, can_receive=can_receive, current=current
 )

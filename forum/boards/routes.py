@@ -20,11 +20,11 @@ from forum.boards.api import routes as api_routes
 from forum.boards.extensions import load_board_moderator_ids
 from forum.boards.feeds import board_feed
 from forum.boards.models import Attachment, AttachmentKind, Board, Post, Topic
+from forum.core_queries import find_user
 from forum.errors import ActionError, NotFound, RateLimited
-from forum.home import register_home_section, register_profile_section
+from forum.home import HomeSection
 from forum.http import int_param, read_form, text_field, viewer_of
 from forum.models import ROLE_LABELS, STATUS_LABELS, Org
-from forum.orgs.queries import find_user
 from forum.policy import (
     BOARD_SCOPES,
     BOARD_VERBS,
@@ -40,13 +40,13 @@ from forum.policy import (
     ensure,
     ensure_visible,
 )
-from forum.security.bodylimit import register_body_limit
+from forum.security.bodylimit import BodyLimit
 from forum.settings import get_settings
 from forum.templating import render
-from forum.viewer import register_viewer_extension
+from forum.viewer import ViewerFacts
 from moderation.site_pins import pinned_topics as site_pins_for
 
-register_viewer_extension(load_board_moderator_ids)
+MODERATOR_FACTS = ViewerFacts("boards.moderators", load_board_moderator_ids)
 
 VERB_LABELS = {
     "see": "看到版块",
@@ -118,7 +118,8 @@ async def _refused(
 
 # Forms that may carry files, and the upload API: a larger body limit than the app's default.
 _COMPOSE_PATHS = r"/forum/b/\d+/new|/t/\d+/reply|/t/\d+/\d+/edit"
-register_body_limit(
+COMPOSE_LIMIT = BodyLimit(
+    "boards.compose",
     _COMPOSE_PATHS,
     lambda: (
         get_settings().attachment_max_bytes * get_settings().attachment_max_files
@@ -129,7 +130,8 @@ register_body_limit(
         f"每次最多 {get_settings().attachment_max_files} 个"
     ),
 )
-register_body_limit(
+UPLOAD_LIMIT = BodyLimit(
+    "boards.upload",
     r"/api/v1/boards/\d+/attachments",
     lambda: get_settings().attachment_max_bytes + 64 * 1024,
     actions.attachment_limit_message,
@@ -507,7 +509,7 @@ async def home_section(viewer: Viewer) -> dict[str, Any] | None:
     return {"board_rows": rows[:6], "home_notification_count": count}
 
 
-register_home_section(
+HOME = HomeSection(
     "boards", order=20, title="论坛", template="boards/_home.html", loader=home_section
 )
 
@@ -518,12 +520,13 @@ async def held_section(viewer: Viewer) -> dict[str, Any] | None:
     return {"held": items} if items else None
 
 
-register_profile_section(
+HELD = HomeSection(
     "boards_held",
     order=20,
     title="等待审核的帖子",
     template="boards/_profile_held.html",
     loader=held_section,
+    page="me",
 )
 
 routes: list[BaseRoute] = [

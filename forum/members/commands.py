@@ -35,7 +35,7 @@ def progress_bar(done: int, total: int) -> None:
 
 
 def cmd_import_members(args: argparse.Namespace) -> int:
-    from forum.cli import _with_db
+    from forum.db import with_db
     from forum.errors import ActionError
     from forum.members import importer
     from forum.models import Org
@@ -77,7 +77,7 @@ def cmd_import_members(args: argparse.Namespace) -> int:
         print(f"已导入 {count} 名党员。")
         return 0
 
-    return int(asyncio.run(_with_db(work)))
+    return int(asyncio.run(with_db(work)))
 
 
 def _print_report(report: dict[str, Any]) -> None:
@@ -91,10 +91,10 @@ def _print_report(report: dict[str, Any]) -> None:
 
 
 def cmd_expire_transfers(args: argparse.Namespace) -> int:
-    from forum.cli import _with_db
+    from forum.db import with_db
     from forum.members.transfers import expire_transfers
 
-    count = asyncio.run(_with_db(expire_transfers))
+    count = asyncio.run(with_db(expire_transfers))
     print(f"已将 {count} 份过期介绍信标记为过期。")
     return 0
 

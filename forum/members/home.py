@@ -7,6 +7,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
+from forum.home import HomeSection
 from forum.members.development import add_months, conversion_due, extensions_for
 from forum.members.fields import today
 from forum.members.models import Transfer
@@ -49,13 +50,10 @@ async def due_section(viewer: Viewer) -> dict[str, Any] | None:
     }
 
 
-def register() -> None:
-    from forum.home import register_home_section
-
-    register_home_section(
-        "members.due",
-        order=40,
-        title="党员工作待办",
-        template="members/_home_due.html",
-        loader=due_section,
-    )
+DUE = HomeSection(
+    "members.due",
+    order=40,
+    title="党员工作待办",
+    template="members/_home_due.html",
+    loader=due_section,
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from forum.members import api, home, web_import, web_records, web_stats, web_workflows
+from forum.members import api, web_import, web_records, web_stats, web_workflows
 
 routes: list[BaseRoute] = [
     *web_records.routes,
@@ -13,5 +13,3 @@ routes: list[BaseRoute] = [
     *web_import.routes,
     *api.routes,
 ]
-
-home.register()

@@ -31,6 +31,7 @@ from forum.policy import (
     in_subtree,
 )
 from forum.settings import get_settings
+from forum.validation import clean_text
 
 OPEN_STATES = frozenset({"requested", "approved", "letter_issued", "accepted"})
 
@@ -105,7 +106,7 @@ async def request_transfer(actor: Viewer, member: Member, to_org: Org, reason: s
         raise ActionError("接收组织不能是党员当前所在的组织", field="to_org_id")
     if await Transfer.filter(member_id=member.id, state__in=list(OPEN_STATES)).exists():
         raise ActionError("该党员已有正在办理的组织关系转接")
-    reason = " ".join(reason.split())[:200]
+    reason = clean_text(" ".join(reason.split()), "reason", "原因", max_length=200, required=False)
     async with in_transaction():
         transfer = await Transfer.create(
             member_id=member.id,
@@ -159,7 +160,7 @@ async def advance_transfer(
     if str(transfer.state) not in step.sources:
         raise ActionError(f"转接单当前为“{transfer.state_label}”，不能{step.label}")
     ensure(_may(actor, transfer, step_name, step), "您不能代表这一方办理此步骤")
-    reason = " ".join(reason.split())[:200]
+    reason = clean_text(" ".join(reason.split()), "reason", "原因", max_length=200, required=False)
     if step_name == "reject" and not reason:
         raise ActionError("退回时须填写原因", field="reason")
     if step_name == "place":
@@ -240,7 +241,8 @@ async def _move_member(
 
 
 async def expire_transfers(on: dt.date | None = None) -> int:
-    """Mark issued letters past their validity as expired (a job and a lazy check)."""
+    """Mark issued letters past their validity as expired (`forum expire-transfers`, and
+    the step refused on an expired letter)."""
     day = on or today()
     stale: list[int] = [
         int(str(i))
@@ -279,13 +281,20 @@ def _scope_clause(viewer: Viewer) -> Q:
 
 
 async def transfer_lists(viewer: Viewer) -> dict[str, list[Transfer]]:
-    """Slips the viewer may see: open ones, expired letters (unplaced members), recent ones."""
-    await expire_transfers()
+    """Slips the viewer may see: open ones, expired letters (unplaced members), recent ones.
+
+    A read: an issued letter past its validity is listed as expired without being written;
+    `forum expire-transfers` (daily) or the next step on it records the expiry."""
+    lapsed = Q(state="letter_issued", letter_expires_on__lt=today())
     base = Transfer.filter(_scope_clause(viewer)).select_related(
         "member", "from_org", "to_org", "placed_org"
     )
-    open_ = await base.filter(state__in=[*OPEN_STATES, "placed"]).order_by("-id").limit(200)
-    expired = await base.filter(state="expired").order_by("-id").limit(200)
+    open_ = (
+        await base.filter(Q(state__in=[*OPEN_STATES, "placed"]) & ~lapsed)
+        .order_by("-id")
+        .limit(200)
+    )
+    expired = await base.filter(Q(state="expired") | lapsed).order_by("-id").limit(200)
     closed = (
         await base.filter(state__in=["completed", "rejected", "withdrawn"])
         .order_by("-id")

@@ -18,6 +18,7 @@ from forum.http import (
     viewer_of,
 )
 from forum.members import development, floating, queries, transfers
+from forum.members.fields import today
 from forum.members.web_stats import scope_org
 from forum.models import Member, Org
 from forum.policy import Viewer, can_see_org
@@ -58,7 +59,7 @@ async def transfer_list(request: Request) -> Response:
     if not viewer.is_authenticated:
         raise NotFound()
     lists = await transfers.transfer_lists(viewer)
-    return render(request, "members/transfers.html", {"lists": lists})
+    return render(request, "members/transfers.html", {"lists": lists, "today": today()})
 
 
 async def transfer_slip(request: Request) -> Response:

@@ -6,10 +6,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from forum import core_queries as queries
 from forum.errors import ActionError, NotFound
 from forum.http import int_param, read_form, text_field, viewer_of
 from forum.models import ORG_CHILD_KINDS, ROLE_LABELS, STATUS_LABELS, Org, OrgRole
-from forum.orgs import actions, queries
+from forum.orgs import actions
 from forum.policy import can_admin_site, can_manage_org, ensure, ensure_visible
 from forum.templating import render
 

@@ -18,6 +18,8 @@ from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from forum.parts import Registry
+
 DEFAULT_MESSAGE = "提交的内容过大，请精简后重试"
 
 ErrorResponder = Callable[[HTTPConnection, int, str], Awaitable[Any]]
@@ -25,17 +27,21 @@ ErrorResponder = Callable[[HTTPConnection, int, str], Awaitable[Any]]
 
 @dataclass(frozen=True)
 class BodyLimit:
-    pattern: re.Pattern[str]
+    """A larger (or smaller) limit for unsafe requests whose path fully matches `pattern`."""
+
+    key: str
+    pattern: str
     limit: Callable[[], int]
     message: Callable[[], str]
 
+    def install(self) -> None:
+        LIMITS.add(self.key, self)
 
-_LIMITS: list[BodyLimit] = []
+    def matches(self, path: str) -> bool:
+        return re.fullmatch(self.pattern, path) is not None
 
 
-def register_body_limit(pattern: str, limit: Callable[[], int], message: Callable[[], str]) -> None:
-    """A larger (or smaller) limit for unsafe requests whose path fully matches `pattern`."""
-    _LIMITS.append(BodyLimit(re.compile(pattern), limit, message))
+LIMITS: Registry[BodyLimit] = Registry("body limits")
 
 
 class BodyTooLarge(Exception):
@@ -47,8 +53,8 @@ class BodyTooLarge(Exception):
 
 
 def limit_for(path: str, default: int) -> tuple[int, str]:
-    for rule in _LIMITS:
-        if rule.pattern.fullmatch(path):
+    for rule in LIMITS:
+        if rule.matches(path):
             return rule.limit(), rule.message()
     return default, DEFAULT_MESSAGE
 

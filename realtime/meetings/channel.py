@@ -20,7 +20,7 @@ from forum.policy import (
     can_see_meeting,
     ensure,
 )
-from realtime.channels import ChannelKind, register_channel_kind
+from realtime.channels import ChannelKind
 from realtime.meetings import actions, presence, queries
 from realtime.meetings.models import Meeting, MeetingMessage
 
@@ -386,12 +386,10 @@ async def on_action(
     return await handler(viewer, meeting, data)
 
 
-register_channel_kind(
-    ChannelKind(
-        prefix="meeting",
-        can_subscribe=can_subscribe,
-        can_receive=can_receive,
-        on_action=on_action,
-        current=current,
-    )
+MEETING_CHANNEL = ChannelKind(
+    prefix="meeting",
+    can_subscribe=can_subscribe,
+    can_receive=can_receive,
+    on_action=on_action,
+    current=current,
 )

@@ -11,11 +11,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-import realtime.meetings.channel as channel  # registers the `meeting` channel kind
+import realtime.meetings.channel as channel
 from forum import apispec
 from forum.clock import utcnow
+from forum.core_queries import get_org_for
 from forum.errors import ActionError
-from forum.home import register_home_section
+from forum.home import HomeSection
 from forum.http import (
     attachment_disposition,
     dated_filename,
@@ -28,7 +29,6 @@ from forum.http import (
     viewer_of,
 )
 from forum.models import Member, Org
-from forum.orgs.queries import get_org_for
 from forum.policy import (
     MEETING_HOST_ROLES,
     MEETING_RULES,
@@ -524,7 +524,7 @@ async def _home_loader(viewer: Viewer) -> dict[str, Any] | None:
     return {"meetings": meetings, "flags": flags, "labels": STATUS_LABELS}
 
 
-register_home_section(
+HOME = HomeSection(
     "meetings",
     order=10,
     title="近期会议",

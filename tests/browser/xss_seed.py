@@ -246,7 +246,7 @@ async def seed_display_names(vectors: list[str]) -> dict[str, Any]:
 async def main() -> dict[str, Any]:
     from tortoise import Tortoise
 
-    from forum.settings import tortoise_config
+    from forum.site import orm_config as tortoise_config
 
     await Tortoise.init(config=tortoise_config(), _enable_global_fallback=True)
     try:

@@ -15,7 +15,7 @@ import sys
 
 from tortoise import Tortoise
 
-from forum.settings import tortoise_config
+from forum.site import orm_config as tortoise_config
 
 
 async def main(prefix: str, voters: int) -> dict[str, object]:

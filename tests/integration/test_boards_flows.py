@@ -286,7 +286,7 @@ async def test_grant_matrix_editor(client: Client) -> None:
 async def test_silenced_member_reads_but_cannot_write(client: Client) -> None:
     import dataclasses
 
-    from forum.viewer import _extensions, register_viewer_extension
+    from forum.viewer import FACTS, ViewerFacts
 
     world = await make_world()
     topic = await start_topic(world.public, world.users["full"])
@@ -295,7 +295,7 @@ async def test_silenced_member_reads_but_cannot_write(client: Client) -> None:
     async def silence(viewer):  # type: ignore[no-untyped-def]
         return dataclasses.replace(viewer, silenced=viewer.user_id == silenced_id)
 
-    register_viewer_extension(silence)
+    ViewerFacts("test.silence", silence).install()
     try:
         await client.login("full2")
         page = await client.get(f"/t/{topic.id}")
@@ -306,7 +306,7 @@ async def test_silenced_member_reads_but_cannot_write(client: Client) -> None:
         assert response.status_code == 403 and response.json()["status"] == 403
         assert await counts() == before
     finally:
-        _extensions.remove(silence)
+        FACTS.remove("test.silence")
 
 
 async def test_search_finds_chinese_substrings_within_policy(client: Client) -> None:

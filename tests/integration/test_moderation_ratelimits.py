@@ -178,7 +178,7 @@ async def test_topic_slow_mode_and_timed_close_from_steering_settings(database, 
     async def closer(topic_id: int) -> None:
         closed.append(topic_id)
 
-    ratelimit.due_closers.append(closer)
+    ratelimit.DueCloser("test.closer", closer).install()
     try:
         await TopicSteering.create(topic_id=5, slow_mode_seconds=300)
         await hooks.check_post_rate(viewer, scope="topic:5")
@@ -190,7 +190,7 @@ async def test_topic_slow_mode_and_timed_close_from_steering_settings(database, 
             await hooks.check_post_rate(viewer, scope="topic:6")
         assert closed == [6]
     finally:
-        ratelimit.due_closers.remove(closer)
+        ratelimit.DUE_CLOSERS.remove("test.closer")
 
 
 async def test_seeding_skips_cooldowns_and_premoderation(database, services) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from forum.policy import Viewer
 from forum.services import Services
 from moderation import hooks, review
 from moderation.models import Flag, Notice, ReviewItem
-from moderation.registry import TargetInfo, register_flag_target, unregister_flag_target
+from moderation.registry import TARGETS, FlagTarget, TargetInfo
 from tests.factories import make_person, make_tree, make_user, viewer_of
 from tests.helpers import Client
 from tests.moderation_helpers import strict_moderation  # noqa: F401
@@ -89,13 +89,13 @@ class Notes:
 @pytest_asyncio.fixture(loop_scope="session")
 async def notes(database) -> AsyncIterator[Notes]:  # type: ignore[no-untyped-def]
     store = Notes()
-    register_flag_target(
+    FlagTarget(
         "note", label="笔记", load=store.load, hide=store.hide, restore=store.restore,
         delete=store.delete, edit=store.edit,
-    )  # fmt: skip
+    ).install()  # fmt: skip
     yield store
-    unregister_flag_target("note")
-    review.unregister_release("note")
+    TARGETS.remove("note")
+    review.RELEASES.remove("note")
 
 
 def published(services: Services, channel: str) -> list[dict[str, Any]]:
@@ -276,7 +276,7 @@ async def test_premoderated_item_is_released_on_approve(database, services, note
     async def release(note_id: int) -> None:
         released.append(note_id)
 
-    hooks.register_release("note", release)
+    review.Release("note", release).install()
     await review.moderate_content(await viewer_of(p["mod_a"]), "note", note.id, "approve")
     assert not note.hidden and released == [note.id]
     assert await AuditEntry.filter(action="content.approve", target_id=str(note.id)).count() == 1

@@ -9,7 +9,7 @@ from httpx import Response
 from forum.models import Org
 from forum.seeding import DEMO_PASSWORD
 from tests.helpers import Client
-from tests.naughty import Form, World, latest, moderation_models, serial
+from tests.naughty import Form, World, audit_entry, latest, serial
 
 
 async def fresh_group(world: World) -> None:
@@ -59,11 +59,7 @@ FORMS: dict[str, Form] = {
     "accounts: deactivate org": Form(
         "admin",
         lambda w: f"/orgs/{w.ids['group']}/deactivate",
-        {
-            "reason": lambda: latest(
-                moderation_models().AuditEntry, "reason", action="org.deactivated"
-            )
-        },
+        {"reason": lambda: latest(audit_entry(), "reason", action="org.deactivated")},
         fresh=fresh_group,
     ),
     "accounts: new committee": Form(

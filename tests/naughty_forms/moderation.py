@@ -12,6 +12,7 @@ from tests.helpers import Client
 from tests.naughty import (
     Form,
     World,
+    audit_entry,
     boards_models,
     fresh_post,
     fresh_review_item,
@@ -70,7 +71,7 @@ def topic_tool(action: str) -> Any:
 
 def audit_reason(action: str) -> Any:
     """The reason of the newest audit entry of `action` (the one the request wrote)."""
-    return lambda: latest(moderation_models().AuditEntry, "reason", action=action)
+    return lambda: latest(audit_entry(), "reason", action=action)
 
 
 def local_minutes(value: dt.datetime | None) -> str | None:
@@ -117,7 +118,7 @@ async def merged_into() -> str | None:
 
 
 async def latest_audit(action: str) -> Any:
-    return await moderation_models().AuditEntry.filter(action=action).order_by("-id").first()
+    return await audit_entry().filter(action=action).order_by("-id").first()
 
 
 # --- The word import: a textarea, or the same text in an uploaded UTF-8 file --------------

@@ -15,10 +15,10 @@ from tortoise.transactions import in_transaction
 
 from forum import audit, publisher
 from forum.clock import utcnow
+from forum.core_queries import find_user
 from forum.errors import ActionError, Conflict
 from forum.http import text_field
 from forum.models import Member
-from forum.orgs.queries import find_user
 from forum.policy import (
     Viewer,
     branch_path_of,

@@ -10,9 +10,9 @@ from tortoise.transactions import in_transaction
 
 from forum import audit, publisher
 from forum.clock import utcnow
+from forum.core_queries import find_user
 from forum.errors import ActionError, Conflict
 from forum.models import Member, Org
-from forum.orgs.queries import find_user
 from forum.policy import (
     MEETING_RULES,
     Viewer,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from forum.events import ChannelEvent
 from forum.policy import Viewer, can_see_feedback
-from moderation.registry import TargetInfo, register_flag_target
+from moderation.registry import FlagTarget, TargetInfo
 from transparency.models import Disclosure, Feedback
 
 KIND = "disclosure_feedback"
@@ -71,13 +71,12 @@ async def restore_feedback(feedback_id: int, actor: Viewer, reason: str) -> Sequ
     return await _set(feedback_id, hidden=False, deleted=False)
 
 
-def install() -> None:
-    register_flag_target(
-        KIND,
-        label="意见反馈",
-        load=load_feedback,
-        hide=hide_feedback,
-        restore=restore_feedback,
-        delete=delete_feedback,
-        visible_to=feedback_visible,
-    )
+FLAG_TARGET = FlagTarget(
+    KIND,
+    label="意见反馈",
+    load=load_feedback,
+    hide=hide_feedback,
+    restore=restore_feedback,
+    delete=delete_feedback,
+    visible_to=feedback_visible,
+)

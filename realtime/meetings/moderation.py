@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from forum.errors import ActionError
 from forum.events import ChannelEvent
 from forum.policy import Viewer, can_moderate_meeting, can_see_meeting
-from moderation.registry import TargetInfo, register_flag_target
+from moderation.registry import FlagTarget, TargetInfo
 from realtime.meetings import queries
 from realtime.meetings.actions._common import _event
 from realtime.meetings.models import Meeting, MeetingMessage
@@ -74,13 +74,12 @@ async def restore_message(message_id: int, actor: Viewer, reason: str) -> Sequen
     return [await _event(meeting, "message.posted", payload)]
 
 
-def install() -> None:
-    register_flag_target(
-        "meeting_message",
-        label="会议发言",
-        load=load_message,
-        hide=remove_message,
-        restore=restore_message,
-        delete=remove_message,
-        visible_to=message_visible,
-    )
+FLAG_TARGET = FlagTarget(
+    "meeting_message",
+    label="会议发言",
+    load=load_message,
+    hide=remove_message,
+    restore=restore_message,
+    delete=remove_message,
+    visible_to=message_visible,
+)

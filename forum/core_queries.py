@@ -1,4 +1,5 @@
-"""Reads for the organization tree, org pages and org administration."""
+"""Kernel reads over the core models: the organization tree, org pages, users by name and an
+account's own profile. Every part may use them; the orgs part adds the tree's administration."""
 
 from __future__ import annotations
 

@@ -1,14 +1,15 @@
-"""Hooks this part installs into the core: viewer facts, login guard, display-name check."""
+"""What moderation adds to every account: sanction facts on the viewer, the suspension
+login guard, the sensitive-word check of display names and their review."""
 
 from __future__ import annotations
 
 import dataclasses
 
-from forum.accounts import actions as accounts
 from forum.errors import Forbidden
+from forum.identity import LoginGuard, NameCheck, NameSaved
 from forum.models import User
 from forum.policy import Viewer
-from forum.viewer import register_viewer_extension
+from forum.viewer import ViewerFacts
 from moderation.hooks import check_display_name, display_name_saved
 from moderation.models import SanctionKind
 from moderation.sanctions import active_sanctions, local_time
@@ -36,24 +37,9 @@ async def suspension_guard(user: User) -> None:
             )
 
 
-def install() -> None:
-    from moderation import (
-        accounts_targets,
-        boards_targets,
-        meetings_targets,
-        steering,
-        transparency_targets,
-    )
-
-    accounts_targets.install()
-    boards_targets.install()
-    meetings_targets.install()
-    transparency_targets.install()
-    steering.install()
-    register_viewer_extension(sanction_facts)
-    if suspension_guard not in accounts.login_guards:
-        accounts.login_guards.append(suspension_guard)
-    if check_display_name not in accounts.display_name_checks:
-        accounts.display_name_checks.append(check_display_name)
-    if display_name_saved not in accounts.display_name_hooks:
-        accounts.display_name_hooks.append(display_name_saved)
+PROVIDES = (
+    ViewerFacts("moderation.sanctions", sanction_facts),
+    LoginGuard("moderation.suspension", suspension_guard),
+    NameCheck("moderation.words", check_display_name),
+    NameSaved("moderation.review", display_name_saved),
+)

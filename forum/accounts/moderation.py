@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from forum.events import ChannelEvent
 from forum.models import Member, User
 from forum.policy import Viewer, can_moderate_scope
-from moderation.registry import TargetInfo, register_flag_target
+from moderation.registry import FlagTarget, TargetInfo
 
 KIND = "display_name"
 
@@ -47,13 +47,12 @@ async def keep_name(user_id: int, actor: Viewer, reason: str) -> Sequence[Channe
     return []
 
 
-def install() -> None:
-    register_flag_target(
-        KIND,
-        label="显示名称",
-        load=load_name,
-        hide=reset_name,
-        restore=keep_name,
-        delete=reset_name,
-        visible_to=name_visible,
-    )
+FLAG_TARGET = FlagTarget(
+    KIND,
+    label="显示名称",
+    load=load_name,
+    hide=reset_name,
+    restore=keep_name,
+    delete=reset_name,
+    visible_to=name_visible,
+)

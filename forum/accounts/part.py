@@ -1,0 +1,13 @@
+"""The accounts part: register, log in, profile (/me); display names can be flagged."""
+
+from __future__ import annotations
+
+from forum.accounts import commands, moderation, routes
+from forum.parts import Part
+
+PART = Part(
+    name="accounts",
+    routes=routes.routes,
+    provides=(moderation.FLAG_TARGET,),
+    commands=(commands.register,),
+)
