@@ -21,12 +21,11 @@ from forum.policy import (
     can_review_disclosure,
     can_withdraw_disclosure,
 )
-from transparency import actions, forms, queries
+from transparency import actions, forms, queries, steps
 from transparency.models import REVIEW_CHECKLIST, Disclosure
 
 SCOPES = ["public", "all_members", "org_subtree", "targeted"]
 STATES = ["draft", "proposed", "reviewed", "approved", "published", "rejected", "withdrawn"]
-STEPS = ["propose", "review", "approve", "publish", "reject", "withdraw"]
 
 DISCLOSURE_SCHEMA = apispec.schema(
     "Disclosure",
@@ -97,7 +96,7 @@ TRANSITION_BODY = {
     "required": ["step"],
     "additionalProperties": False,
     "properties": {
-        "step": {"type": "string", "enum": STEPS},
+        "step": {"type": "string", "enum": list(steps.STEPS)},
         "reason": {"type": "string", "maxLength": 500},
         "note": {"type": "string", "maxLength": 500},
         "checklist": {
@@ -255,21 +254,10 @@ async def transition(request: Request) -> Response:
     checklist = data.get("checklist", [])
     if not isinstance(checklist, list) or not all(isinstance(c, str) for c in checklist):
         raise ActionError("checklist 必须是字符串数组", field="checklist")
-    reason, note = _opt_str(data, "reason"), _opt_str(data, "note")
-    if step == "propose":
-        d = await actions.propose_disclosure(viewer, d)
-    elif step == "review":
-        d = await actions.review_disclosure(viewer, d, checklist, note)
-    elif step == "approve":
-        d = await actions.approve_disclosure(viewer, d)
-    elif step == "publish":
-        d = await actions.publish_disclosure(viewer, d)
-    elif step == "reject":
-        d = await actions.reject_disclosure(viewer, d, reason)
-    elif step == "withdraw":
-        d = await actions.withdraw_disclosure(viewer, d, reason)
-    else:
-        raise ActionError("step 无效", field="step")
+    step_input = steps.StepInput(
+        reason=_opt_str(data, "reason"), note=_opt_str(data, "note"), checklist=checklist
+    )
+    d = await steps.take_step(viewer, d, step, step_input)
     return JSONResponse(serialize(viewer, d, full=True))
 
 

@@ -24,7 +24,7 @@ from forum.policy import (
 )
 from forum.settings import get_settings
 from forum.templating import render, templates
-from transparency import actions, forms, queries
+from transparency import actions, forms, queries, steps
 from transparency.api import routes as api_routes
 from transparency.models import REVIEW_CHECKLIST, SCOPE_LABELS, Disclosure
 
@@ -214,22 +214,12 @@ async def transition(request: Request) -> Response:
     viewer = viewer_of(request)
     d = await _item(request)
     form = await read_form(request)
-    step = request.path_params["step"]
-    if step == "propose":
-        await actions.propose_disclosure(viewer, d)
-    elif step == "review":
-        confirmed = [str(v) for v in form.getlist("checklist")]
-        await actions.review_disclosure(viewer, d, confirmed, _str(form, "note"))
-    elif step == "approve":
-        await actions.approve_disclosure(viewer, d)
-    elif step == "publish":
-        await actions.publish_disclosure(viewer, d)
-    elif step == "reject":
-        await actions.reject_disclosure(viewer, d, _str(form, "reason"))
-    elif step == "withdraw":
-        await actions.withdraw_disclosure(viewer, d, _str(form, "reason"))
-    else:
-        raise NotFound()
+    data = steps.StepInput(
+        reason=_str(form, "reason"),
+        note=_str(form, "note"),
+        checklist=[str(v) for v in form.getlist("checklist")],
+    )
+    await steps.take_step(viewer, d, request.path_params["step"], data)
     return _back(d)
 
 
