@@ -119,7 +119,7 @@ async def name_recorder(actor: Viewer, meeting: Meeting, username: str) -> Meeti
     """The host names the recorder (记录人), a member of the branch; empty clears it."""
     meeting = await _reload(meeting)
     ensure(can_name_recorder(actor, meeting))
-    username = _text(username, 32, "recorder", "记录人用户名", required=False)
+    username = _text(username, 32, "username", "记录人用户名", required=False)
     recorder_ids: list[int] = []
     name = ""
     if username:
@@ -132,7 +132,7 @@ async def name_recorder(actor: Viewer, meeting: Meeting, username: str) -> Meeti
             or member is None
             or not in_subtree(member.org.path, branch_path_of(meeting))
         ):
-            raise ActionError(f"本支部没有用户“{username}”", field="recorder")
+            raise ActionError(f"本支部没有用户“{username}”", field="username")
         recorder_ids, name = [user.id], member.name
     async with in_transaction():
         await Meeting.filter(id=meeting.id).update(recorder_user_ids=recorder_ids)

@@ -59,7 +59,7 @@ def _validate_agenda(items: Sequence[str]) -> list[str]:
 
 DESCRIPTION_CHARS = 5000
 LOCATION_CHARS = 120
-USERNAME_CHARS = 32  # User.username's column length (for quoting a name not found)
+USERNAME_CHARS = 32  # User.username's column length: a longer host name names nobody
 
 
 async def schedule_meeting(
@@ -95,9 +95,11 @@ async def schedule_meeting(
         raise ActionError(f"地点不能超过 {LOCATION_CHARS} 个字符", field="location")
     host_ids: list[int] = []
     for username in host_usernames:
+        if len(username.strip()) > USERNAME_CHARS:  # refused, not cut
+            raise ActionError(f"主持人用户名不能超过 {USERNAME_CHARS} 个字符", field="hosts")
         user = await find_user(username)
         if user is None:
-            raise ActionError(f"找不到用户“{username.strip()[:USERNAME_CHARS]}”", field="hosts")
+            raise ActionError(f"找不到用户“{username.strip()}”", field="hosts")
         host_ids.append(user.id)
     status = MeetingStatus.scheduled if publish else MeetingStatus.draft
     async with in_transaction():
