@@ -172,6 +172,12 @@ async def test_qr_checkin_valid_expired_other_meeting_and_not_on_roll(
         f"/meetings/{meeting.id}/checkin/qr", {"code": code.split(".")[0] + ".AAAA"}
     )
     assert forged.status_code == 400
+    # An over-long code is refused as it is, on the page and by the POST, never cut to fit.
+    long_code = code + "A" * (65 - len(code))
+    shown = await client.get(f"/meetings/{meeting.id}/checkin/qr?code={long_code}")
+    assert shown.status_code == 400 and "签到码无效" in shown.text
+    too_long = await client.post_form(f"/meetings/{meeting.id}/checkin/qr", {"code": long_code})
+    assert too_long.status_code == 400 and "签到码无效" in too_long.text
     assert not await CheckIn.exists(meeting_id=meeting.id)
 
     done = await client.post_form(f"/meetings/{meeting.id}/checkin/qr", {"code": code})
