@@ -41,15 +41,12 @@ class Verb:
     back: str = ""
 
 
-_EMPTY: dict[Kind, Any] = {"str": "", "bool": False}
-
-
 def _absent(name: str, arg: Arg) -> Any:
     if arg.required:
         raise ActionError(f"缺少字段 {name}", field=name)
     if arg.default is not None:
         return arg.default
-    return [] if arg.kind == "ids" else _EMPTY.get(arg.kind)
+    return {"str": "", "bool": False, "ids": []}.get(arg.kind)  # a new list each time
 
 
 def from_data(verb: Verb, data: object) -> Args:
@@ -65,27 +62,21 @@ def from_data(verb: Verb, data: object) -> Args:
     }
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _typed(name: str, arg: Arg, value: object) -> Any:
     if arg.kind == "str" and isinstance(value, str):
         return value
     if arg.kind == "bool" and isinstance(value, bool):
         return value
-    if arg.kind == "id" and _is_int(value):
-        assert isinstance(value, int)  # noqa: S101 - for mypy, checked just above
+    if arg.kind == "id" and isinstance(value, int) and not isinstance(value, bool):
         if not 0 < value <= INT32_MAX:
             raise ActionError("编号无效", field=name)
         return value
-    if arg.kind == "int" and _is_int(value):
-        assert isinstance(value, int)  # noqa: S101 - for mypy, checked just above
+    if arg.kind == "int" and isinstance(value, int) and not isinstance(value, bool):
         if not arg.minimum <= value <= arg.maximum:
             raise ActionError(f"{arg.label}须在 {arg.minimum} 到 {arg.maximum} 之间", field=name)
         return value
     if arg.kind == "ids" and isinstance(value, list):
-        if not all(_is_int(v) for v in value):
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
             raise ActionError("编号列表有误", field=name)
         return value
     raise ActionError(f"字段 {name} 类型有误", field=name)
