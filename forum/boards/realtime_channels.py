@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from forum.boards.eventtypes import CONTENT_EVENTS, TOPIC
+from forum.boards.eventtypes import CONTENT_EVENTS, POST_HIDDEN, TOPIC
 from forum.errors import NotFound
 from forum.policy import Viewer, can_receive_topic_event
 from realtime.channels import ChannelKind
@@ -57,7 +57,7 @@ async def current(topic_id: int, messages: list[dict[str, Any]]) -> list[dict[st
         if post is None or post["topic_id"] != topic_id or post["hidden"] or post["deleted"]:
             state = "deleted" if post is None or post["deleted"] else "hidden"
             tombstone = {"post_id": post_id, "number": data.get("number"), "state": state}
-            checked.append({**message, "event": "post.hidden", "data": tombstone})
+            checked.append({**message, "event": POST_HIDDEN.name, "data": tombstone})
         else:
             html, edited = post["body_html"], post["edit_count"] > 0
             checked.append({**message, "data": {**data, "html": html, "edited": edited}})

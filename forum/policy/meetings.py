@@ -24,7 +24,6 @@ from forum.policy.core import (
     has_voting_rights,
     in_subtree,
 )
-from realtime.meetings.votes import results_visible
 
 __all__ = [
     "COMMITTEE_ROLES",
@@ -57,6 +56,7 @@ __all__ = [
     "can_see_vote_results",
     "can_speak_in_meeting",
     "meeting_role",
+    "results_visible",
 ]
 
 # The branch committee (支委会): the org's elected posts.
@@ -325,6 +325,11 @@ def can_enter_written_opinion(viewer: Viewer, meeting: MeetingLike, vote: VoteLi
         and str(vote.state) in {"unpublished", "open"}
         and can_manage_votes(viewer, meeting)
     )
+
+
+def results_visible(secret: bool, state: str) -> bool:
+    """Open ballots show a running tally; secret ones only after the vote is closed."""
+    return state == "closed" or (not secret and state == "open")
 
 
 def can_see_vote_results(viewer: Viewer, meeting: MeetingLike, vote: VoteLike) -> bool:

@@ -13,7 +13,7 @@ from forum.errors import ActionError
 from forum.events import ChannelEvent
 from forum.policy import Viewer, can_moderate_meeting, can_see_meeting
 from moderation.registry import FlagTarget, TargetInfo
-from realtime.meetings import queries
+from realtime.meetings import eventtypes, queries
 from realtime.meetings.actions._common import _event
 from realtime.meetings.models import Meeting, MeetingMessage
 
@@ -57,7 +57,7 @@ async def remove_message(message_id: int, actor: Viewer, reason: str) -> Sequenc
         removed_at=dt.datetime.now(dt.UTC),
     )
     meeting = await Meeting.get(id=message.meeting_id)
-    return [await _event(meeting, "message.removed", {"number": message.number})]
+    return [await _event(meeting, eventtypes.MESSAGE_REMOVED, {"number": message.number})]
 
 
 async def restore_message(message_id: int, actor: Viewer, reason: str) -> Sequence[ChannelEvent]:
@@ -71,7 +71,7 @@ async def restore_message(message_id: int, actor: Viewer, reason: str) -> Sequen
     message.removed = False
     meeting = await Meeting.get(id=message.meeting_id)
     payload = queries.serialize_message(message, host=False)
-    return [await _event(meeting, "message.posted", payload)]
+    return [await _event(meeting, eventtypes.MESSAGE_POSTED, payload)]
 
 
 FLAG_TARGET = FlagTarget(

@@ -30,6 +30,7 @@ from forum.policy import (
 )
 from realtime.meetings import presence
 from realtime.meetings import votes as rules
+from realtime.meetings.eventtypes import meeting_channel
 from realtime.meetings.models import (
     AgendaItem,
     Ballot,
@@ -57,13 +58,9 @@ def ints(values: Sequence[Any]) -> list[int]:
     return [int(v) for v in values]
 
 
-def channel_of(meeting_id: int) -> str:
-    return f"meeting:{meeting_id}"
-
-
 async def channel_head(meeting_id: int) -> int:
     """The last event id of the meeting's channel: the page subscribes from there."""
-    return await events.head(channel_of(meeting_id))
+    return await events.head(meeting_channel(meeting_id))
 
 
 async def get_meeting(meeting_id: int) -> Meeting:

@@ -112,13 +112,6 @@ def can_change_secrecy(state: str, currently_secret: bool, make_secret: bool) ->
     return VoteState(state) is VoteState.unpublished
 
 
-def results_visible(secret: bool, state: str) -> bool:
-    """Open ballots show a running tally; secret ones only after the vote is closed."""
-    return VoteState(state) is VoteState.closed or (
-        not secret and VoteState(state) is VoteState.open
-    )
-
-
 def denominator_for(basis: str, expected_voters: int, present_voters: int) -> int:
     return (
         expected_voters if DenominatorBasis(basis) is DenominatorBasis.expected else present_voters

@@ -174,7 +174,7 @@
   // fresh facts: the speaking controls lock at once; a lift re-renders the room.
   function lockSpeaking(locked) {
     var controls = room.querySelectorAll(
-      "#message-form textarea, #message-form button, form[action$='/hand'] button");
+      "#message-form textarea, #message-form button, form[action$='/raise_hand'] button");
     for (var i = 0; i < controls.length; i++) { controls[i].disabled = locked; }
   }
   document.addEventListener("realtime:notice", function (e) {

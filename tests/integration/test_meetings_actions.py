@@ -251,7 +251,10 @@ async def test_schedule_refuses_unknown_or_over_long_host_names(services: Servic
     branch = await make_branch()
     host = await v(branch.secretary)
     when = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
-    for names in (["a" * 40], ["nobody_here"]):
+    for names, message in (
+        (["a" * 40], "主持人用户名不能超过 32 个字符"),  # the limit named, the name never cut
+        (["nobody_here"], "找不到用户“nobody_here”"),
+    ):
         with pytest.raises(ActionError) as refused:
             await actions.schedule_meeting(
                 host,
@@ -261,7 +264,7 @@ async def test_schedule_refuses_unknown_or_over_long_host_names(services: Servic
                 scheduled_at=when,
                 host_usernames=names,
             )
-        assert refused.value.field == "hosts"
+        assert refused.value.field == "hosts" and refused.value.message == message
     with pytest.raises(ActionError) as location:
         await actions.schedule_meeting(
             host,

@@ -77,10 +77,10 @@ async def test_plenary_through_forms(
 
     room = await other_client.get(f"/meetings/{meeting.id}")
     assert room.status_code == 200
-    assert f'action="/meetings/{meeting.id}/checkin"' in room.text
+    assert f'action="/meetings/{meeting.id}/check_in"' in room.text
     assert "签到后即可发言" in room.text
-    assert (await other_client.post_form(f"/meetings/{meeting.id}/checkin")).status_code == 303
-    again = await other_client.post_form(f"/meetings/{meeting.id}/checkin")
+    assert (await other_client.post_form(f"/meetings/{meeting.id}/check_in")).status_code == 303
+    again = await other_client.post_form(f"/meetings/{meeting.id}/check_in")
     assert again.status_code == 409
     posted = await other_client.post_form(
         f"/meetings/{meeting.id}/message", {"body": "我同意<script>alert(1)</script>"}
@@ -95,25 +95,26 @@ async def test_plenary_through_forms(
 
         await actions.check_in(await v(user), meeting)
     created = await client.post_form(
-        f"/meetings/{meeting.id}/votes", {"kind": "motion", "title": "通过学习计划"}
+        f"/meetings/{meeting.id}/create_vote", {"kind": "motion", "title": "通过学习计划"}
     )
     assert created.status_code == 303
     vote = await Vote.get(meeting_id=meeting.id)
     hidden = await other_client.get(f"/meetings/{meeting.id}")
     assert "通过学习计划" not in hidden.text  # unpublished: hosts only
-    await client.post_form(f"/meetings/{meeting.id}/votes/{vote.id}/open")
+    await client.post_form(f"/meetings/{meeting.id}/open_vote", {"vote_id": str(vote.id)})
     room = await other_client.get(f"/meetings/{meeting.id}")
-    assert f'action="/meetings/{meeting.id}/votes/{vote.id}/ballot"' in room.text
+    assert f'action="/meetings/{meeting.id}/cast_ballot"' in room.text
+    assert f'<input type="hidden" name="vote_id" value="{vote.id}">' in room.text
     cast = await other_client.post_form(
-        f"/meetings/{meeting.id}/votes/{vote.id}/ballot", {"choice": "yes"}
+        f"/meetings/{meeting.id}/cast_ballot", {"vote_id": str(vote.id), "choice": "yes"}
     )
     assert cast.status_code == 303
     twice = await other_client.post_form(
-        f"/meetings/{meeting.id}/votes/{vote.id}/ballot", {"choice": "no"}
+        f"/meetings/{meeting.id}/cast_ballot", {"vote_id": str(vote.id), "choice": "no"}
     )
     assert twice.status_code == 409
     assert await Ballot.filter(vote_id=vote.id).count() == 1
-    await client.post_form(f"/meetings/{meeting.id}/votes/{vote.id}/close")
+    await client.post_form(f"/meetings/{meeting.id}/close_vote", {"vote_id": str(vote.id)})
     room = await other_client.get(f"/meetings/{meeting.id}")
     assert "未通过" in room.text  # 1 yes of 3 expected
 
@@ -127,11 +128,11 @@ async def test_plenary_through_forms(
     assert "## 签到" in markdown.text and "我同意" in markdown.text
     export = await other_client.get(f"/meetings/{meeting.id}/minutes.html")
     assert "attachment" in export.headers["content-disposition"]
-    await client.post_form(f"/meetings/{meeting.id}/minutes", {"summary": "会议达成一致"})
+    await client.post_form(f"/meetings/{meeting.id}/update_minutes", {"summary": "会议达成一致"})
     await client.post_form(f"/meetings/{meeting.id}/archive")
     archived = await client.get(f"/meetings/{meeting.id}/minutes")
     assert "追加更正" in archived.text and "会议达成一致" in archived.text
-    refused = await client.post_form(f"/meetings/{meeting.id}/minutes", {"summary": "改"})
+    refused = await client.post_form(f"/meetings/{meeting.id}/update_minutes", {"summary": "改"})
     assert refused.status_code == 403
     assert {"member.checked_in", "message.posted", "ballot.cast", "vote.closed"} <= set(log.types)
     log.close()
@@ -147,11 +148,11 @@ async def test_non_eligible_ballot_refused_over_http(client: Client, services: S
     vote = await actions.create_vote(host, meeting, kind="motion", title="议题")
     await actions.open_vote(host, meeting, vote)
     await client.login(branch.probationary.username)
-    await client.post_form(f"/meetings/{meeting.id}/checkin")
+    await client.post_form(f"/meetings/{meeting.id}/check_in")
     room = await client.get(f"/meetings/{meeting.id}")
-    assert "/ballot" not in room.text
+    assert "/cast_ballot" not in room.text
     response = await client.post_form(
-        f"/meetings/{meeting.id}/votes/{vote.id}/ballot", {"choice": "yes"}
+        f"/meetings/{meeting.id}/cast_ballot", {"vote_id": str(vote.id), "choice": "yes"}
     )
     assert response.status_code == 403
     assert await Ballot.filter(vote_id=vote.id).count() == 0
@@ -163,7 +164,7 @@ async def test_outsider_gets_404(client: Client, services: Services) -> None:
     await client.login(branch.outsider.username)
     assert (await client.get(f"/meetings/{meeting.id}")).status_code == 404
     assert (await client.get(f"/api/v1/meetings/{meeting.id}")).status_code == 404
-    post = await client.post_form(f"/meetings/{meeting.id}/checkin")
+    post = await client.post_form(f"/meetings/{meeting.id}/check_in")
     assert post.status_code == 404
 
 
@@ -182,13 +183,14 @@ async def test_api_state_and_actions(client: Client, services: Services) -> None
     for bad in (
         {"action": "message", "data": {"body": 1}},
         {"action": "message", "data": {"body": "x", "extra": 1}},
-        {"action": "nope", "data": {}},
         {"action": "message", "data": [], "x": 1},
         {"action": "give_floor", "data": {"request_id": True}},
     ):
         response = await client.post_json(url, bad)
         assert response.status_code == 400, bad
         assert set(response.json()) == {"error", "status"}
+    unknown = await client.post_json(url, {"action": "nope", "data": {}})
+    assert unknown.status_code == 404 and set(unknown.json()) == {"error", "status"}
     said = await client.post_json(url, {"action": "message", "data": {"body": "**好**"}})
     assert said.json() == {"number": 1}
     forbidden = await client.post_json(url, {"action": "lock", "data": {"locked": True}})
@@ -229,7 +231,9 @@ async def test_draft_publish_leave_and_start_through_pages(
     assert (await client.post_form(f"/meetings/{meeting.id}/publish")).status_code == 303
     page = await other_client.get(f"/meetings/{meeting.id}")
     assert page.status_code == 200 and "提交请假" in page.text
-    leave = await other_client.post_form(f"/meetings/{meeting.id}/leave", {"reason": "值班"})
+    leave = await other_client.post_form(
+        f"/meetings/{meeting.id}/request_leave", {"reason": "值班"}
+    )
     assert leave.status_code == 303
     host_page = await client.get(f"/meetings/{meeting.id}")
     assert "开始会议" in host_page.text

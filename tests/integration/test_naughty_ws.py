@@ -1,5 +1,5 @@
-"""The naughty-string sweep over the websocket (issue 14): every field of every meeting action,
-taken from the channel's own action table, plus the frame's own fields (`ref`, `channel`,
+"""The naughty-string sweep over the websocket (issue 14): every field of every meeting verb,
+taken from the part's own verb table, plus the frame's own fields (`ref`, `channel`,
 `action`, `type`).
 
 For each (string, field), over a real socket to the test's app (uvicorn in-process, SQLite
@@ -24,7 +24,7 @@ from forum.models import Member
 from forum.policy import Viewer
 from forum.ratelimit import MemoryCounter
 from forum.services import Services
-from realtime.meetings import actions, channel
+from realtime.meetings import actions, verbs
 from realtime.meetings.models import CheckIn, Meeting, MeetingMessage, Mute, RollEntry, Vote
 from tests.figures import report
 from tests.helpers import Client
@@ -134,6 +134,11 @@ async def _fresh_included(room: Room) -> None:
     )
 
 
+async def _fresh_opinion_target(room: Room) -> None:
+    await _fresh_open_vote(room)
+    await _member_id(room, "proxy", room.branch.probationary.id)
+
+
 async def _proxy_note(room: Room) -> str | None:
     row = await CheckIn.get_or_none(meeting_id=room.meeting.id, member_id=room.ids["proxy"])
     return None if row is None else row.note
@@ -189,25 +194,40 @@ RECIPES: dict[str, Recipe] = {
         fresh=_fresh_included,
     ),
     "restore_to_roll": Recipe(lambda r: {"member_id": r.ids["excluded"]}, fresh=_fresh_included),
+    # Verbs of other moments than a live meeting (before it, after it; written opinions are
+    # for admission and conversion questions, the room's open vote is a motion): every try
+    # must be a clean refusal that writes nothing.
+    "request_leave": Recipe(lambda r: {"reason": "值班"}),
+    "update_minutes": Recipe(lambda r: {"summary": "纪要"}),
+    "append_correction": Recipe(lambda r: {"body": "更正"}),
+    "enter_written_opinion": Recipe(
+        lambda r: {
+            "vote_id": r.ids["open_vote"],
+            "member_id": r.ids["proxy"],
+            "choice": "yes",
+            "note": "书面意见",
+        },
+        fresh=_fresh_opinion_target,
+    ),
 }
 FRAME_FIELDS = ("ref", "channel", "action", "type")
 
 
 def test_every_action_field_has_a_recipe() -> None:
-    """The sweep covers the channel's action table as it is: a new action or field with no
-    recipe here fails, instead of going unswept."""
-    with_fields = {name for name, (spec, _) in channel.ACTIONS.items() if spec}
+    """The sweep covers the part's verb table as it is: a new verb or field with no recipe
+    here fails, instead of going unswept."""
+    with_fields = {name for name, verb in verbs.VERBS.items() if verb.args}
     assert with_fields <= set(RECIPES), sorted(with_fields - set(RECIPES))
     for name, recipe in RECIPES.items():
-        spec, _ = channel.ACTIONS[name]
-        assert set(recipe.read) <= {f for f, (kind, _) in spec.items() if kind is str}
+        args = verbs.VERBS[name].args
+        assert set(recipe.read) <= {f for f, arg in args.items() if arg.kind == "str"}
 
 
 def _fields() -> list[tuple[str | None, str]]:
     """(action or None for the frame itself, field) for every field of the table."""
     swept: list[tuple[str | None, str]] = [(None, f) for f in FRAME_FIELDS]
-    for name, (spec, _) in sorted(channel.ACTIONS.items()):
-        swept += [(name, field) for field in sorted(spec)]
+    for name, verb in sorted(verbs.VERBS.items()):
+        swept += [(name, field) for field in sorted(verb.args)]
     return swept
 
 

@@ -258,13 +258,13 @@ FORMS: dict[str, Form] = {
     ),
     "meetings: leave": Form(
         "full_member",
-        lambda w: f"/meetings/{w.ids['scheduled']}/leave",
+        lambda w: f"/meetings/{w.ids['scheduled']}/request_leave",
         {"reason": lambda: latest(meetings_models().LeaveRequest, "reason")},
         fresh=fresh_scheduled,
     ),
     "meetings: remove message": Form(
         "secretary",
-        lambda w: f"/meetings/{w.ids['meeting']}/remove-message",
+        lambda w: f"/meetings/{w.ids['meeting']}/remove_message",
         {
             "reason": lambda: latest(
                 meetings_models().MeetingMessage, "removed_reason", removed=True
@@ -275,7 +275,7 @@ FORMS: dict[str, Form] = {
     ),
     "meetings: new vote": Form(
         "secretary",
-        lambda w: f"/meetings/{w.ids['plenary']}/votes",
+        lambda w: f"/meetings/{w.ids['plenary']}/create_vote",
         {
             "title": lambda: latest(meetings_models().Vote, "title"),
             # A number from 1 to the count of candidates (two here): strictly validated.
@@ -292,33 +292,37 @@ FORMS: dict[str, Form] = {
     ),
     "meetings: written opinion": Form(
         "secretary",
-        lambda w: f"/meetings/{w.ids['plenary']}/votes/{w.ids['opinion_vote']}/opinion",
+        lambda w: f"/meetings/{w.ids['plenary']}/enter_written_opinion",
         {"note": lambda: latest(meetings_models().WrittenOpinion, "note")},
-        lambda w: {"member_id": str(w.ids["absent_voter"]), "choice": "yes"},
+        lambda w: {
+            "vote_id": str(w.ids["opinion_vote"]),
+            "member_id": str(w.ids["absent_voter"]),
+            "choice": "yes",
+        },
         fresh=fresh_opinion_vote,
     ),
     "meetings: minutes summary": Form(
         "secretary",
-        lambda w: f"/meetings/{w.ids['ended']}/minutes",
+        lambda w: f"/meetings/{w.ids['ended']}/update_minutes",
         {"summary": lambda: latest(meetings_models().Minutes, "summary_raw")},
         fresh=ended_meeting,
     ),
     "meetings: minutes correction": Form(
         "secretary",
-        lambda w: f"/meetings/{w.ids['archived']}/correction",
+        lambda w: f"/meetings/{w.ids['archived']}/append_correction",
         {"body": lambda: latest(meetings_models().MinutesCorrection, "body_raw")},
         fresh=archived_meeting,
     ),
     "meetings: record attendance": Form(
         "secretary",
-        lambda w: f"/meetings/{w.ids['plenary']}/record-attendance",
+        lambda w: f"/meetings/{w.ids['plenary']}/record_attendance",
         {"note": lambda: latest(meetings_models().CheckIn, "note", method="proxy")},
         lambda w: {"member_id": str(w.ids["proxy_voter"])},
         fresh=fresh_unrecorded,
     ),
     "meetings: exclude from roll": Form(
         "secretary",
-        lambda w: f"/meetings/{w.ids['plenary']}/exclude",
+        lambda w: f"/meetings/{w.ids['plenary']}/exclude_from_roll",
         {
             "reason": _excluded("excluded_reason"),
             "approval": _excluded("excluded_approval"),
@@ -335,13 +339,13 @@ FORMS: dict[str, Form] = {
     ),
     "meetings: show-of-hands count": Form(
         "secretary",
-        lambda w: f"/meetings/{w.ids['plenary']}/votes/{w.ids['count_vote']}/count",
+        lambda w: f"/meetings/{w.ids['plenary']}/record_in_person_count",
         {
             "yes": _counted("in_person_yes"),
             "no": _counted("in_person_no"),
             "abstain": _counted("in_person_abstain"),
         },
-        lambda w: {"yes": "0", "no": "0", "abstain": "0"},
+        lambda w: {"vote_id": str(w.ids["count_vote"]), "yes": "0", "no": "0", "abstain": "0"},
         fresh=fresh_open_motion,
     ),
 }

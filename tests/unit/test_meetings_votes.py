@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from forum.policy import results_visible
 from realtime.meetings import votes
 from realtime.meetings.votes import Tally, decide_election, decide_motion
 
@@ -294,4 +295,4 @@ def test_secrecy_changes(state: str, secret: bool, make_secret: bool, allowed: b
 def test_results_hidden_until_close_for_secret_ballots(
     secret: bool, state: str, visible: bool
 ) -> None:
-    assert votes.results_visible(secret, state) is visible
+    assert results_visible(secret, state) is visible

@@ -6,12 +6,13 @@ import dataclasses
 from typing import Any
 
 from forum import events
-from forum.events import ChannelEvent
+from forum.events import ChannelEvent, EventType
 from forum.policy import (
     Viewer,
 )
 from forum.viewer import viewer_for_user
 from realtime.meetings import queries
+from realtime.meetings.eventtypes import meeting_channel
 from realtime.meetings.models import (
     Meeting,
 )
@@ -33,10 +34,14 @@ def audience_of(meeting: Meeting, *, hosts_only: bool = False) -> dict[str, Any]
 
 
 async def _event(
-    meeting: Meeting, type: str, payload: dict[str, Any], *, hosts_only: bool = False
+    meeting: Meeting,
+    type: EventType[Any],
+    payload: dict[str, Any],
+    *,
+    hosts_only: bool = False,
 ) -> ChannelEvent:
-    return await events.append(
-        queries.channel_of(meeting.id),
+    return await events.emit(
+        meeting_channel(meeting.id),
         type,
         {"meeting_id": meeting.id, **payload},
         audience=audience_of(meeting, hosts_only=hosts_only),

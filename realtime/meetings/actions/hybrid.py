@@ -29,7 +29,7 @@ from forum.policy import (
     ensure,
     in_subtree,
 )
-from realtime.meetings import qr, queries
+from realtime.meetings import eventtypes, qr, queries
 from realtime.meetings import votes as rules
 from realtime.meetings.actions._common import _event, _reload, fresh
 from realtime.meetings.actions.room import check_in
@@ -93,7 +93,7 @@ async def record_attendance(
             attendance = await queries.attendance(meeting)
             event = await _event(
                 meeting,
-                "member.checked_in",
+                eventtypes.MEMBER_CHECKED_IN,
                 {
                     "member_id": member_id,
                     "user_id": entry.user_id,
@@ -119,7 +119,7 @@ async def name_recorder(actor: Viewer, meeting: Meeting, username: str) -> Meeti
     """The host names the recorder (记录人), a member of the branch; empty clears it."""
     meeting = await _reload(meeting)
     ensure(can_name_recorder(actor, meeting))
-    username = _text(username, 32, "recorder", "记录人用户名", required=False)
+    username = _text(username, 32, "username", "记录人用户名", required=False)
     recorder_ids: list[int] = []
     name = ""
     if username:
@@ -132,7 +132,7 @@ async def name_recorder(actor: Viewer, meeting: Meeting, username: str) -> Meeti
             or member is None
             or not in_subtree(member.org.path, branch_path_of(meeting))
         ):
-            raise ActionError(f"本支部没有用户“{username}”", field="recorder")
+            raise ActionError(f"本支部没有用户“{username}”", field="username")
         recorder_ids, name = [user.id], member.name
     async with in_transaction():
         await Meeting.filter(id=meeting.id).update(recorder_user_ids=recorder_ids)
@@ -146,7 +146,7 @@ async def name_recorder(actor: Viewer, meeting: Meeting, username: str) -> Meeti
             after={"recorder_user_ids": recorder_ids, "name": name},
         )
         meeting = await _reload(meeting)
-        event = await _event(meeting, "recorder.named", {"name": name})
+        event = await _event(meeting, eventtypes.RECORDER_NAMED, {"name": name})
     await publisher.publish(event)
     return meeting
 
@@ -195,7 +195,7 @@ async def exclude_from_roll(
             reason=reason,
         )
         attendance = await queries.attendance(meeting)
-        event = await _event(meeting, "roll.changed", {"attendance": attendance.as_dict()})
+        event = await _event(meeting, eventtypes.ROLL_CHANGED, {"attendance": attendance.as_dict()})
     await publisher.publish(event)
     return await RollEntry.get(id=entry.id)
 
@@ -225,7 +225,7 @@ async def restore_to_roll(actor: Viewer, meeting: Meeting, member_id: int) -> Ro
             after={"meeting_id": meeting.id, "name": entry.name},
         )
         attendance = await queries.attendance(meeting)
-        event = await _event(meeting, "roll.changed", {"attendance": attendance.as_dict()})
+        event = await _event(meeting, eventtypes.ROLL_CHANGED, {"attendance": attendance.as_dict()})
     await publisher.publish(event)
     return await RollEntry.get(id=entry.id)
 
@@ -300,7 +300,7 @@ async def record_in_person_count(
         tallies = await queries.tallies_of(fresh_vote)
         event = await _event(
             meeting,
-            "vote.counted_in_person",
+            eventtypes.VOTE_COUNTED_IN_PERSON,
             {"vote_id": vote.id, "ballots_cast": fresh_vote.ballots_cast, "tallies": tallies},
         )
     await publisher.publish(event)

@@ -23,8 +23,8 @@ from forum.policy import (
     can_schedule_meeting,
     ensure,
 )
+from realtime.meetings import eventtypes, queries
 from realtime.meetings import minutes as minutes_mod
-from realtime.meetings import queries
 from realtime.meetings.actions._common import (
     MAX_AGENDA_ITEMS,
     _event,
@@ -59,7 +59,7 @@ def _validate_agenda(items: Sequence[str]) -> list[str]:
 
 DESCRIPTION_CHARS = 5000
 LOCATION_CHARS = 120
-USERNAME_CHARS = 32  # User.username's column length (for quoting a name not found)
+USERNAME_CHARS = 32  # User.username's column length: a longer host name names nobody
 
 
 async def schedule_meeting(
@@ -95,9 +95,11 @@ async def schedule_meeting(
         raise ActionError(f"地点不能超过 {LOCATION_CHARS} 个字符", field="location")
     host_ids: list[int] = []
     for username in host_usernames:
+        if len(username.strip()) > USERNAME_CHARS:  # refused, not cut
+            raise ActionError(f"主持人用户名不能超过 {USERNAME_CHARS} 个字符", field="hosts")
         user = await find_user(username)
         if user is None:
-            raise ActionError(f"找不到用户“{username.strip()[:USERNAME_CHARS]}”", field="hosts")
+            raise ActionError(f"找不到用户“{username.strip()}”", field="hosts")
         host_ids.append(user.id)
     status = MeetingStatus.scheduled if publish else MeetingStatus.draft
     async with in_transaction():
@@ -175,7 +177,7 @@ async def request_leave(actor: Viewer, meeting: Meeting, reason: str) -> LeaveRe
             leave = await LeaveRequest.create(
                 meeting_id=meeting.id, member_id=member.id, reason=reason
             )
-            event = await _event(meeting, "leave.requested", {"name": member.name})
+            event = await _event(meeting, eventtypes.LEAVE_REQUESTED, {"name": member.name})
     except IntegrityError as exc:
         raise Conflict("您已请假") from exc
     await publisher.publish(event)
@@ -233,7 +235,9 @@ async def start_meeting(actor: Viewer, meeting: Meeting) -> Meeting:
             after=attendance.as_dict(),
         )
         event = await _event(
-            meeting, "meeting.started", {"attendance": attendance.as_dict(), "at": now.isoformat()}
+            meeting,
+            eventtypes.MEETING_STARTED,
+            {"attendance": attendance.as_dict(), "at": now.isoformat()},
         )
     await publisher.publish(event)
     return meeting
@@ -245,7 +249,7 @@ async def pause_meeting(actor: Viewer, meeting: Meeting, paused: bool) -> Meetin
     async with in_transaction():
         await Meeting.filter(id=meeting.id).update(paused=paused)
         meeting = await _reload(meeting)
-        event = await _event(meeting, "meeting.paused", {"paused": paused})
+        event = await _event(meeting, eventtypes.MEETING_PAUSED, {"paused": paused})
     await publisher.publish(event)
     return meeting
 
@@ -270,6 +274,6 @@ async def end_meeting(actor: Viewer, meeting: Meeting) -> Meeting:
         record = await minutes_mod.assemble_record(meeting)
         await Minutes.create(meeting_id=meeting.id, record=record)
         await audit.record(actor, "meeting.ended", "meeting", meeting.id, org_path=meeting.org_path)
-        event = await _event(meeting, "meeting.ended", {"at": now.isoformat()})
+        event = await _event(meeting, eventtypes.MEETING_ENDED, {"at": now.isoformat()})
     await publisher.publish(event)
     return meeting

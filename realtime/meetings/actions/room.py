@@ -21,7 +21,7 @@ from forum.policy import (
 )
 from forum.viewer import viewer_for_user
 from moderation import hooks
-from realtime.meetings import queries
+from realtime.meetings import eventtypes, queries
 from realtime.meetings.actions._common import (
     MAX_MESSAGE_CHARS,
     _event,
@@ -84,7 +84,7 @@ async def check_in(actor: Viewer, meeting: Meeting, *, method: str = "self") -> 
             attendance = await queries.attendance(meeting)
             event = await _event(
                 meeting,
-                "member.checked_in",
+                eventtypes.MEMBER_CHECKED_IN,
                 {
                     "member_id": member.id,
                     "user_id": member.user_id,
@@ -136,7 +136,7 @@ async def post_message(actor: Viewer, meeting: Meeting, body: str) -> MeetingMes
         posted = None
         if not held:
             posted = await _event(
-                meeting, "message.posted", queries.serialize_message(message, host=False)
+                meeting, eventtypes.MESSAGE_POSTED, queries.serialize_message(message, host=False)
             )
     if posted is not None:
         await publisher.publish(posted)
@@ -170,7 +170,7 @@ async def remove_message(actor: Viewer, meeting: Meeting, number: int, reason: s
             before={"number": number, "body": message.body_raw},
             reason=reason,
         )
-        event = await _event(meeting, "message.removed", {"number": number})
+        event = await _event(meeting, eventtypes.MESSAGE_REMOVED, {"number": number})
     await publisher.publish(event)
 
 
@@ -192,7 +192,7 @@ async def raise_hand(actor: Viewer, meeting: Meeting) -> SpeakingRequest:
         )
         event = await _event(
             meeting,
-            "hand.raised",
+            eventtypes.HAND_RAISED,
             {"request_id": request.id, "user_id": actor.user_id, "name": request.name},
         )
     await publisher.publish(event)
@@ -215,7 +215,7 @@ async def give_floor(actor: Viewer, meeting: Meeting, request_id: int) -> Speaki
         await SpeakingRequest.filter(id=request.id).update(state="speaking", floor_at=now)
         event = await _event(
             meeting,
-            "floor.given",
+            eventtypes.FLOOR_GIVEN,
             {
                 "request_id": request.id,
                 "user_id": request.user_id,
@@ -268,7 +268,7 @@ async def mute_participant(
         )
         event = await _event(
             meeting,
-            "participant.muted" if kind == "mute" else "participant.removed",
+            eventtypes.PARTICIPANT_MUTED if kind == "mute" else eventtypes.PARTICIPANT_REMOVED,
             {"user_id": user_id, "name": target.display_name},
         )
     await publisher.publish(event)
@@ -287,7 +287,7 @@ async def unmute_participant(actor: Viewer, meeting: Meeting, user_id: int) -> N
         await audit.record(
             actor, "meeting.participant_restored", "user", user_id, org_path=meeting.org_path
         )
-        event = await _event(meeting, "participant.restored", {"user_id": user_id})
+        event = await _event(meeting, eventtypes.PARTICIPANT_RESTORED, {"user_id": user_id})
     await publisher.publish(event)
 
 
@@ -304,7 +304,7 @@ async def lock_discussion(actor: Viewer, meeting: Meeting, locked: bool) -> Meet
             org_path=meeting.org_path,
         )
         meeting = await _reload(meeting)
-        event = await _event(meeting, "discussion.locked", {"locked": locked})
+        event = await _event(meeting, eventtypes.DISCUSSION_LOCKED, {"locked": locked})
     await publisher.publish(event)
     return meeting
 
@@ -323,7 +323,7 @@ async def next_agenda_item(actor: Viewer, meeting: Meeting) -> AgendaItem:
         await AgendaItem.filter(id=following.id).update(is_current=True, started_at=now)
         event = await _event(
             meeting,
-            "agenda.advanced",
+            eventtypes.AGENDA_ADVANCED,
             {"item_id": following.id, "position": following.position, "title": following.title},
         )
     await publisher.publish(event)

@@ -21,7 +21,7 @@ from forum.policy import (
     can_manage_votes,
     ensure,
 )
-from realtime.meetings import queries
+from realtime.meetings import eventtypes, queries
 from realtime.meetings import votes as rules
 from realtime.meetings.actions._common import (
     _event,
@@ -108,7 +108,7 @@ async def create_vote(
             after={"kind": kind, "title": title, "secret": secret},
         )
         event = await _event(
-            meeting, "vote.created", {"vote_id": vote.id, "title": title}, hosts_only=True
+            meeting, eventtypes.VOTE_CREATED, {"vote_id": vote.id, "title": title}, hosts_only=True
         )
     await publisher.publish(event)
     return vote
@@ -144,7 +144,7 @@ async def open_vote(actor: Viewer, meeting: Meeting, vote: Vote) -> Vote:
         vote = await queries.get_vote(meeting, vote.id)
         event = await _event(
             meeting,
-            "vote.opened",
+            eventtypes.VOTE_OPENED,
             {
                 "vote_id": vote.id,
                 "kind": str(vote.kind),
@@ -213,7 +213,7 @@ async def cast_ballot(
             payload: dict[str, Any] = {"vote_id": vote.id, "ballots_cast": int(cast[0])}
             if not vote.secret:
                 payload["tallies"] = await queries.tallies_of(vote)
-            event = await _event(meeting, "ballot.cast", payload)
+            event = await _event(meeting, eventtypes.BALLOT_CAST, payload)
     except IntegrityError as exc:
         raise Conflict("您已投过票，每人只能投一票") from exc
     await publisher.publish(event)
@@ -256,7 +256,7 @@ async def enter_written_opinion(
             )
             count = await WrittenOpinion.filter(vote_id=vote.id).count()
             event = await _event(
-                meeting, "written_opinion.entered", {"vote_id": vote.id, "count": count}
+                meeting, eventtypes.WRITTEN_OPINION_ENTERED, {"vote_id": vote.id, "count": count}
             )
     except IntegrityError as exc:
         raise Conflict("该党员的书面意见已录入") from exc
@@ -352,7 +352,7 @@ async def close_vote(actor: Viewer, meeting: Meeting, vote: Vote) -> Vote:
         )
         event = await _event(
             meeting,
-            "vote.closed",
+            eventtypes.VOTE_CLOSED,
             {"vote_id": vote.id, "tallies": tallies, "result": result},
         )
     await publisher.publish(event)

@@ -1,0 +1,1 @@
+"""The meeting part's HTML pages, one module per concept; every form works without JS."""

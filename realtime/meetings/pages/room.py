@@ -1,0 +1,110 @@
+"""The meeting room: its page, its forms (one endpoint per verb of the part's verb table)
+and QR check-in (the scanned link's confirm page and the host screen's rotating code)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from forum.clock import utcnow
+from forum.errors import ActionError
+from forum.http import read_form, viewer_of
+from forum.models import Member
+from forum.policy import MEETING_RULES, can_record_attendance, ensure_visible
+from forum.templating import render
+from realtime.meetings import qr, queries, verbs
+from realtime.meetings.models import Meeting
+from realtime.meetings.pages._common import CONTEXT, back, meeting_of, page
+
+
+async def meeting_page(request: Request) -> Response:
+    viewer = viewer_of(request)
+    meeting = await meeting_of(request)
+    state = await queries.room_state(viewer, meeting)
+    qr_state = None
+    if can_record_attendance(viewer, meeting):
+        qr_state = _qr_state(request, meeting)
+    candidates: dict[str, list[Member]] = {}
+    if state["host"] and str(meeting.status) == "live":
+        candidates = {
+            kind: await queries.eligible_candidates(meeting, kind)
+            for kind in MEETING_RULES[str(meeting.type)].vote_kinds
+        }
+    return page(
+        request,
+        "meetings/room.html",
+        {**state, "candidates": candidates, "org": meeting.org_id, "qr": qr_state},
+    )
+
+
+async def post_verb(request: Request) -> Response:
+    """`POST /meetings/{id}/{verb}`: the verb's arguments from the form, then back to the
+    room; the same verbs, spelled the same, as the JSON API and the websocket."""
+    verb = verbs.get_verb(request.path_params["verb"])
+    meeting = await meeting_of(request)
+    args = verbs.from_form(verb, await read_form(request))
+    await verb.run(viewer_of(request), meeting, args)
+    return back(meeting, verb.back)
+
+
+# ---- QR check-in ---------------------------------------------------------------------------
+
+
+async def qr_checkin_page(request: Request) -> Response:
+    """The page a scanned code opens: confirm with one tap (a CSRF-checked POST)."""
+    viewer = viewer_of(request)
+    code = str(request.query_params.get("code", ""))
+    if not viewer.is_authenticated:
+        next_url = quote(f"/meetings/{request.path_params['meeting_id']}/checkin/qr?code=")
+        return RedirectResponse(f"/login?next={next_url}{quote(code)}", status_code=303)
+    meeting = await meeting_of(request)
+    error = None
+    try:
+        qr.verify(code, meeting.id, utcnow())  # an over-long code is refused, never cut
+    except ActionError as exc:
+        error = exc.message
+    return _qr_page(request, meeting, code, error, status_code=200 if error is None else 400)
+
+
+def _qr_page(
+    request: Request, meeting: Meeting, code: str, error: str | None, *, status_code: int = 200
+) -> Response:
+    request.scope["nav"] = "meetings"
+    context = {**CONTEXT, "meeting": meeting, "code": code, "error": error}
+    return render(request, "meetings/qr_checkin.html", context, status_code=status_code)
+
+
+async def qr_checkin(request: Request) -> Response:
+    """The confirm page's POST: the `check_in_qr` verb, its refusal shown on the same page."""
+    verb = verbs.VERBS["check_in_qr"]
+    meeting = await meeting_of(request)
+    form = await read_form(request)
+    code = form.get("code")
+    try:
+        await verb.run(viewer_of(request), meeting, verbs.from_form(verb, form))
+    except ActionError as exc:
+        shown = code if isinstance(code, str) else ""
+        return _qr_page(request, meeting, shown, exc.message, status_code=exc.status_code)
+    return back(meeting, verb.back)
+
+
+async def qr_code(request: Request) -> Response:
+    """The host screen's current code (inline SVG), fetched again as it rotates."""
+    viewer = viewer_of(request)
+    meeting = await meeting_of(request)
+    ensure_visible(can_record_attendance(viewer, meeting))
+    return JSONResponse(_qr_state(request, meeting))
+
+
+def _qr_state(request: Request, meeting: Meeting) -> dict[str, Any]:
+    code = qr.issue(meeting.id, utcnow())
+    url = qr.scan_url(str(request.base_url), meeting.id, code)
+    return {
+        "svg_html": qr.svg(url),  # segno's output for our own URL: no user input in it
+        "url": url,
+        "expires_at": qr.expires_at(code).isoformat(),
+        "rotate_seconds": qr.ROTATE_SECONDS,
+    }
