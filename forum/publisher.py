@@ -16,12 +16,18 @@ from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.connection import get_connection
 
 from forum.eventlog import ChannelEvent
+from forum.events import channel_name
 from forum.observability import EVENTS_PUBLISHED
 from forum.services import get_services
 
 logger = logging.getLogger("grassroots.realtime")
 
-USER_CHANNEL = "user:{}"
+
+def user_channel(user_id: int) -> str:
+    """The broker channel of one person's live connections (never stored in the log)."""
+    return channel_name("user", user_id)
+
+
 # What a user's live connections hear (not stored, not replayed). The hub acts on the first
 # two; the others reach the user's sockets as `notice` frames.
 UserNotice = Literal["session.revoked", "viewer.changed", "notification.created"]
@@ -67,6 +73,6 @@ async def notify_user(user_id: int, type: UserNotice, data: dict[str, Any] | Non
     """An ephemeral message to every live connection of a user (not stored, not replayed)."""
     message = {**(data or {}), "type": type}
     try:
-        await get_services().broker.publish(USER_CHANNEL.format(user_id), message)
+        await get_services().broker.publish(user_channel(user_id), message)
     except Exception:
         logger.exception("notifying user %s of %s failed", user_id, type)

@@ -33,6 +33,7 @@ from forum.errors import DomainError
 from forum.models import AuthSession
 from forum.observability import BROKER_LAG, BROKER_UP, WS_CONNECTIONS, WS_SEND_QUEUE
 from forum.policy import Viewer, can_post_or_speak
+from forum.publisher import user_channel
 from forum.services import Services, get_services
 from forum.settings import get_settings
 from forum.viewer import load_viewer
@@ -161,7 +162,7 @@ class Hub:
             return
         entry = self._users.get(user_id)
         if entry is None:
-            unsubscribe = self.broker.subscribe(f"user:{user_id}", self._on_user_message)
+            unsubscribe = self.broker.subscribe(user_channel(user_id), self._on_user_message)
             entry = self._users[user_id] = _User(unsubscribe)
         entry.connections.add(conn)
 

@@ -10,6 +10,7 @@ import pytest
 
 from forum.errors import ActionError, RateLimited
 from forum.models import User
+from forum.parts import Registry
 from forum.settings import get_settings
 from moderation import hooks, newmembers, ratelimit
 from tests.factories import make_person, make_tree, make_user, viewer_of
@@ -123,8 +124,9 @@ async def test_needs_premoderation_by_age_and_approved_items(
         return approved.get(user_id, 0)
 
     # Other parts' counters (boards) see no posts here; this one decides.
-    saved = list(newmembers._approved_counters)
-    newmembers._approved_counters[:] = [count]
+    only_this: Registry[newmembers.ApprovedCounter] = Registry("test counters")
+    only_this.add("test", newmembers.ApprovedCounter("test", count))
+    monkeypatch.setattr(newmembers, "COUNTERS", only_this)
     with_posts = dataclasses.replace(strict_moderation, new_account_min_posts=3)
     monkeypatch.setattr(newmembers, "get_settings", lambda: with_posts)
     try:
@@ -132,7 +134,7 @@ async def test_needs_premoderation_by_age_and_approved_items(
         approved[seasoned.id] = 3
         assert not await hooks.needs_premoderation(await viewer_of(seasoned))
     finally:
-        newmembers._approved_counters[:] = saved
+        monkeypatch.undo()  # the installed counters again
 
 
 async def test_link_and_mention_caps_for_new_accounts(database, services) -> None:  # type: ignore[no-untyped-def]
