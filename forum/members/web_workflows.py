@@ -20,7 +20,7 @@ from forum.http import (
 from forum.members import development, floating, queries, transfers
 from forum.members.web_stats import scope_org
 from forum.models import Member, Org
-from forum.policy import Viewer, can_see_org
+from forum.policy import TRANSFER_STEPS, Viewer, can_see_org
 from forum.templating import render
 
 
@@ -73,7 +73,7 @@ async def transfer_slip(request: Request) -> Response:
     return render(
         request,
         "members/transfer.html",
-        {"t": transfer, "steps": steps, "STEPS": transfers.STEPS, "placements": placements},
+        {"t": transfer, "steps": steps, "STEPS": TRANSFER_STEPS, "placements": placements},
     )
 
 

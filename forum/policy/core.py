@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from forum.errors import Forbidden, NotFound
+from forum.policy.decision import Decision, decide
 
 if TYPE_CHECKING:
     from forum.models import Member, Org
@@ -31,9 +31,8 @@ __all__ = [
     "can_see_member",
     "can_see_member_record",
     "can_see_org",
+    "can_use_account",
     "can_vote_in",
-    "ensure",
-    "ensure_visible",
     "has_voting_rights",
     "in_subtree",
     "relation_to",
@@ -133,14 +132,9 @@ def relation_to(viewer_path: str | None, target_path: str) -> str:
     return "sibling" if viewer_parent == target_parent else "unrelated"
 
 
-def ensure(allowed: bool, message: str | None = None) -> None:
-    if not allowed:
-        raise Forbidden(message)
-
-
-def ensure_visible(allowed: bool) -> None:
-    if not allowed:
-        raise NotFound()
+def can_use_account(viewer: Viewer) -> Decision:
+    """Account pages and actions: a signed-in viewer."""
+    return decide(viewer.is_authenticated, "请先登录")
 
 
 def can_admin_site(viewer: Viewer) -> bool:
@@ -209,9 +203,11 @@ def can_see_member_record(viewer: Viewer, member: Member) -> bool:
     )
 
 
-def can_reveal_id_number(viewer: Viewer, member: Member) -> bool:
+def can_reveal_id_number(viewer: Viewer, member: Member) -> Decision:
     """Showing the full 身份证号 is an admin act (audited), never a self-service view."""
-    return can_manage_org(viewer, member.org)
+    return decide(
+        can_manage_org(viewer, member.org), "只有管理该党员所在组织的管理员可以查看完整身份证号"
+    )
 
 
 def can_change_member_status(viewer: Viewer, member: Member) -> bool:
