@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tortoise.expressions import Q
+
 from forum.policy.core import (
+    EVERYTHING,
     HasPath,
     Viewer,
     can_manage_org,
     can_see_member,
     can_see_member_record,
+    under_paths,
 )
 
 if TYPE_CHECKING:
@@ -34,6 +38,7 @@ __all__ = [
     "can_see_member_field",
     "can_see_member_stats",
     "directory_scope_paths",
+    "visible_members",
 ]
 
 # The directory card: what fellow members of the same org tree see.
@@ -73,6 +78,12 @@ def directory_scope_paths(viewer: Viewer) -> tuple[str, ...] | None:
     if viewer.home_path is not None:
         paths.append(viewer.home_path)
     return tuple(paths)
+
+
+def visible_members(viewer: Viewer) -> Q:
+    """The directory's rows (`Member`): the viewer's org tree and admin scope."""
+    paths = directory_scope_paths(viewer)
+    return EVERYTHING if paths is None else under_paths(paths, "org__path")
 
 
 def can_see_member_field(viewer: Viewer, member: Member, field: str) -> bool:

@@ -16,13 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from tortoise.expressions import Q
+
 from forum.policy.core import (
     ADMIN_ROLES,
+    EVERYTHING,
+    NOTHING,
     Viewer,
     can_admin_site,
     can_vote_in,
     has_voting_rights,
     in_subtree,
+    under_paths,
 )
 from forum.policy.decision import ALLOWED, Decision, decide, refused
 from realtime.meetings.votes import results_visible
@@ -58,6 +63,7 @@ __all__ = [
     "can_see_vote_results",
     "can_speak_in_meeting",
     "meeting_role",
+    "visible_meetings",
 ]
 
 # The branch committee (支委会): the org's elected posts.
@@ -249,6 +255,23 @@ def can_see_meeting(viewer: Viewer, meeting: MeetingLike) -> bool:
     if viewer.org_path is not None and in_subtree(viewer.org_path, branch):
         return True
     return _is_guest(viewer, meeting) or viewer.has_role_over(ADMIN_ROLES, meeting.org_path)
+
+
+def visible_meetings(viewer: Viewer) -> Q:
+    """Meeting rows worth judging with `can_see_meeting`: the viewer's branch and host
+    branch (no drafts), the orgs they host for, the meetings they created."""
+    paths = [p for p in (viewer.home_path, viewer.host_org_path) if p]
+    host_paths = viewer.role_paths(MEETING_HOST_ROLES)
+    if viewer.suspended or not (paths or host_paths or viewer.is_site_admin):
+        return NOTHING
+    if viewer.is_site_admin:
+        return EVERYTHING
+    clause = under_paths(host_paths, "org_path")
+    for path in paths:
+        clause |= Q(org_path__startswith=path) & ~Q(status="draft")
+    if viewer.user_id is not None:
+        clause |= Q(created_by_id=viewer.user_id)
+    return clause
 
 
 def can_attend_meeting(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEAT) -> bool:

@@ -10,7 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from forum.policy.core import ADMIN_ROLES, Viewer, can_admin_site, in_subtree
+from tortoise.expressions import Q
+
+from forum.policy.core import (
+    ADMIN_ROLES,
+    EVERYTHING,
+    NOTHING,
+    Viewer,
+    can_admin_site,
+    in_subtree,
+    under_paths,
+)
 from forum.policy.decision import Decision, decide, refused
 from forum.policy.disclosures import DisclosureLike, can_answer_feedback, can_see_disclosure
 
@@ -35,6 +45,8 @@ __all__ = [
     "is_exempt_from_new_member_rules",
     "is_site_moderator",
     "moderation_paths",
+    "visible_review_items",
+    "visible_sanctions",
 ]
 
 SUSPENDED = "您的账号已被封禁"
@@ -90,7 +102,30 @@ def can_pin_site_wide(viewer: Viewer) -> Decision:
 
 
 def can_view_review_queue(viewer: Viewer) -> bool:
+    """Site moderators, org moderators and admins, board moderators; never a suspended
+    account (it moderates nothing, `can_moderate_scope`)."""
+    if viewer.suspended:
+        return False
     return is_site_moderator(viewer) or bool(moderation_paths(viewer) or viewer.board_moderator_ids)
+
+
+def visible_review_items(viewer: Viewer) -> Q:
+    """Review queue rows (`org_path`, `board_id`) the viewer moderates."""
+    if is_site_moderator(viewer):
+        return EVERYTHING
+    if viewer.suspended:
+        return NOTHING
+    clause = under_paths(moderation_paths(viewer), "org_path")
+    if viewer.board_moderator_ids:
+        clause |= Q(board_id__in=sorted(viewer.board_moderator_ids))
+    return clause
+
+
+def visible_sanctions(viewer: Viewer) -> Q:
+    """Sanction rows (`org_path` of the sanctioned member) in the viewer's moderation scope."""
+    if is_site_moderator(viewer):
+        return EVERYTHING
+    return under_paths(moderation_paths(viewer), "org_path")
 
 
 def can_moderate_content(viewer: Viewer, content: ContentRef) -> Decision:

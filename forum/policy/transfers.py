@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Protocol
 
 from tortoise.expressions import Q
 
-from forum.policy.core import HasPath, Viewer, can_admin_site, can_manage_org
+from forum.policy.core import (
+    EVERYTHING,
+    NOTHING,
+    HasPath,
+    Viewer,
+    can_admin_site,
+    can_manage_org,
+)
 from forum.policy.decision import Decision, decide, refused
 
 if TYPE_CHECKING:
@@ -98,9 +105,9 @@ def can_see_transfer(viewer: Viewer, transfer: TransferLike) -> bool:
 def visible_transfers(viewer: Viewer) -> Q:
     """`can_see_transfer` as a list filter on `Transfer` rows."""
     if can_admin_site(viewer):
-        return Q(id__gt=0)
+        return EVERYTHING
     if viewer.suspended:
-        return Q(id__lt=0)
+        return NOTHING
     clause = Q(member_id=viewer.member_id or -1)
     for path in viewer.admin_paths:
         clause |= Q(from_org__path__startswith=path) | Q(to_org__path__startswith=path)
