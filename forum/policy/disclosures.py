@@ -46,6 +46,7 @@ __all__ = [
     "can_see_disclosure",
     "can_see_disclosure_receipts",
     "can_see_disclosure_workflow",
+    "can_see_member_disclosures",
     "can_withdraw_disclosure",
     "can_work_on_disclosures",
     "disclosure_visibility",
@@ -124,6 +125,11 @@ def is_party_member(viewer: Viewer) -> bool:
         and not viewer.membership_suspended
         and not viewer.suspended
     )
+
+
+def can_see_member_disclosures(viewer: Viewer) -> bool:
+    """Items published to party members (在全党公开, 本单位公开): the 仅面向党员 view."""
+    return is_party_member(viewer)
 
 
 def viewer_ancestor_ids(viewer: Viewer) -> tuple[int, ...]:
