@@ -38,6 +38,8 @@ from forum.policy import (
     can_take_transfer_step,
     can_use_account,
     can_view_review_queue,
+    disclosure_draft_orgs,
+    disclosure_work_filters,
     ensure,
     ensure_visible,
     managed_orgs,
@@ -327,6 +329,12 @@ def test_list_filters_match_nothing_for_suspended_accounts() -> None:
     assert visible_review_items(SUSPENDED_MODERATOR) is NOTHING
     assert visible_meetings(ANONYMOUS) is NOTHING
     assert managed_orgs(MEMBER) is NOTHING
+    publisher = Viewer(user_id=80, roles=(RoleGrant("publisher", 4, BRANCH),))
+    assert disclosure_draft_orgs(publisher) is not NOTHING
+    assert disclosure_draft_orgs(replace(publisher, suspended=True)) is NOTHING
+    inboxes = disclosure_work_filters(replace(publisher, suspended=True))
+    assert (inboxes.publishing, inboxes.reviewing, inboxes.approving) == (NOTHING,) * 3
+    assert disclosure_work_filters(publisher).reviewing is NOTHING  # a publisher reviews nothing
 
 
 def test_list_filters_match_everything_for_site_staff() -> None:
