@@ -13,24 +13,12 @@ from forum.policy import (
     can_manage_words,
     can_view_review_queue,
     ensure_visible,
-    is_site_moderator,
-    moderation_paths,
+    visible_review_items,
+    visible_sanctions,
 )
 from moderation.models import Notice, ReviewItem, Sanction, SanctionKind, WatchedWord
 
 PAGE_SIZE = 50
-
-
-def _scope(viewer: Viewer) -> Q | None:
-    """Org subtrees and boards the viewer moderates (None: everything)."""
-    if is_site_moderator(viewer):
-        return None
-    scope = Q(id__lt=0)  # matches nothing; OR-ed with each grant
-    for path in moderation_paths(viewer):
-        scope |= Q(org_path__startswith=path)
-    if viewer.board_moderator_ids:
-        scope |= Q(board_id__in=sorted(viewer.board_moderator_ids))
-    return scope
 
 
 async def review_queue(
@@ -38,10 +26,7 @@ async def review_queue(
 ) -> tuple[list[ReviewItem], int | None]:
     """Open items in the viewer's scope, oldest first (keyset on id)."""
     ensure_visible(can_view_review_queue(viewer))
-    query = ReviewItem.filter(resolved_at__isnull=True)
-    scope = _scope(viewer)
-    if scope is not None:
-        query = query.filter(scope)
+    query = ReviewItem.filter(visible_review_items(viewer), resolved_at__isnull=True)
     if source:
         query = query.filter(source=source)
     if after is not None:
@@ -54,9 +39,7 @@ async def review_queue(
 async def open_review_count(viewer: Viewer) -> int:
     if not can_view_review_queue(viewer):
         return 0
-    query = ReviewItem.filter(resolved_at__isnull=True)
-    scope = _scope(viewer)
-    return await (query.filter(scope) if scope is not None else query).count()
+    return await ReviewItem.filter(visible_review_items(viewer), resolved_at__isnull=True).count()
 
 
 async def active_sanctions(viewer: Viewer) -> list[Sanction]:
@@ -67,12 +50,12 @@ async def active_sanctions(viewer: Viewer) -> list[Sanction]:
         Q(lifted_at__isnull=True, ends_at__gt=now)
         | Q(kind=SanctionKind.warn, created_at__gt=now - dt.timedelta(days=30))
     )
-    if not is_site_moderator(viewer):
-        scope = Q(id__lt=0)
-        for path in moderation_paths(viewer):
-            scope |= Q(org_path__startswith=path)
-        query = query.filter(scope)
-    return await query.select_related("user", "created_by").order_by("-id").limit(200)
+    return (
+        await query.filter(visible_sanctions(viewer))
+        .select_related("user", "created_by")
+        .order_by("-id")
+        .limit(200)
+    )
 
 
 async def find_user(username: str) -> User:

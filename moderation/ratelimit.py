@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from forum.errors import Forbidden, RateLimited
 from forum.http import client_ip
 from forum.parts import Registry
-from forum.policy import Viewer, is_site_moderator
+from forum.policy import Viewer, can_post_or_speak, ensure, is_site_moderator
 from forum.services import get_services
 from forum.settings import get_settings
 from moderation.models import TopicSteering
@@ -57,9 +57,9 @@ async def _topic_steering(topic_id: int) -> int:
     return int(row.slow_mode_seconds)
 
 
-async def _check_chat_burst(user_id: int, scope: str) -> None:
+async def _check_chat_burst(actor: Viewer, scope: str) -> None:
     counter = get_services().counter
-    key = f"chat:{scope}:{user_id}"
+    key = f"chat:{scope}:{actor.user_id}"
     if await counter.hit(key, CHAT_WINDOW) > CHAT_BURST:
         _, retry = await counter.peek(key, CHAT_WINDOW)
         raise RateLimited(
@@ -69,12 +69,7 @@ async def _check_chat_burst(user_id: int, scope: str) -> None:
 
 
 async def check_post_rate(actor: Viewer, *, scope: str, slow_mode_seconds: int = 0) -> None:
-    if actor.user_id is None:
-        raise Forbidden("请先登录")
-    if actor.suspended:
-        raise Forbidden("您的账号已被封禁")
-    if actor.silenced:
-        raise Forbidden("您已被禁言，禁言期间可以浏览，但不能发帖或发言")
+    ensure(can_post_or_speak(actor))
     if scope.startswith("topic:") and scope[6:].isdigit():
         slow_mode_seconds = max(slow_mode_seconds, await _topic_steering(int(scope[6:])))
     if is_site_moderator(actor):
@@ -89,7 +84,7 @@ async def check_post_rate(actor: Viewer, *, scope: str, slow_mode_seconds: int =
                 retry_after=retry,
             )
     if scope.startswith(CHAT_SCOPE_PREFIXES):
-        await _check_chat_burst(actor.user_id, scope)
+        await _check_chat_burst(actor, scope)
         return
     settings = get_settings()
     new = await is_new_account(actor)

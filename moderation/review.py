@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 
 from forum import audit, publisher
 from forum.clock import utcnow
-from forum.errors import ActionError, Forbidden, NotFound
+from forum.errors import ActionError, NotFound
 from forum.events import ChannelEvent
 from forum.parts import Registry
 from forum.policy import (
@@ -96,9 +96,7 @@ async def flag_content(
     hidden pending review (audited as the system; the author is told)."""
     target, info = await load_target(kind, target_id)
     ensure_visible(target.visible_to(actor, info))
-    if info.author_id is not None and info.author_id == actor.user_id:
-        raise Forbidden("不能举报自己发布的内容")
-    ensure(can_flag_content(actor, info.ref), "请先登录")
+    ensure(can_flag_content(actor, info.ref))
     if reason not in FLAG_REASON_LABELS:
         raise ActionError("请选择举报原因", field="reason")
     text = text.strip()
@@ -178,9 +176,7 @@ async def _after_commit(events: Sequence[ChannelEvent], notice: Notice | None) -
 def _check_decision(actor: Viewer, info: TargetInfo, decision: str, reason: str) -> str:
     if decision not in DECISIONS:
         raise ActionError("未知的处理方式", field="decision")
-    if info.author_id is not None and info.author_id == actor.user_id:
-        raise Forbidden("不能处理自己发布的内容，请交由其他管理员处理")
-    ensure(can_moderate_content(actor, info.ref), "该内容不在您的管理范围内")
+    ensure(can_moderate_content(actor, info.ref))
     reason = reason.strip()
     if decision in ("hide", "delete", "edit") and not reason:
         raise ActionError("请填写处理原因（会告知作者）", field="reason")

@@ -60,9 +60,7 @@ def _safe_next(raw: object, default: str) -> str:
 
 async def dashboard(request: Request) -> Response:
     viewer = viewer_of(request)
-    ensure_visible(
-        can_view_review_queue(viewer) or can_view_audit(viewer) or can_manage_words(viewer)
-    )
+    ensure_visible(can_open_moderation(viewer))
     return render(
         request,
         "moderation/dashboard.html",

@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 
 from forum import audit, publisher
 from forum.clock import utcnow
-from forum.errors import ActionError, Forbidden, NotFound
+from forum.errors import ActionError, NotFound
 from forum.models import Member, User
 from forum.policy import (
     SanctionTargetRef,
@@ -81,9 +81,7 @@ async def sanction_user(
 ) -> Sanction:
     """Warn, silence or suspend `user`. Audited; notifies the user; publishes after commit."""
     target = await target_for(user)
-    if user.id == actor.user_id:
-        raise Forbidden("不能处理自己的账号")
-    ensure(can_sanction_user(actor, target), "该账号不在您的管理范围内")
+    ensure(can_sanction_user(actor, target))
     reason, period = _clean(kind, reason, days, hours)
     now = utcnow()
     revoked: list[str] = []
@@ -142,7 +140,7 @@ async def get_sanction(sanction_id: int) -> Sanction:
 async def lift_sanction(actor: Viewer, sanction: Sanction, reason: str) -> Sanction:
     """End a silence or suspension early. Audited; publishes `viewer.changed` after commit."""
     target = SanctionTargetRef(user_id=sanction.user_id, org_path=sanction.org_path)
-    ensure(can_lift_sanction(actor, target), "该账号不在您的管理范围内")
+    ensure(can_lift_sanction(actor, target))
     reason = reason.strip()
     if not reason:
         raise ActionError("请填写解除原因", field="reason")

@@ -49,7 +49,7 @@ async def active_pin(topic_id: int) -> SitePin | None:
 async def pin_site_wide(
     actor: Viewer, topic_id: int, reason: str, until: dt.datetime | None = None
 ) -> SitePin:
-    ensure(can_pin_site_wide(actor), "只有全站管理员可以全站置顶")
+    ensure(can_pin_site_wide(actor))
     topic = await _topic(topic_id)
     if topic.hidden:
         raise ActionError("隐藏的主题不能全站置顶")
@@ -77,7 +77,7 @@ async def pin_site_wide(
 
 
 async def unpin_site_wide(actor: Viewer, topic_id: int, reason: str) -> None:
-    ensure(can_pin_site_wide(actor), "只有全站管理员可以取消全站置顶")
+    ensure(can_pin_site_wide(actor))
     topic = await _topic(topic_id)
     async with in_transaction():
         pin = await SitePin.filter(topic_id=topic.id).select_for_update().first()

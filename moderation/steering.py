@@ -17,8 +17,16 @@ from forum.boards import queries as board_queries
 from forum.boards.actions import clean_title
 from forum.boards.models import Board, Post, Topic, TopicRead
 from forum.clock import utcnow
-from forum.errors import ActionError, Forbidden, NotFound
-from forum.policy import Viewer, can_moderate_board, ensure, ensure_visible
+from forum.errors import ActionError, NotFound
+from forum.policy import (
+    Viewer,
+    can_moderate_board,
+    can_move_topic_to,
+    can_split_posts,
+    can_steer_topic,
+    ensure,
+    ensure_visible,
+)
 from moderation import site_pins
 from moderation.models import TopicSteering
 from moderation.ratelimit import DueCloser
@@ -37,11 +45,6 @@ async def get_topic(viewer: Viewer, topic_id: int) -> Topic:
     return topic
 
 
-def _not_own(actor: Viewer, topic: Topic) -> None:
-    if topic.author_id == actor.user_id:
-        raise Forbidden("不能处理自己发起的主题，请交由其他版主处理")
-
-
 def _reason(raw: str) -> str:
     reason = raw.strip()
     if not reason:
@@ -53,12 +56,12 @@ async def _board_for(actor: Viewer, board_id: int) -> Board:
     board = (await board_queries.board_index()).get(board_id)
     if board is None:
         raise ActionError("目标版块不存在", field="board_id")
-    ensure(can_moderate_board(actor, board.access), "您不是目标版块的版主")
+    ensure(can_move_topic_to(actor, board.access))
     return board
 
 
 async def move_topic(actor: Viewer, topic: Topic, board_id: int, reason: str) -> None:
-    _not_own(actor, topic)
+    ensure(can_steer_topic(actor, topic))
     reason = _reason(reason)
     if board_id == topic.board_id:
         raise ActionError("主题已在该版块", field="board_id")
@@ -101,7 +104,7 @@ async def _append_posts(posts: Sequence[Post], target: Topic, start: int) -> tup
 async def merge_topics(actor: Viewer, source: Topic, target_id: int, reason: str) -> Topic:
     """Append every post of `source` to the target topic (renumbered); `source` is hidden
     and closed (restorable through the queue; its posts now live in the target)."""
-    _not_own(actor, source)
+    ensure(can_steer_topic(actor, source))
     reason = _reason(reason)
     if target_id == source.id:
         raise ActionError("不能与自身合并", field="target_id")
@@ -146,8 +149,7 @@ async def split_topic(
     posts = await Post.filter(topic_id=topic.id, number__in=wanted).order_by("number")
     if len(posts) != len(wanted):
         raise ActionError("所选回帖不存在", field="numbers")
-    if any(p.author_id == actor.user_id for p in posts):
-        raise Forbidden("所选回帖中有您自己的回帖，请交由其他版主处理")
+    ensure(can_split_posts(actor, topic, posts))
     now = utcnow()
     async with in_transaction():
         new = await Topic.create(

@@ -506,7 +506,7 @@ class Hub:
 def viewer_notice(viewer: Viewer, data: dict[str, Any]) -> dict[str, Any]:
     """`viewer.changed` as the page hears it, after the reload: the reason, and whether the
     viewer may post or speak now (a silence applies, or a lift restores it, without reload)."""
-    facts = {"silenced": viewer.silenced, "can_post": can_post_or_speak(viewer)}
+    facts = {"silenced": viewer.silenced, "can_post": bool(can_post_or_speak(viewer))}
     return {"type": "notice", "event": "viewer.changed", "data": {**data, **facts}}
 
 

@@ -24,16 +24,16 @@ from forum.clock import utcnow
 from forum.errors import NotFound
 from forum.models import Member, Org, in_tree_order
 from forum.policy import (
-    APPROVER_ROLES,
     LISTED_STATES,
     MEMBER_SCOPES,
-    PUBLISHING_ROLES,
-    REVIEWER_ROLES,
+    NOTHING,
     Viewer,
     can_answer_feedback,
     can_moderate_scope,
     can_see_disclosure,
+    disclosure_draft_orgs,
     disclosure_visibility,
+    disclosure_work_filters,
     ensure_visible,
 )
 from forum.settings import get_settings
@@ -216,13 +216,8 @@ async def org_choices(viewer: Viewer) -> list[Org]:
 
 
 async def draftable_orgs(viewer: Viewer) -> list[Org]:
-    paths = viewer.role_paths(PUBLISHING_ROLES)
-    if not paths or viewer.suspended:
-        return []
-    q = Q()
-    for path in paths:
-        q |= Q(path__startswith=path)
-    return in_tree_order(await Org.filter(q, is_active=True))
+    clause = disclosure_draft_orgs(viewer)
+    return [] if clause is NOTHING else in_tree_order(await Org.filter(clause, is_active=True))
 
 
 async def get_org(org_id: int) -> Org:
@@ -334,23 +329,11 @@ class WorkQueue:
         return len(self.to_review) + len(self.to_approve) + len(self.to_publish)
 
 
-def _under(paths: tuple[str, ...], relation: str = "org") -> Q | None:
-    if not paths:
-        return None
-    q = Q()
-    for path in paths:
-        q |= Q(**{f"{relation}__path__startswith": path})
-    return q
-
-
 async def work_queue(viewer: Viewer) -> WorkQueue:
     """The publisher's drafts and the review / approval / publication inboxes."""
-    empty: list[Disclosure] = []
-    if not viewer.is_authenticated or viewer.suspended:
-        return WorkQueue(empty, empty, empty, empty)
 
-    async def fetch(states: list[str], q: Q | None) -> list[Disclosure]:
-        if q is None:
+    async def fetch(states: list[str], q: Q) -> list[Disclosure]:
+        if q is NOTHING:
             return []
         return await (
             Disclosure.filter(q, state__in=states)
@@ -359,17 +342,15 @@ async def work_queue(viewer: Viewer) -> WorkQueue:
             .prefetch_related("org", "category", "approver_org")
         )
 
-    publishing = _under(viewer.role_paths(PUBLISHING_ROLES))
-    reviewing = _under(viewer.role_paths(REVIEWER_ROLES))
-    approving = _under(viewer.role_paths(APPROVER_ROLES), "approver_org")
-    to_review = await fetch(["proposed"], reviewing)
+    inboxes = disclosure_work_filters(viewer)
+    to_review = await fetch(["proposed"], inboxes.reviewing)
     if viewer.user_id is not None:
         to_review = [d for d in to_review if d.proposed_by_id != viewer.user_id]
     return WorkQueue(
-        drafts=await fetch(["draft", "rejected"], publishing),
+        drafts=await fetch(["draft", "rejected"], inboxes.publishing),
         to_review=to_review,
-        to_approve=await fetch(["reviewed"], approving),
-        to_publish=await fetch(["approved"], publishing),
+        to_approve=await fetch(["reviewed"], inboxes.approving),
+        to_publish=await fetch(["approved"], inboxes.publishing),
     )
 
 

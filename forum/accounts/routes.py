@@ -11,7 +11,7 @@ from forum.accounts import actions, throttle
 from forum.errors import ActionError, RateLimited
 from forum.home import loaded_sections
 from forum.http import client_ip, is_local_path, no_store, read_form, viewer_of
-from forum.policy import ensure
+from forum.policy import can_use_account, ensure
 from forum.security.middleware import CSRF_SESSION_KEY
 from forum.settings import get_settings
 from forum.templating import render
@@ -112,7 +112,7 @@ async def profile(request: Request) -> Response:
 
 async def update_profile(request: Request) -> Response:
     viewer = viewer_of(request)
-    ensure(viewer.is_authenticated, "请先登录")
+    ensure(can_use_account(viewer))
     form = await read_form(request)
     await actions.update_profile(viewer, str(form.get("display_name", "")))
     return RedirectResponse("/me?saved=1", status_code=303)
@@ -126,7 +126,7 @@ async def password_page(request: Request) -> Response:
 
 async def change_password(request: Request) -> Response:
     viewer = viewer_of(request)
-    ensure(viewer.is_authenticated, "请先登录")
+    ensure(can_use_account(viewer))
     form = await read_form(request)
     try:
         await actions.change_password(

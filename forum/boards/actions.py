@@ -305,7 +305,7 @@ async def create_post(
         # Re-check the lock inside the transaction: a topic closed meanwhile refuses.
         fresh = await Topic.filter(id=topic.id).select_for_update(no_key=True).get()
         topic.closed = fresh.closed
-        ensure(can_reply_topic(actor, topic), "主题已关闭，无法回复")
+        ensure(can_reply_topic(actor, topic))
         post = await _add_post(
             actor,
             topic,

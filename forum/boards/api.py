@@ -28,6 +28,7 @@ from forum.policy import (
     can_reply_topic,
     can_see_post_body,
     can_start_topic,
+    can_use_account,
     ensure,
     ensure_visible,
 )
@@ -183,7 +184,7 @@ def topic_json(viewer: Viewer, topic: Topic | queries.TopicSummary) -> dict[str,
         "last_number": topic.last_number,
         "last_activity_at": topic.last_activity_at.isoformat(),
         "accepted_post_id": topic.accepted_post_id,
-        "can_reply": can_reply_topic(viewer, topic),
+        "can_reply": bool(can_reply_topic(viewer, topic)),
         "can_pin": can_pin_topic(viewer, topic),
         "can_close": can_close_topic(viewer, topic),
     }
@@ -392,7 +393,7 @@ async def api_delete_post(request: Request) -> Response:
 )
 async def api_notifications(request: Request) -> Response:
     viewer = viewer_of(request)
-    ensure(viewer.is_authenticated, "请先登录")
+    ensure(can_use_account(viewer))
     before = request.query_params.get("before")
     rows, next_before = await queries.notifications(viewer, int_param(before) if before else None)
     return JSONResponse(

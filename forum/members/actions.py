@@ -204,9 +204,7 @@ def stored_id_number(member: Member) -> str:
 
 async def reveal_id_number(actor: Viewer, member: Member, reason: str = "") -> str:
     """The full ID number, for an admin whose scope covers the member. Audited per reveal."""
-    ensure(
-        can_reveal_id_number(actor, member), "只有管理该党员所在组织的管理员可以查看完整身份证号"
-    )
+    ensure(can_reveal_id_number(actor, member))
     if not member.id_number_encrypted:
         raise ActionError("该档案未登记身份证号")
     value = crypto.decrypt(member.id_number_encrypted)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Subquery
 
 from forum.errors import NotFound
 from forum.members.fields import MILESTONES, today
@@ -19,34 +19,17 @@ from forum.members.models import (
 )
 from forum.models import Member, Org, OrgRole, in_tree_order
 from forum.policy import (
+    NOTHING,
     Viewer,
     can_see_member,
     can_see_member_field,
-    directory_scope_paths,
     ensure_visible,
+    managed_orgs,
+    visible_members,
 )
 
 PAGE_SIZE = 30
 MAX_PAGE_SIZE = 200
-
-
-def scope_filter(viewer: Viewer) -> Q | None:
-    """Members the viewer may see at all, as one WHERE clause (None: everyone)."""
-    paths = directory_scope_paths(viewer)
-    if paths is None:
-        return None
-    if not paths:
-        return Q(id=-1)
-    clause = Q(org__path__startswith=paths[0])
-    for path in paths[1:]:
-        clause |= Q(org__path__startswith=path)
-    return clause
-
-
-def visible_members(viewer: Viewer) -> Any:
-    query = Member.all()
-    clause = scope_filter(viewer)
-    return query if clause is None else query.filter(clause)
 
 
 async def get_member_for(viewer: Viewer, member_id: int) -> Member:
@@ -84,7 +67,7 @@ async def search_members(
     max_limit: int = MAX_PAGE_SIZE,
 ) -> DirectoryPage:
     """One keyset page (by id) of the directory; two queries whatever the page size."""
-    query = visible_members(viewer)
+    query = Member.filter(visible_members(viewer))
     if name:
         query = query.filter(name__contains=name)
     if org is not None:
@@ -214,15 +197,8 @@ _ALL_FIELDS = (
 
 async def manageable_orgs(viewer: Viewer) -> list[Org]:
     """Active orgs inside the viewer's admin scope (for pickers), in tree order."""
-    if viewer.is_site_admin:
-        return in_tree_order(await Org.filter(is_active=True))
-    paths = viewer.admin_paths
-    if not paths:
-        return []
-    clause = Q(path__startswith=paths[0])
-    for path in paths[1:]:
-        clause |= Q(path__startswith=path)
-    return in_tree_order(await Org.filter(clause, is_active=True))
+    clause = managed_orgs(viewer)
+    return [] if clause is NOTHING else in_tree_order(await Org.filter(clause, is_active=True))
 
 
 async def workflow_context(viewer: Viewer, member: Member) -> dict[str, Any]:

@@ -8,7 +8,6 @@ Side exits: rejected (reason), withdrawn, expired (the letter ran out: an unplac
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from tortoise.expressions import Q
@@ -21,14 +20,17 @@ from forum.members.fields import today
 from forum.members.models import TRANSFER_STATE_LABELS, Transfer, TransferState
 from forum.models import Member, Org
 from forum.policy import (
+    TRANSFER_STEPS,
     Viewer,
-    can_accept_transfer,
-    can_approve_transfer,
+    allowed_transfer_steps,
     can_request_transfer,
     can_see_transfer,
+    can_take_transfer_step,
     ensure,
     ensure_visible,
     in_subtree,
+    transfer_letter_expired,
+    visible_transfers,
 )
 from forum.settings import get_settings
 from forum.validation import clean_text
@@ -36,54 +38,13 @@ from forum.validation import clean_text
 OPEN_STATES = frozenset({"requested", "approved", "letter_issued", "accepted"})
 
 
-@dataclass(frozen=True)
-class Step:
-    sources: frozenset[str]
-    target: str
-    side: str  # "out": outgoing admins, "in": receiving admins, "either", "requester"
-    label: str
-
-
-STEPS: dict[str, Step] = {
-    "approve": Step(frozenset({"requested"}), "approved", "out", "同意转出"),
-    "issue_letter": Step(frozenset({"approved"}), "letter_issued", "out", "开具介绍信"),
-    "accept": Step(frozenset({"letter_issued"}), "accepted", "in", "接收"),
-    "place": Step(frozenset({"accepted"}), "placed", "in", "编入支部"),
-    "confirm_receipt": Step(frozenset({"placed"}), "completed", "out", "回执确认"),
-    "reject": Step(
-        frozenset({"requested", "approved", "letter_issued"}), "rejected", "either", "退回"
-    ),
-    "withdraw": Step(
-        frozenset({"requested", "approved", "letter_issued"}), "withdrawn", "requester", "撤回"
-    ),
-}
-
-
 def allowed_steps(viewer: Viewer, transfer: Transfer) -> list[str]:
     """The buttons this viewer may press on this slip now."""
-    return [name for name, step in STEPS.items() if _may(viewer, transfer, name, step)]
-
-
-def _may(viewer: Viewer, transfer: Transfer, name: str, step: Step) -> bool:
-    if str(transfer.state) not in step.sources or is_expired(transfer):
-        return False
-    if step.side == "out":
-        return can_approve_transfer(viewer, transfer)
-    if step.side == "in":
-        return can_accept_transfer(viewer, transfer)
-    if step.side == "either":
-        if str(transfer.state) == "letter_issued":
-            return can_accept_transfer(viewer, transfer) or can_approve_transfer(viewer, transfer)
-        return can_approve_transfer(viewer, transfer)
-    return can_approve_transfer(viewer, transfer) or viewer.member_id == transfer.member_id
+    return allowed_transfer_steps(viewer, transfer, today())
 
 
 def is_expired(transfer: Transfer, on: dt.date | None = None) -> bool:
-    return (
-        str(transfer.state) == "letter_issued"
-        and transfer.letter_expires_on is not None
-        and transfer.letter_expires_on < (on or today())
-    )
+    return transfer_letter_expired(transfer, on or today())
 
 
 async def get_transfer_for(viewer: Viewer, transfer_id: int) -> Transfer:
@@ -151,7 +112,7 @@ async def advance_transfer(
     placed_org: Org | None = None,
 ) -> Transfer:
     """Take one step of the state machine (refreshing the row inside the transaction)."""
-    step = STEPS.get(step_name)
+    step = TRANSFER_STEPS.get(step_name)
     if step is None:
         raise NotFound()
     if is_expired(transfer):
@@ -159,7 +120,7 @@ async def advance_transfer(
         raise ActionError("介绍信已过期，请重新办理")
     if str(transfer.state) not in step.sources:
         raise ActionError(f"转接单当前为“{transfer.state_label}”，不能{step.label}")
-    ensure(_may(actor, transfer, step_name, step), "您不能代表这一方办理此步骤")
+    ensure(can_take_transfer_step(actor, transfer, step_name, today()))
     reason = clean_text(" ".join(reason.split()), "reason", "原因", max_length=200, required=False)
     if step_name == "reject" and not reason:
         raise ActionError("退回时须填写原因", field="reason")
@@ -271,22 +232,13 @@ async def expire_transfers(on: dt.date | None = None) -> int:
 _SYSTEM = Viewer(username="system")
 
 
-def _scope_clause(viewer: Viewer) -> Q:
-    if viewer.is_site_admin:
-        return Q(id__gt=0)
-    clause = Q(member_id=viewer.member_id or -1)
-    for path in viewer.admin_paths:
-        clause |= Q(from_org__path__startswith=path) | Q(to_org__path__startswith=path)
-    return clause
-
-
 async def transfer_lists(viewer: Viewer) -> dict[str, list[Transfer]]:
     """Slips the viewer may see: open ones, expired letters (unplaced members), recent ones.
 
     A read: an issued letter past its validity is listed as expired without being written;
     `forum expire-transfers` (daily) or the next step on it records the expiry."""
     lapsed = Q(state="letter_issued", letter_expires_on__lt=today())
-    base = Transfer.filter(_scope_clause(viewer)).select_related(
+    base = Transfer.filter(visible_transfers(viewer)).select_related(
         "member", "from_org", "to_org", "placed_org"
     )
     open_ = (
@@ -304,7 +256,6 @@ async def transfer_lists(viewer: Viewer) -> dict[str, list[Transfer]]:
 
 
 __all__ = [
-    "STEPS",
     "TRANSFER_STATE_LABELS",
     "advance_transfer",
     "allowed_steps",

@@ -21,7 +21,7 @@ from forum.members import development, floating, queries, transfers
 from forum.members.fields import today
 from forum.members.web_stats import scope_org
 from forum.models import Member, Org
-from forum.policy import Viewer, can_see_org
+from forum.policy import TRANSFER_STEPS, Viewer, can_see_org
 from forum.templating import render
 
 
@@ -74,7 +74,7 @@ async def transfer_slip(request: Request) -> Response:
     return render(
         request,
         "members/transfer.html",
-        {"t": transfer, "steps": steps, "STEPS": transfers.STEPS, "placements": placements},
+        {"t": transfer, "steps": steps, "STEPS": TRANSFER_STEPS, "placements": placements},
     )
 
 

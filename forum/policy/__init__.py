@@ -7,8 +7,11 @@ Predicates are synchronous and pure: they never query and never await.
 
 from forum.policy.boards import *  # noqa: F403
 from forum.policy.core import *  # noqa: F403
+from forum.policy.decision import *  # noqa: F403
 from forum.policy.directory import *  # noqa: F403
 from forum.policy.disclosures import *  # noqa: F403
 from forum.policy.meetings import *  # noqa: F403
 from forum.policy.moderation import *  # noqa: F403
 from forum.policy.nav import *  # noqa: F403
+from forum.policy.steering import *  # noqa: F403
+from forum.policy.transfers import *  # noqa: F403

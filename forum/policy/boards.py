@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 from forum.models import STATUS_RANK
 from forum.policy.core import ADMIN_ROLES, ANONYMOUS, Viewer, can_admin_site, in_subtree
+from forum.policy.decision import Decision, decide, refused
 from forum.policy.moderation import can_see_held_content
 
 __all__ = [
@@ -305,10 +306,11 @@ def can_read_topic(viewer: Viewer, topic: TopicFacts) -> bool:
     return can_moderate_board(viewer, topic.access) or can_see_held_content(viewer, topic)
 
 
-def can_reply_topic(viewer: Viewer, topic: TopicFacts) -> bool:
+def can_reply_topic(viewer: Viewer, topic: TopicFacts) -> Decision:
     if not can_read_topic(viewer, topic) or not can_reply_board(viewer, topic.access):
-        return False
-    return not topic.closed or can_moderate_board(viewer, topic.access)
+        return refused("您不能在此版块回复")
+    closed = topic.closed and not can_moderate_board(viewer, topic.access)
+    return decide(not closed, "主题已关闭，无法回复")
 
 
 def can_pin_topic(viewer: Viewer, topic: TopicFacts) -> bool:
@@ -373,7 +375,7 @@ def can_quote_post(viewer: Viewer, topic: TopicFacts, post: PostFacts) -> bool:
     """Only published posts: a quote would copy hidden (or held) text into a visible one."""
     if post.hidden:
         return False
-    return can_reply_topic(viewer, topic) and can_see_post_body(viewer, topic, post)
+    return bool(can_reply_topic(viewer, topic)) and can_see_post_body(viewer, topic, post)
 
 
 def can_see_revisions(viewer: Viewer, topic: TopicFacts, post: PostFacts) -> bool:

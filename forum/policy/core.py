@@ -6,10 +6,15 @@ with materialized paths (`/1/3/` covers `/1/3/7/` but never `/1/37/`).
 
 from __future__ import annotations
 
+import functools
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from forum.errors import Forbidden, NotFound
+from tortoise.expressions import Q
+
+from forum.policy.decision import Decision, decide
 
 if TYPE_CHECKING:
     from forum.models import Member, Org
@@ -17,6 +22,8 @@ if TYPE_CHECKING:
 __all__ = [
     "ADMIN_ROLES",
     "ANONYMOUS",
+    "EVERYTHING",
+    "NOTHING",
     "PUBLISHING_ROLES",
     "RoleGrant",
     "Viewer",
@@ -31,12 +38,13 @@ __all__ = [
     "can_see_member",
     "can_see_member_record",
     "can_see_org",
+    "can_use_account",
     "can_vote_in",
-    "ensure",
-    "ensure_visible",
     "has_voting_rights",
     "in_subtree",
+    "managed_orgs",
     "relation_to",
+    "under_paths",
 ]
 
 # Roles that administer an org subtree (members, roles, child orgs).
@@ -118,6 +126,19 @@ def in_subtree(path: str, root: str) -> bool:
     return path.startswith(root)
 
 
+# List filters (`visible_*`, `managed_*`) are the predicates as WHERE clauses on the rows the
+# predicate would judge: the same rule, applied in SQL. A caller may skip the query when
+# it gets `NOTHING` (compare by identity).
+EVERYTHING = Q(id__gt=0)
+NOTHING = Q(id__lt=0)
+
+
+def under_paths(paths: Iterable[str], column: str = "path") -> Q:
+    """Rows whose `column` (an org path) lies in any of the subtrees `paths`."""
+    clauses = [Q(**{f"{column}__startswith": path}) for path in paths]
+    return functools.reduce(operator.or_, clauses) if clauses else NOTHING
+
+
 def relation_to(viewer_path: str | None, target_path: str) -> str:
     """Classify how a target org relates to the viewer's org (for tests and UI hints)."""
     if viewer_path is None:
@@ -133,14 +154,9 @@ def relation_to(viewer_path: str | None, target_path: str) -> str:
     return "sibling" if viewer_parent == target_parent else "unrelated"
 
 
-def ensure(allowed: bool, message: str | None = None) -> None:
-    if not allowed:
-        raise Forbidden(message)
-
-
-def ensure_visible(allowed: bool) -> None:
-    if not allowed:
-        raise NotFound()
+def can_use_account(viewer: Viewer) -> Decision:
+    """Account pages and actions: a signed-in viewer."""
+    return decide(viewer.is_authenticated, "请先登录")
 
 
 def can_admin_site(viewer: Viewer) -> bool:
@@ -157,6 +173,15 @@ def can_manage_org(viewer: Viewer, org: HasPath) -> bool:
     if viewer.suspended:
         return False
     return can_admin_site(viewer) or viewer.has_role_over(ADMIN_ROLES, org.path)
+
+
+def managed_orgs(viewer: Viewer) -> Q:
+    """`can_manage_org` as a filter on `Org` rows (pickers of the orgs one administers)."""
+    if can_admin_site(viewer):
+        return EVERYTHING
+    if viewer.suspended:
+        return NOTHING
+    return under_paths(viewer.admin_paths)
 
 
 def can_create_child_org(viewer: Viewer, parent: Org | None) -> bool:
@@ -209,9 +234,11 @@ def can_see_member_record(viewer: Viewer, member: Member) -> bool:
     )
 
 
-def can_reveal_id_number(viewer: Viewer, member: Member) -> bool:
+def can_reveal_id_number(viewer: Viewer, member: Member) -> Decision:
     """Showing the full 身份证号 is an admin act (audited), never a self-service view."""
-    return can_manage_org(viewer, member.org)
+    return decide(
+        can_manage_org(viewer, member.org), "只有管理该党员所在组织的管理员可以查看完整身份证号"
+    )
 
 
 def can_change_member_status(viewer: Viewer, member: Member) -> bool:

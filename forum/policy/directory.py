@@ -2,19 +2,23 @@
 
 Members see the public card of members in their own org tree; admins of the subtree see
 the full record; everyone else sees nothing (404). Revealing a full ID number is an admin
-act inside that admin's scope.
+act inside that admin's scope. Transfers (组织关系接转) are in `forum.policy.transfers`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
+
+from tortoise.expressions import Q
 
 from forum.policy.core import (
+    EVERYTHING,
     HasPath,
     Viewer,
     can_manage_org,
     can_see_member,
     can_see_member_record,
+    under_paths,
 )
 
 if TYPE_CHECKING:
@@ -23,8 +27,6 @@ if TYPE_CHECKING:
 __all__ = [
     "PUBLIC_MEMBER_FIELDS",
     "RECORD_MEMBER_FIELDS",
-    "can_accept_transfer",
-    "can_approve_transfer",
     "can_create_member_in",
     "can_edit_member",
     "can_export_members",
@@ -32,12 +34,11 @@ __all__ = [
     "can_manage_development",
     "can_manage_floating",
     "can_register_inflow",
-    "can_request_transfer",
     "can_see_member_changes",
     "can_see_member_field",
     "can_see_member_stats",
-    "can_see_transfer",
     "directory_scope_paths",
+    "visible_members",
 ]
 
 # The directory card: what fellow members of the same org tree see.
@@ -67,18 +68,6 @@ RECORD_MEMBER_FIELDS = frozenset(
 )
 
 
-class TransferLike(Protocol):
-    """What the transfer predicates read: both orgs (loaded) and the member id."""
-
-    member_id: int
-
-    @property
-    def from_org(self) -> HasPath: ...
-
-    @property
-    def to_org(self) -> HasPath: ...
-
-
 def directory_scope_paths(viewer: Viewer) -> tuple[str, ...] | None:
     """Org-path prefixes whose members the viewer may list; None = the whole tree."""
     if viewer.suspended:
@@ -89,6 +78,12 @@ def directory_scope_paths(viewer: Viewer) -> tuple[str, ...] | None:
     if viewer.home_path is not None:
         paths.append(viewer.home_path)
     return tuple(paths)
+
+
+def visible_members(viewer: Viewer) -> Q:
+    """The directory's rows (`Member`): the viewer's org tree and admin scope."""
+    paths = directory_scope_paths(viewer)
+    return EVERYTHING if paths is None else under_paths(paths, "org__path")
 
 
 def can_see_member_field(viewer: Viewer, member: Member, field: str) -> bool:
@@ -140,28 +135,3 @@ def can_manage_floating(viewer: Viewer, member: Member) -> bool:
 def can_register_inflow(viewer: Viewer, host_org: HasPath) -> bool:
     """In-flow registration belongs to the host side (the member may be outside its scope)."""
     return can_manage_org(viewer, host_org)
-
-
-def can_request_transfer(viewer: Viewer, member: Member) -> bool:
-    if viewer.suspended:
-        return False
-    return can_manage_org(viewer, member.org) or viewer.member_id == member.id
-
-
-def can_see_transfer(viewer: Viewer, transfer: TransferLike) -> bool:
-    """Both sides see the slip, and so does the member."""
-    return (
-        can_manage_org(viewer, transfer.from_org)
-        or can_manage_org(viewer, transfer.to_org)
-        or (viewer.member_id == transfer.member_id and not viewer.suspended)
-    )
-
-
-def can_approve_transfer(viewer: Viewer, transfer: TransferLike) -> bool:
-    """Outgoing side: approve, issue the letter, record the receipt."""
-    return can_manage_org(viewer, transfer.from_org)
-
-
-def can_accept_transfer(viewer: Viewer, transfer: TransferLike) -> bool:
-    """Receiving side: accept and place the member."""
-    return can_manage_org(viewer, transfer.to_org)

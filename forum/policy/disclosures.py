@@ -22,7 +22,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from forum.policy.core import PUBLISHING_ROLES, Viewer, can_admin_site, in_subtree
+from tortoise.expressions import Q
+
+from forum.policy.core import (
+    NOTHING,
+    PUBLISHING_ROLES,
+    Viewer,
+    can_admin_site,
+    in_subtree,
+    under_paths,
+)
 
 __all__ = [
     "APPROVER_ROLES",
@@ -31,6 +40,7 @@ __all__ = [
     "REVIEWER_ROLES",
     "OrgRef",
     "Visibility",
+    "WorkFilters",
     "approval_org_for",
     "can_answer_feedback",
     "can_approve_disclosure",
@@ -46,9 +56,12 @@ __all__ = [
     "can_see_disclosure",
     "can_see_disclosure_receipts",
     "can_see_disclosure_workflow",
+    "can_see_member_disclosures",
     "can_withdraw_disclosure",
     "can_work_on_disclosures",
+    "disclosure_draft_orgs",
     "disclosure_visibility",
+    "disclosure_work_filters",
     "is_party_member",
     "scope_inside",
     "viewer_ancestor_ids",
@@ -126,6 +139,11 @@ def is_party_member(viewer: Viewer) -> bool:
     )
 
 
+def can_see_member_disclosures(viewer: Viewer) -> bool:
+    """Items published to party members (在全党公开, 本单位公开): the 仅面向党员 view."""
+    return is_party_member(viewer)
+
+
 def viewer_ancestor_ids(viewer: Viewer) -> tuple[int, ...]:
     """Ids of the viewer's org and every org above it (from the materialized path)."""
     if viewer.org_path is None:
@@ -171,6 +189,30 @@ def _staff(viewer: Viewer, roles: frozenset[str], path: str) -> bool:
 
 def can_draft_disclosure_for(viewer: Viewer, org: OrgRef) -> bool:
     return _staff(viewer, PUBLISHING_ROLES, org.path)
+
+
+def disclosure_draft_orgs(viewer: Viewer) -> Q:
+    """`can_draft_disclosure_for` as a filter on `Org` rows (the drafting form's picker)."""
+    return under_paths(viewer.role_paths(PUBLISHING_ROLES)) if _active(viewer) else NOTHING
+
+
+@dataclass(frozen=True)
+class WorkFilters:
+    """The 待办 inboxes as filters on `Disclosure` rows, by the role each step needs."""
+
+    publishing: Q  # drafts to write and approved items to publish: the issuing org
+    reviewing: Q  # proposals to review (secrecy): the issuing org's leaders
+    approving: Q  # reviewed items to approve: the routed-to org's leaders
+
+
+def disclosure_work_filters(viewer: Viewer) -> WorkFilters:
+    if not _active(viewer):
+        return WorkFilters(NOTHING, NOTHING, NOTHING)
+    return WorkFilters(
+        publishing=under_paths(viewer.role_paths(PUBLISHING_ROLES), "org__path"),
+        reviewing=under_paths(viewer.role_paths(REVIEWER_ROLES), "org__path"),
+        approving=under_paths(viewer.role_paths(APPROVER_ROLES), "approver_org__path"),
+    )
 
 
 def can_see_disclosure_workflow(viewer: Viewer, d: DisclosureLike) -> bool:

@@ -16,14 +16,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from tortoise.expressions import Q
+
 from forum.policy.core import (
     ADMIN_ROLES,
+    EVERYTHING,
+    NOTHING,
     Viewer,
     can_admin_site,
     can_vote_in,
     has_voting_rights,
     in_subtree,
+    under_paths,
 )
+from forum.policy.decision import ALLOWED, Decision, decide, refused
 
 __all__ = [
     "COMMITTEE_ROLES",
@@ -57,6 +63,7 @@ __all__ = [
     "can_speak_in_meeting",
     "meeting_role",
     "results_visible",
+    "visible_meetings",
 ]
 
 # The branch committee (支委会): the org's elected posts.
@@ -250,6 +257,23 @@ def can_see_meeting(viewer: Viewer, meeting: MeetingLike) -> bool:
     return _is_guest(viewer, meeting) or viewer.has_role_over(ADMIN_ROLES, meeting.org_path)
 
 
+def visible_meetings(viewer: Viewer) -> Q:
+    """Meeting rows worth judging with `can_see_meeting`: the viewer's branch and host
+    branch (no drafts), the orgs they host for, the meetings they created."""
+    paths = [p for p in (viewer.home_path, viewer.host_org_path) if p]
+    host_paths = viewer.role_paths(MEETING_HOST_ROLES)
+    if viewer.suspended or not (paths or host_paths or viewer.is_site_admin):
+        return NOTHING
+    if viewer.is_site_admin:
+        return EVERYTHING
+    clause = under_paths(host_paths, "org_path")
+    for path in paths:
+        clause |= Q(org_path__startswith=path) & ~Q(status="draft")
+    if viewer.user_id is not None:
+        clause |= Q(created_by_id=viewer.user_id)
+    return clause
+
+
 def can_attend_meeting(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEAT) -> bool:
     """Join the live room (hosts always; others by their role in this meeting)."""
     if str(meeting.status) not in {"scheduled", "live"}:
@@ -259,33 +283,46 @@ def can_attend_meeting(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEA
     return meeting_role(viewer, meeting, seat) != "none"
 
 
-def can_request_leave(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEAT) -> bool:
+def can_request_leave(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEAT) -> Decision:
     """请假 before the start, by those expected to attend."""
-    if str(meeting.status) != "scheduled" or _is_guest(viewer, meeting):
-        return False
-    return meeting_role(viewer, meeting, seat) in {"voter", "participant"}
+    expected = str(meeting.status) == "scheduled" and not _is_guest(viewer, meeting)
+    expected = expected and meeting_role(viewer, meeting, seat) in {"voter", "participant"}
+    return decide(expected, "只有应到会人员可以在会前请假")
 
 
-def can_check_in_meeting(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEAT) -> bool:
-    if str(meeting.status) != "live" or seat.checked_in or seat.removed:
-        return False
-    return meeting_role(viewer, meeting, seat) != "none"
+def can_check_in_meeting(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEAT) -> Decision:
+    open_seat = str(meeting.status) == "live" and not seat.checked_in and not seat.removed
+    allowed = open_seat and meeting_role(viewer, meeting, seat) != "none"
+    return decide(allowed, "您不能在本次会议签到")
 
 
-def can_speak_in_meeting(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEAT) -> bool:
-    """Post a discussion message: checked in, not muted or silenced, discussion open."""
-    if str(meeting.status) != "live" or viewer.silenced or viewer.suspended:
-        return False
-    if seat.removed or seat.muted:
-        return False
+def can_speak_in_meeting(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEAT) -> Decision:
+    """Post a discussion message: checked in, not muted or silenced, discussion open.
+
+    The reason of a refusal is what the room shows in place of the message box.
+    """
+    if str(meeting.status) != "live":
+        return refused("会议未在进行中")
+    if viewer.suspended:
+        return refused("您的账号已被封禁")
+    if viewer.silenced:
+        return refused("您的账号已被禁言，暂时不能发言")
+    if seat.removed:
+        return refused("您已被移出本次会议")
+    if seat.muted:
+        return refused("您已被主持人禁言")
     if can_host_meeting(viewer, meeting):
-        return True
-    if meeting.paused or meeting.discussion_locked or not seat.checked_in:
-        return False
-    return meeting_role(viewer, meeting, seat) in {"voter", "participant"}
+        return ALLOWED
+    if meeting.paused:
+        return refused("会议暂停中，暂时不能发言")
+    if meeting.discussion_locked:
+        return refused("讨论已锁定")
+    if meeting_role(viewer, meeting, seat) not in {"voter", "participant"}:
+        return refused("您不在本次会议的发言人员之列")
+    return decide(seat.checked_in, "签到后即可发言")
 
 
-def can_raise_hand(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEAT) -> bool:
+def can_raise_hand(viewer: Viewer, meeting: MeetingLike, seat: Seat = NO_SEAT) -> Decision:
     return can_speak_in_meeting(viewer, meeting, seat)
 
 
@@ -306,16 +343,16 @@ def can_manage_votes(viewer: Viewer, meeting: MeetingLike) -> bool:
 
 def can_cast_ballot(
     viewer: Viewer, meeting: MeetingLike, vote: VoteLike, seat: Seat = NO_SEAT
-) -> bool:
+) -> Decision:
     """Strictly by domain rules: a voter on the roll, checked in, with rights right now.
 
     Muting stops speech, not the vote; removal from the room stops both.
     """
     if str(meeting.status) != "live" or str(vote.state) != "open":
-        return False
-    if not (seat.voter and seat.checked_in) or seat.removed or seat.guest:
-        return False
-    return meeting_role(viewer, meeting, seat) == "voter"
+        return refused("表决未在进行中")
+    entitled = seat.voter and seat.checked_in and not seat.removed and not seat.guest
+    entitled = entitled and meeting_role(viewer, meeting, seat) == "voter"
+    return decide(entitled, "您在本次表决中没有表决权")
 
 
 def can_enter_written_opinion(viewer: Viewer, meeting: MeetingLike, vote: VoteLike) -> bool:
@@ -364,11 +401,13 @@ def can_name_recorder(viewer: Viewer, meeting: MeetingLike) -> bool:
     )
 
 
-def can_record_attendance(viewer: Viewer, meeting: RecorderMeetingLike) -> bool:
+def can_record_attendance(viewer: Viewer, meeting: RecorderMeetingLike) -> Decision:
     """代签到 / 补签 for members in the room: the host or the recorder the host named."""
+    refusal = "只有主持人或记录人可以代签到"
     if str(meeting.status) != "live" or viewer.suspended or viewer.user_id is None:
-        return False
-    return viewer.user_id in meeting.recorder_user_ids or can_host_meeting(viewer, meeting)
+        return refused(refusal)
+    recorder = viewer.user_id in meeting.recorder_user_ids
+    return decide(recorder or can_host_meeting(viewer, meeting), refusal)
 
 
 def can_edit_roll_exclusions(viewer: Viewer, meeting: MeetingLike) -> bool:
@@ -376,9 +415,10 @@ def can_edit_roll_exclusions(viewer: Viewer, meeting: MeetingLike) -> bool:
     return str(meeting.status) == "live" and can_host_meeting(viewer, meeting)
 
 
-def can_record_in_person_count(viewer: Viewer, meeting: MeetingLike, vote: VoteLike) -> bool:
+def can_record_in_person_count(viewer: Viewer, meeting: MeetingLike, vote: VoteLike) -> Decision:
     """A show-of-hands or paper count of open votes; a secret ballot stays one person one
     ballot, and elections are counted candidate by candidate on their ballots."""
-    if vote.secret or str(vote.kind) == "election" or str(vote.state) != "open":
-        return False
-    return can_manage_votes(viewer, meeting)
+    if vote.secret:
+        return refused("无记名投票须一人一票，不能录入现场计数")
+    allowed = str(vote.kind) != "election" and str(vote.state) == "open"
+    return decide(allowed and can_manage_votes(viewer, meeting), "现在不能录入现场计数")

@@ -10,7 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from forum.policy.core import ADMIN_ROLES, Viewer, can_admin_site, in_subtree
+from tortoise.expressions import Q
+
+from forum.policy.core import (
+    ADMIN_ROLES,
+    EVERYTHING,
+    NOTHING,
+    Viewer,
+    can_admin_site,
+    in_subtree,
+    under_paths,
+)
+from forum.policy.decision import Decision, decide, refused
 from forum.policy.disclosures import DisclosureLike, can_answer_feedback, can_see_disclosure
 
 __all__ = [
@@ -34,7 +45,12 @@ __all__ = [
     "is_exempt_from_new_member_rules",
     "is_site_moderator",
     "moderation_paths",
+    "visible_review_items",
+    "visible_sanctions",
 ]
+
+SUSPENDED = "您的账号已被封禁"
+SILENCED = "您已被禁言，禁言期间可以浏览，但不能发帖或发言"
 
 # Roles that moderate the subtree of the org they are held in.
 MODERATOR_ROLES = frozenset({"moderator", *ADMIN_ROLES})
@@ -78,21 +94,46 @@ def can_moderate_scope(viewer: Viewer, org_path: str, board_id: int | None = Non
     return bool(org_path) and any(in_subtree(org_path, p) for p in moderation_paths(viewer))
 
 
-def can_pin_site_wide(viewer: Viewer) -> bool:
+def can_pin_site_wide(viewer: Viewer) -> Decision:
     """Pin or unpin a topic for the whole site (home page, top of every board list):
     site moderators and site admins only (board and org moderators pin in their boards)."""
-    return viewer.is_authenticated and is_site_moderator(viewer)
+    allowed = viewer.is_authenticated and is_site_moderator(viewer)
+    return decide(allowed, "只有全站管理员可以全站置顶或取消全站置顶")
 
 
 def can_view_review_queue(viewer: Viewer) -> bool:
+    """Site moderators, org moderators and admins, board moderators; never a suspended
+    account (it moderates nothing, `can_moderate_scope`)."""
+    if viewer.suspended:
+        return False
     return is_site_moderator(viewer) or bool(moderation_paths(viewer) or viewer.board_moderator_ids)
 
 
-def can_moderate_content(viewer: Viewer, content: ContentRef) -> bool:
+def visible_review_items(viewer: Viewer) -> Q:
+    """Review queue rows (`org_path`, `board_id`) the viewer moderates."""
+    if is_site_moderator(viewer):
+        return EVERYTHING
+    if viewer.suspended:
+        return NOTHING
+    clause = under_paths(moderation_paths(viewer), "org_path")
+    if viewer.board_moderator_ids:
+        clause |= Q(board_id__in=sorted(viewer.board_moderator_ids))
+    return clause
+
+
+def visible_sanctions(viewer: Viewer) -> Q:
+    """Sanction rows (`org_path` of the sanctioned member) in the viewer's moderation scope."""
+    if is_site_moderator(viewer):
+        return EVERYTHING
+    return under_paths(moderation_paths(viewer), "org_path")
+
+
+def can_moderate_content(viewer: Viewer, content: ContentRef) -> Decision:
     """Approve, hide, delete, edit: in scope and never on one's own content."""
     if content.author_id is not None and content.author_id == viewer.user_id:
-        return False
-    return can_moderate_scope(viewer, content.org_path, content.board_id)
+        return refused("不能处理自己发布的内容，请交由其他管理员处理")
+    in_scope = can_moderate_scope(viewer, content.org_path, content.board_id)
+    return decide(in_scope, "该内容不在您的管理范围内")
 
 
 class HasAuthor(Protocol):
@@ -100,28 +141,38 @@ class HasAuthor(Protocol):
     def author_id(self) -> int | None: ...
 
 
-def can_flag_content(viewer: Viewer, content: HasAuthor) -> bool:
+def can_flag_content(viewer: Viewer, content: HasAuthor) -> Decision:
     """Any logged-in account may report others' content (a post, topic, message, ...)."""
-    if not viewer.is_authenticated or viewer.suspended:
-        return False
-    return content.author_id != viewer.user_id
+    if not viewer.is_authenticated:
+        return refused("请先登录")
+    if viewer.suspended:
+        return refused(SUSPENDED)
+    return decide(content.author_id != viewer.user_id, "不能举报自己发布的内容")
 
 
-def can_sanction_user(viewer: Viewer, target: SanctionTargetRef) -> bool:
+def can_sanction_user(viewer: Viewer, target: SanctionTargetRef) -> Decision:
     """Accounts without a member record can only be sanctioned by site moderators."""
     if target.user_id == viewer.user_id:
-        return False
+        return refused("不能处理自己的账号")
     if not target.org_path:
-        return is_site_moderator(viewer)
-    return can_moderate_scope(viewer, target.org_path)
+        in_scope = is_site_moderator(viewer)
+    else:
+        in_scope = can_moderate_scope(viewer, target.org_path)
+    return decide(in_scope, "该账号不在您的管理范围内")
 
 
-def can_lift_sanction(viewer: Viewer, target: SanctionTargetRef) -> bool:
+def can_lift_sanction(viewer: Viewer, target: SanctionTargetRef) -> Decision:
     return can_sanction_user(viewer, target)
 
 
-def can_post_or_speak(viewer: Viewer) -> bool:
-    return viewer.is_authenticated and not viewer.silenced and not viewer.suspended
+def can_post_or_speak(viewer: Viewer) -> Decision:
+    """Write anything anywhere (posts, topics, meeting messages): signed in, and neither
+    suspended (封禁) nor silenced (禁言: reading stays open)."""
+    if not viewer.is_authenticated:
+        return refused("请先登录")
+    if viewer.suspended:
+        return refused(SUSPENDED)
+    return decide(not viewer.silenced, SILENCED)
 
 
 def can_manage_words(viewer: Viewer) -> bool:

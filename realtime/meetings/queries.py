@@ -15,9 +15,9 @@ from forum.errors import NotFound
 from forum.models import Member, Org, OrgRole, User
 from forum.policy import (
     COMMITTEE_ROLES,
-    MEETING_HOST_ROLES,
     MEETING_RULES,
     NO_SEAT,
+    NOTHING,
     Seat,
     Viewer,
     branch_path_of,
@@ -27,6 +27,7 @@ from forum.policy import (
     ensure_visible,
     in_subtree,
     meeting_role,
+    visible_meetings,
 )
 from realtime.meetings import presence
 from realtime.meetings import votes as rules
@@ -244,29 +245,11 @@ async def attendance(meeting: Meeting) -> Attendance:
 # ---- lists ---------------------------------------------------------------------------------
 
 
-def _visible_filter(viewer: Viewer) -> Q | None:
-    """Meetings of the viewer's branch, host branch and admin scope (query level)."""
-    paths = [p for p in (viewer.home_path, viewer.host_org_path) if p]
-    host_paths = list(viewer.role_paths(MEETING_HOST_ROLES))
-    if viewer.suspended or not (paths or host_paths or viewer.is_site_admin):
-        return None
-    if viewer.is_site_admin:
-        return Q(id__gt=0)
-    clause = Q(id__lt=0)
-    for path in paths:
-        clause |= Q(org_path__startswith=path) & ~Q(status="draft")
-    for path in host_paths:
-        clause |= Q(org_path__startswith=path)
-    if viewer.user_id is not None:
-        clause |= Q(created_by_id=viewer.user_id)
-    return clause
-
-
 async def meetings_for(viewer: Viewer, org: Org | None = None) -> dict[str, list[Meeting]]:
     """Upcoming, live and archived meetings the viewer may see (optionally of one org)."""
-    clause = _visible_filter(viewer)
+    clause = visible_meetings(viewer)
     lists: dict[str, list[Meeting]] = {"live": [], "upcoming": [], "past": []}
-    if clause is None:
+    if clause is NOTHING:
         return lists
     base = Meeting.filter(clause)
     if org is not None:

@@ -164,50 +164,67 @@ def test_removed_seat_has_no_role() -> None:
     ],
 )
 def test_can_cast_ballot_matrix(viewer: Viewer, seat: Seat, allowed: bool) -> None:
-    assert can_cast_ballot(viewer, M(), V(), seat) is allowed
+    decision = can_cast_ballot(viewer, M(), V(), seat)
+    assert decision.allowed is allowed
+    assert decision.reason == (None if allowed else "您在本次表决中没有表决权")
+
+
+NOT_OPEN = "表决未在进行中"
+NO_VOTE = "您在本次表决中没有表决权"
 
 
 @pytest.mark.parametrize(
-    ("meeting", "vote", "allowed"),
+    ("meeting", "vote", "refusal"),
     [
-        (M(), V(state="unpublished"), False),
-        (M(), V(state="closed"), False),
-        (M(status="ended"), V(), False),
-        (M(type="group_meeting", org_path=GROUP, org_id=5), V(), False),
-        (M(type="party_lecture"), V(), False),
-        (M(), V(secret=True), True),
+        (M(), V(state="unpublished"), NOT_OPEN),
+        (M(), V(state="closed"), NOT_OPEN),
+        (M(status="ended"), V(), NOT_OPEN),
+        (M(type="group_meeting", org_path=GROUP, org_id=5), V(), NO_VOTE),
+        (M(type="party_lecture"), V(), NO_VOTE),
+        (M(), V(secret=True), None),
     ],
 )
-def test_can_cast_ballot_states(meeting: M, vote: V, allowed: bool) -> None:
-    assert can_cast_ballot(GROUP_FULL, meeting, vote, PRESENT_VOTER) is allowed
+def test_can_cast_ballot_states(meeting: M, vote: V, refusal: str | None) -> None:
+    decision = can_cast_ballot(GROUP_FULL, meeting, vote, PRESENT_VOTER)
+    assert decision.allowed is (refusal is None)
+    assert decision.reason == refusal
+
+
+NOT_LIVE = "会议未在进行中"
+MUTED = "您已被主持人禁言"
+NOT_A_SPEAKER = "您不在本次会议的发言人员之列"
+SILENCED_REASON = "您的账号已被禁言，暂时不能发言"
 
 
 @pytest.mark.parametrize(
-    ("viewer", "meeting", "seat", "allowed"),
+    ("viewer", "meeting", "seat", "refusal"),
     [
-        (FULL, M(), PRESENT, True),
-        (FULL, M(), Seat(on_roll=True), False),  # check in first
-        (FULL, M(), replace(PRESENT, muted=True), False),
-        (FULL, M(), replace(PRESENT, removed=True), False),
-        (SILENCED, M(), PRESENT, False),
-        (SUSPENDED_ACCOUNT, M(), PRESENT, False),
-        (PROBATIONARY, M(), PRESENT, True),
-        (ACTIVIST, M(), PRESENT, False),  # sits in, does not speak
-        (ACTIVIST, M(type="open_exchange"), PRESENT, True),
-        (FLOATING_GUEST, M(), replace(PRESENT, guest=True), True),
-        (FULL, M(discussion_locked=True), PRESENT, False),
-        (FULL, M(paused=True), PRESENT, False),
-        (FULL, M(status="scheduled"), PRESENT, False),
-        (FULL, M(status="ended"), PRESENT, False),
-        (SECRETARY, M(discussion_locked=True), NO_SEAT, True),  # hosts speak when locked
-        (SECRETARY, M(status="ended"), NO_SEAT, False),
-        (replace(SECRETARY, silenced=True), M(), NO_SEAT, False),
-        (SECRETARY, M(), Seat(muted=True), False),
-        (OTHER_BRANCH, M(), PRESENT, False),
+        (FULL, M(), PRESENT, None),
+        (FULL, M(), Seat(on_roll=True), "签到后即可发言"),  # check in first
+        (FULL, M(), replace(PRESENT, muted=True), MUTED),
+        (FULL, M(), replace(PRESENT, removed=True), "您已被移出本次会议"),
+        (SILENCED, M(), PRESENT, SILENCED_REASON),
+        (SUSPENDED_ACCOUNT, M(), PRESENT, "您的账号已被封禁"),
+        (PROBATIONARY, M(), PRESENT, None),
+        (ACTIVIST, M(), PRESENT, NOT_A_SPEAKER),  # sits in, does not speak
+        (ACTIVIST, M(type="open_exchange"), PRESENT, None),
+        (FLOATING_GUEST, M(), replace(PRESENT, guest=True), None),
+        (FULL, M(discussion_locked=True), PRESENT, "讨论已锁定"),
+        (FULL, M(paused=True), PRESENT, "会议暂停中，暂时不能发言"),
+        (FULL, M(status="scheduled"), PRESENT, NOT_LIVE),
+        (FULL, M(status="ended"), PRESENT, NOT_LIVE),
+        (SECRETARY, M(discussion_locked=True), NO_SEAT, None),  # hosts speak when locked
+        (SECRETARY, M(status="ended"), NO_SEAT, NOT_LIVE),
+        (replace(SECRETARY, silenced=True), M(), NO_SEAT, SILENCED_REASON),
+        (SECRETARY, M(), Seat(muted=True), MUTED),
+        (OTHER_BRANCH, M(), PRESENT, NOT_A_SPEAKER),
     ],
 )
-def test_can_speak_matrix(viewer: Viewer, meeting: M, seat: Seat, allowed: bool) -> None:
-    assert can_speak_in_meeting(viewer, meeting, seat) is allowed
+def test_can_speak_matrix(viewer: Viewer, meeting: M, seat: Seat, refusal: str | None) -> None:
+    """The reason is what the room shows in place of the message box."""
+    decision = can_speak_in_meeting(viewer, meeting, seat)
+    assert decision.allowed is (refusal is None)
+    assert decision.reason == refusal
 
 
 @pytest.mark.parametrize(
@@ -275,7 +292,9 @@ def test_can_see_meeting_matrix(viewer: Viewer, meeting: M, allowed: bool) -> No
     ],
 )
 def test_can_request_leave_matrix(viewer: Viewer, meeting: M, allowed: bool) -> None:
-    assert can_request_leave(viewer, meeting) is allowed
+    decision = can_request_leave(viewer, meeting)
+    assert decision.allowed is allowed
+    assert decision.reason == (None if allowed else "只有应到会人员可以在会前请假")
 
 
 def test_attend_and_check_in() -> None:

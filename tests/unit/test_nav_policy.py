@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from forum.policy import (
@@ -52,6 +54,18 @@ CASES = [
     (
         "suspended_secretary",
         viewer(("secretary", BRANCH), suspended=True),
+        [*PUBLIC_KEYS, "me"],
+    ),
+    (
+        "board_moderator",
+        replace(viewer(), board_moderator_ids=frozenset({7})),
+        [*PUBLIC_KEYS, "members", "me", "admin"],
+    ),
+    # A suspended account moderates nothing: no 管理 link to a hub of tools that refuse it
+    # (the review queue once let board moderator grants through a suspension).
+    (
+        "suspended_board_moderator",
+        replace(viewer(suspended=True), board_moderator_ids=frozenset({7})),
         [*PUBLIC_KEYS, "me"],
     ),
 ]

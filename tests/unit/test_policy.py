@@ -184,7 +184,10 @@ def test_can_see_member_matrix(status: str, role: str | None, relation: str) -> 
     in_own_tree = status != "public" and relation in {"same", "descendant"}
     assert can_see_member(viewer, target) is (in_admin_scope or in_own_tree)
     assert can_see_member_record(viewer, target) is in_admin_scope
-    assert can_reveal_id_number(viewer, target) is in_admin_scope
+    reveal = can_reveal_id_number(viewer, target)
+    assert reveal.allowed is in_admin_scope
+    if not in_admin_scope:
+        assert reveal.reason == "只有管理该党员所在组织的管理员可以查看完整身份证号"
     assert can_change_member_status(viewer, target) is in_admin_scope
 
 

@@ -26,6 +26,7 @@ from forum.policy import (
     can_see_disclosure,
     can_see_disclosure_receipts,
     can_see_feedback,
+    can_see_member_disclosures,
     can_withdraw_disclosure,
     disclosure_visibility,
     scope_inside,
@@ -379,3 +380,21 @@ def test_suspended_viewer_reads_public_only() -> None:
         d = D(BRANCH, scope=scope, target_user_ids=[300])
         assert not can_see_disclosure(suspended, d, NOW)
     assert disclosure_visibility(suspended).user_id is None
+
+
+@pytest.mark.parametrize(
+    ("viewer", "expected"),
+    [
+        (member(BRANCH), True),
+        (member(BRANCH, "probationary"), True),
+        (member(BRANCH, "activist"), False),  # a member record, not yet a party member
+        (member(BRANCH, membership_suspended=True), False),
+        (member(BRANCH, suspended=True), False),
+        (PUBLIC_ACCOUNT, False),
+        (VISITOR, False),
+    ],
+)
+def test_member_disclosures_view(viewer: Viewer, expected: bool) -> None:
+    """The 仅面向党员 tab of the disclosures board: party members only (the template once
+    showed it to every member record, an activist's included)."""
+    assert can_see_member_disclosures(viewer) is expected

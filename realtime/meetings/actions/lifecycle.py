@@ -166,7 +166,7 @@ async def _notify_roll(meeting: Meeting) -> None:
 async def request_leave(actor: Viewer, meeting: Meeting, reason: str) -> LeaveRequest:
     meeting = await _reload(meeting)
     actor = await fresh(actor)
-    ensure(can_request_leave(actor, meeting), "只有应到会人员可以在会前请假")
+    ensure(can_request_leave(actor, meeting))
     reason = reason.strip()
     if not reason or len(reason) > 500:
         raise ActionError("请填写请假事由（不超过 500 字）", field="reason")

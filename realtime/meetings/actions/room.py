@@ -62,7 +62,7 @@ async def check_in(actor: Viewer, meeting: Meeting, *, method: str = "self") -> 
     seat = await queries.seat_for(actor, meeting)
     if seat.checked_in:
         raise Conflict("您已签到")
-    ensure(can_check_in_meeting(actor, meeting, seat), "您不能在本次会议签到")
+    ensure(can_check_in_meeting(actor, meeting, seat))
     if actor.member_id is None:
         raise ActionError("只有党员和入党积极分子等可以签到")
     member = await Member.get(id=actor.member_id)
@@ -104,7 +104,7 @@ async def post_message(actor: Viewer, meeting: Meeting, body: str) -> MeetingMes
     meeting = await _reload(meeting)
     actor = await fresh(actor)
     seat = await queries.seat_for(actor, meeting)
-    ensure(can_speak_in_meeting(actor, meeting, seat), "您现在不能发言")
+    ensure(can_speak_in_meeting(actor, meeting, seat))
     if not isinstance(body, str) or not body.strip():
         raise ActionError("请输入发言内容", field="body")
     if len(body) > MAX_MESSAGE_CHARS:
@@ -178,7 +178,7 @@ async def raise_hand(actor: Viewer, meeting: Meeting) -> SpeakingRequest:
     meeting = await _reload(meeting)
     actor = await fresh(actor)
     seat = await queries.seat_for(actor, meeting)
-    ensure(can_raise_hand(actor, meeting, seat), "您现在不能举手发言")
+    ensure(can_raise_hand(actor, meeting, seat))
     assert actor.user_id is not None  # noqa: S101
     if await SpeakingRequest.exists(
         meeting_id=meeting.id, user_id=actor.user_id, state__in=["waiting", "speaking"]

@@ -173,7 +173,7 @@ async def cast_ballot(
     meeting = await _reload(meeting)
     vote = await queries.get_vote(meeting, vote.id)
     seat = await queries.seat_for(actor, meeting)
-    ensure(can_cast_ballot(actor, meeting, vote, seat), "您在本次表决中没有表决权")
+    ensure(can_cast_ballot(actor, meeting, vote, seat))
     assert actor.member_id is not None  # noqa: S101 - a voter always has a member record
     if str(vote.kind) == "election":
         candidate_ids = queries.ints(
