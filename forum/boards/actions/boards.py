@@ -26,7 +26,6 @@ async def do_create_board(
     parent: Board | None = None,
     kind: str = "discussion",
     description: str = "",
-    hidden: bool = False,
     position: int = 0,
     matrix: Matrix | None = None,
 ) -> Board:
@@ -37,7 +36,6 @@ async def do_create_board(
         parent=parent,
         kind=kind,
         description=description,
-        hidden=hidden,
         position=position,
     )
     await do_create_grants(board.id, matrix or {})
