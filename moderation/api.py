@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from starlette.requests import Request
@@ -14,7 +13,7 @@ from forum.auditlog import AuditEntry
 from forum.errors import ActionError, NotFound
 from forum.http import int_param, read_json, viewer_of
 from forum.policy import can_view_review_queue, ensure
-from moderation import audit_queries, queries, review, sanctions, site_pins
+from moderation import audit_queries, queries, review, sanctions
 from moderation.models import FLAG_REASON_LABELS, SANCTION_LABELS, ReviewItem, Sanction
 
 ID = {"type": "integer", "minimum": 1}
@@ -56,16 +55,6 @@ LIFT_BODY = {
     "additionalProperties": False,
     "required": ["reason"],
     "properties": {"reason": {"type": "string", "maxLength": 1000}},
-}
-SITE_PIN_BODY = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["action"],
-    "properties": {
-        "action": {"type": "string", "enum": ["pin", "unpin"]},
-        "reason": {"type": "string", "maxLength": 1000},
-        "until": {"type": "string", "format": "date-time", "maxLength": 40},
-    },
 }
 REVIEW_ITEM = apispec.schema(
     "ReviewItem",
@@ -281,41 +270,6 @@ async def api_audit(request: Request) -> Response:
     return JSONResponse({"entries": [serialize_entry(e) for e in entries], "next": cursor})
 
 
-@apispec.operation(
-    "/api/v1/moderation/topics/{topic_id}/site-pin", "POST",
-    summary="Pin or unpin a topic site-wide (site moderators)", tag="moderation",
-    body=SITE_PIN_BODY, path_params=("topic_id",),
-    response={"type": "object", "properties": {
-        "topic_id": {"type": "integer"}, "pinned": {"type": "boolean"},
-        "until": {"type": ["string", "null"]}}},
-)  # fmt: skip
-async def api_site_pin(request: Request) -> Response:
-    viewer = viewer_of(request)
-    topic_id = int_param(request.path_params["topic_id"])
-    data = _validate(await read_json(request), SITE_PIN_BODY)
-    reason = data.get("reason", "")
-    if data["action"] == "unpin":
-        await site_pins.unpin_site_wide(viewer, topic_id, reason)
-        return JSONResponse({"topic_id": topic_id, "pinned": False, "until": None})
-    until = None
-    if "until" in data:
-        try:
-            until = dt.datetime.fromisoformat(data["until"])
-        except ValueError as exc:
-            raise ActionError("until 必须是 ISO 8601 时间", field="until") from exc
-        if until.tzinfo is None:
-            raise ActionError("until 必须带时区", field="until")
-    pin = await site_pins.pin_site_wide(viewer, topic_id, reason, until)
-    return JSONResponse(
-        {
-            "topic_id": topic_id,
-            "pinned": True,
-            "until": pin.until.isoformat() if pin.until else None,
-        },
-        status_code=201,
-    )
-
-
 api_routes: list[BaseRoute] = [
     Route("/api/v1/moderation/flags", api_flag, methods=["POST"]),
     Route("/api/v1/moderation/review", api_queue, methods=["GET"]),
@@ -323,5 +277,4 @@ api_routes: list[BaseRoute] = [
     Route("/api/v1/moderation/sanctions", api_sanction, methods=["POST"]),
     Route("/api/v1/moderation/sanctions/{sanction_id}/lift", api_lift, methods=["POST"]),
     Route("/api/v1/moderation/audit", api_audit, methods=["GET"]),
-    Route("/api/v1/moderation/topics/{topic_id}/site-pin", api_site_pin, methods=["POST"]),
 ]

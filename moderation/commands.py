@@ -37,19 +37,7 @@ def cmd_import_words(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_close_due_topics(args: argparse.Namespace) -> int:
-    from forum.db import with_db
-    from moderation import steering
-
-    closed = asyncio.run(with_db(steering.close_due_topics))
-    print(f"已按计划关闭 {closed} 个主题。")
-    return 0
-
-
 def register(subparsers: Any) -> None:
-    subparsers.add_parser(
-        "close-due-topics", help="close topics whose timed close is due (run from cron)"
-    ).set_defaults(func=cmd_close_due_topics)
     parser = subparsers.add_parser(
         "import-words",
         help="import sensitive words from a text file (词语[,处理方式[,类别]] per line)",

@@ -1,5 +1,4 @@
-"""Home-page sections: topics pinned site-wide (everyone, filtered by the policy), the
-moderator's review queue count, the member's moderation notices."""
+"""Home-page sections: the moderator's review queue count, the member's moderation notices."""
 
 from __future__ import annotations
 
@@ -7,7 +6,7 @@ from typing import Any
 
 from forum.home import HomeSection
 from forum.policy import Viewer, can_view_review_queue
-from moderation import queries, site_pins
+from moderation import queries
 
 
 async def load_reviews(viewer: Viewer) -> dict[str, Any] | None:
@@ -21,19 +20,7 @@ async def load_notices(viewer: Viewer) -> dict[str, Any] | None:
     return {"notices": notices} if notices else None
 
 
-async def load_site_pins(viewer: Viewer) -> dict[str, Any] | None:
-    topics = await site_pins.pinned_topics(viewer)
-    return {"site_pins": topics} if topics else None
-
-
 SECTIONS = (
-    HomeSection(
-        "moderation.site_pins",
-        order=5,
-        title="全站置顶",
-        template="moderation/_home_site_pins.html",
-        loader=load_site_pins,
-    ),
     HomeSection(
         "moderation.reviews",
         order=40,

@@ -32,7 +32,7 @@ from forum.policy import (
     ensure_visible,
 )
 from forum.templating import local, render
-from moderation import audit_queries, queries, review, sanctions, steering_routes, words
+from moderation import audit_queries, queries, review, sanctions, words
 from moderation.api import api_routes
 from moderation.models import (
     FLAG_REASON_LABELS,
@@ -311,6 +311,5 @@ routes: list[BaseRoute] = [
     Route("/moderation/audit.csv", audit_csv, methods=["GET"]),
     Route("/manage/audit", audit_page, methods=["GET"]),
     Route("/moderation/notices", notices_page, methods=["GET"]),
-    *steering_routes.routes,
     *api_routes,
 ]

@@ -1,4 +1,5 @@
-"""`forum rebake`: re-render posts whose stored HTML came from an older markup version."""
+"""`forum rebake`: re-render posts whose stored HTML came from an older markup version;
+`forum close-due-topics`: close topics whose timed close is due (run from cron)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,19 @@ def cmd_rebake(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_close_due_topics(args: argparse.Namespace) -> int:
+    from forum.boards import steering
+    from forum.db import with_db
+
+    closed = asyncio.run(with_db(steering.close_due_topics))
+    print(f"已按计划关闭 {closed} 个主题。")
+    return 0
+
+
 def register(subparsers: Any) -> None:
+    subparsers.add_parser(
+        "close-due-topics", help="close topics whose timed close is due (run from cron)"
+    ).set_defaults(func=cmd_close_due_topics)
     parser = subparsers.add_parser("rebake", help="re-render posts of an older markup version")
     parser.add_argument("--batch", type=int, default=BATCH)
     parser.set_defaults(func=cmd_rebake)

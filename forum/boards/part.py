@@ -1,11 +1,20 @@
-"""The boards part (论坛): boards, topics, posts, attachments, grants, live topics."""
+"""The boards part (论坛): boards, topics, posts, attachments, grants, live topics, and their
+moderation: flag targets, topic steering, site-wide pins."""
 
 from __future__ import annotations
 
-from forum.boards import commands, demo, eventtypes, realtime_channels, routes
+from forum.boards import (
+    commands,
+    demo,
+    eventtypes,
+    moderation,
+    realtime_channels,
+    routes,
+    site_pins,
+    steering,
+)
 from forum.db import Models
 from forum.parts import Part
-from moderation import boards_targets, steering
 
 PART = Part(
     name="boards",
@@ -17,9 +26,10 @@ PART = Part(
         routes.UPLOAD_LIMIT,
         routes.HOME,
         routes.HELD,
+        site_pins.HOME,
         realtime_channels.TOPIC_CHANNEL,
         *eventtypes.ALL,
-        *boards_targets.PROVIDES,
+        *moderation.PROVIDES,
         steering.DUE_CLOSER,
     ),
     commands=(commands.register,),

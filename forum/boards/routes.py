@@ -20,6 +20,8 @@ from forum.boards.api import routes as api_routes
 from forum.boards.extensions import load_board_moderator_ids
 from forum.boards.feeds import board_feed
 from forum.boards.models import Attachment, AttachmentKind, Board, Post, Topic
+from forum.boards.site_pins import pinned_topics as site_pins_for
+from forum.boards.steering_routes import routes as steering_routes
 from forum.core_queries import find_user
 from forum.errors import ActionError, NotFound, RateLimited
 from forum.home import HomeSection
@@ -44,7 +46,6 @@ from forum.security.bodylimit import BodyLimit
 from forum.settings import get_settings
 from forum.templating import render
 from forum.viewer import ViewerFacts
-from moderation.site_pins import pinned_topics as site_pins_for
 
 MODERATOR_FACTS = ViewerFacts("boards.moderators", load_board_moderator_ids)
 
@@ -556,4 +557,5 @@ routes: list[BaseRoute] = [
     Route("/t/{topic_id:int}/{number:int}/history", history, methods=["GET"]),
     Route("/t/{topic_id:int}/{number:int}/{action:str}", post_action, methods=["POST"]),
     *api_routes,
+    *steering_routes,
 ]

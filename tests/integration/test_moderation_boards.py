@@ -168,7 +168,7 @@ async def _steering_world() -> tuple[Any, Topic, list[Post]]:
 
 
 async def test_move_topic_between_moderated_boards_audited(database, services) -> None:  # type: ignore[no-untyped-def]
-    from moderation import steering
+    from forum.boards import steering
 
     world, topic, _ = await _steering_world()
     u = world.users
@@ -189,7 +189,7 @@ async def test_move_topic_between_moderated_boards_audited(database, services) -
 
 
 async def test_merge_and_split_renumber_posts_and_audit(database, services) -> None:  # type: ignore[no-untyped-def]
-    from moderation import steering
+    from forum.boards import steering
 
     world, topic, _ = await _steering_world()
     u = world.users
@@ -223,8 +223,8 @@ async def test_merge_and_split_renumber_posts_and_audit(database, services) -> N
 
 
 async def test_slow_mode_and_timed_close_take_effect_on_replies(database, services) -> None:  # type: ignore[no-untyped-def]
+    from forum.boards import steering
     from forum.errors import RateLimited
-    from moderation import steering
 
     world, topic, _ = await _steering_world()
     u = world.users

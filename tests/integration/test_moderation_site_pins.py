@@ -11,10 +11,10 @@ import pytest
 import forum.boards.routes  # noqa: F401  (board moderator viewer facts)
 import moderation.routes  # noqa: F401  (home section)
 from forum.auditlog import AuditEntry
+from forum.boards import site_pins
 from forum.boards.models import Topic
 from forum.errors import ActionError, Forbidden
 from forum.policy import ANONYMOUS
-from moderation import site_pins
 from moderation.models import SitePin
 from tests.boards_helpers import make_world, start_topic
 from tests.factories import make_person, viewer_of

@@ -1,28 +1,31 @@
-"""Pages for steering a boards topic: /moderation/topics/{id} (moderators of its board;
-the site-wide pin needs a site moderator)."""
+"""Steering a topic from the moderation tools: the page /moderation/topics/{id} (moderators
+of its board; the site-wide pin needs a site moderator) and the site-pin JSON API."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from forum import apispec
+from forum.boards import site_pins, steering
 from forum.errors import ActionError, NotFound
 from forum.http import (
     INT32_MAX,
     int_field,
     int_param,
     read_form,
+    read_json,
     text_field,
     viewer_of,
     whole_number,
 )
 from forum.settings import get_settings
 from forum.templating import render
-from moderation import site_pins, steering
 
 
 def _local_datetime(raw: object, field: str = "close_at") -> dt.datetime | None:
@@ -43,7 +46,7 @@ def _local_datetime(raw: object, field: str = "close_at") -> dt.datetime | None:
 async def topic_page(request: Request) -> Response:
     viewer = viewer_of(request)
     topic = await steering.get_topic(viewer, int_param(request.path_params["topic_id"]))
-    return render(request, "moderation/topic.html", await steering.page_context(viewer, topic))
+    return render(request, "boards/steering.html", await steering.page_context(viewer, topic))
 
 
 async def topic_action(request: Request) -> Response:
@@ -92,7 +95,63 @@ async def topic_action(request: Request) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
+SITE_PIN_FIELDS = ("action", "reason", "until")
+SITE_PIN_BODY = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["action"],
+    "properties": {
+        "action": {"type": "string", "enum": ["pin", "unpin"]},
+        "reason": {"type": "string", "maxLength": 1000},
+        "until": {"type": "string", "format": "date-time", "maxLength": 40},
+    },
+}
+
+
+def _site_pin_until(data: dict[str, Any]) -> dt.datetime | None:
+    """The body's `until`: absent means no end; otherwise an ISO 8601 time with its zone."""
+    if "until" not in data:
+        return None
+    raw = data["until"]
+    if not isinstance(raw, str) or len(raw) > 40:
+        raise ActionError("until 必须是 ISO 8601 时间", field="until")
+    try:
+        until = dt.datetime.fromisoformat(raw)
+    except ValueError as exc:
+        raise ActionError("until 必须是 ISO 8601 时间", field="until") from exc
+    if until.tzinfo is None:
+        raise ActionError("until 必须带时区", field="until")
+    return until
+
+
+@apispec.operation(
+    "/api/v1/moderation/topics/{topic_id}/site-pin", "POST",
+    summary="Pin or unpin a topic site-wide (site moderators)", tag="moderation",
+    body=SITE_PIN_BODY, path_params=("topic_id",),
+    response={"type": "object", "properties": {
+        "topic_id": {"type": "integer"}, "pinned": {"type": "boolean"},
+        "until": {"type": ["string", "null"]}}},
+)  # fmt: skip
+async def api_site_pin(request: Request) -> Response:
+    viewer = viewer_of(request)
+    topic_id = int_param(request.path_params["topic_id"])
+    data = await read_json(request)
+    unknown = sorted(set(data) - set(SITE_PIN_FIELDS))
+    if unknown:
+        raise ActionError(f"未知字段：{', '.join(unknown)}")
+    if data.get("action") not in ("pin", "unpin"):
+        raise ActionError("action 的取值无效", field="action")
+    reason = text_field(data, "reason", "原因", max_length=1000, required=False)
+    if data["action"] == "unpin":
+        await site_pins.unpin_site_wide(viewer, topic_id, reason)
+        return JSONResponse({"topic_id": topic_id, "pinned": False, "until": None})
+    pin = await site_pins.pin_site_wide(viewer, topic_id, reason, _site_pin_until(data))
+    until = pin.until.isoformat() if pin.until else None
+    return JSONResponse({"topic_id": topic_id, "pinned": True, "until": until}, status_code=201)
+
+
 routes: list[BaseRoute] = [
     Route("/moderation/topics/{topic_id:int}", topic_page, methods=["GET"]),
     Route("/moderation/topics/{topic_id:int}/{action:str}", topic_action, methods=["POST"]),
+    Route("/api/v1/moderation/topics/{topic_id}/site-pin", api_site_pin, methods=["POST"]),
 ]

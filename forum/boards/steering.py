@@ -1,5 +1,5 @@
-"""Steering boards topics: move, merge, split, slow mode, timed close (pin and close are
-the boards part's own actions). Each is checked with the boards policy
+"""Steering topics from the moderation tools: move, merge, split, slow mode, timed close
+(pin and close are the plain topic actions). Each is checked with the boards policy
 (`can_moderate_board` on every board involved), audited in its transaction, and refuses
 to act on the moderator's own topic.
 """
@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from forum import audit
 from forum.boards import queries as board_queries
+from forum.boards import site_pins
 from forum.boards.actions import clean_title
 from forum.boards.models import Board, Post, Topic, TopicRead
 from forum.clock import utcnow
@@ -27,7 +28,6 @@ from forum.policy import (
     ensure,
     ensure_visible,
 )
-from moderation import site_pins
 from moderation.models import TopicSteering
 from moderation.ratelimit import DueCloser
 from moderation.review import SYSTEM

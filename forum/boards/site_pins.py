@@ -2,13 +2,15 @@
 
 Pinned topics show at the top of the home page and at the top of every board's topic list,
 each only to viewers who may read the topic (board grants, hidden topics). The boards
-table is unchanged: pins are `SitePin` rows of this app, optionally ending at `until`.
+table is unchanged: pins are `SitePin` rows (a model of the moderation service, under its
+app label), optionally ending at `until`.
 Pin and unpin are audited (`topic.site_pinned`, `topic.site_unpinned`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -19,6 +21,7 @@ from forum.boards import queries as board_queries
 from forum.boards.models import Topic
 from forum.clock import utcnow
 from forum.errors import ActionError, NotFound
+from forum.home import HomeSection
 from forum.policy import (
     Viewer,
     can_pin_site_wide,
@@ -123,3 +126,18 @@ async def pinned_topics(viewer: Viewer) -> list[Topic]:
         if can_see_board(viewer, board.access) and can_read_topic(viewer, topic):
             shown.append(topic)
     return shown
+
+
+async def load_site_pins(viewer: Viewer) -> dict[str, Any] | None:
+    """The home page's first section: the pins the viewer may read (none: no section)."""
+    topics = await pinned_topics(viewer)
+    return {"site_pins": topics} if topics else None
+
+
+HOME = HomeSection(
+    "boards.site_pins",
+    order=5,
+    title="全站置顶",
+    template="boards/_home_site_pins.html",
+    loader=load_site_pins,
+)

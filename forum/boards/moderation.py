@@ -1,57 +1,36 @@
-"""Boards content in the moderation tools: posts and topics as flag targets, and the count
-of a user's approved posts for the new-member rule.
+"""Boards content in the moderation tools: posts and topics as flag targets, the count of a
+user's approved posts for the new-member rule, and what approving a held post still sends.
 
 The callbacks run inside moderation's transaction and return the realtime events they
-appended to `topic:{id}` (the same event types the boards part publishes itself:
-`post.hidden` with a state, `post.edited` with the post payload). Topics have no separate
-"deleted" state: deleting a topic hides it (restorable).
+appended to `topic:{id}` (the same events the boards actions publish: `post.hidden` with a
+state, `post.edited` with the post). Topics have no separate "deleted" state: deleting a
+topic hides it (restorable).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
-from forum import events, markup
+from forum import markup
 from forum.boards import queries as board_queries
-from forum.boards.actions import (
+from forum.boards.actions._common import (
     REASON_MAX,
     clean_body,
-    post_payload,
-    release_held,
-    release_held_topic,
-    set_post_state,
+    post_edited_event,
+    post_removed_event,
+    post_shown_event,
 )
-from forum.boards.models import Post, PostRevision, Topic
+from forum.boards.actions.posts import do_revise_post, release_held, set_post_state
+from forum.boards.actions.topics import release_held_topic
+from forum.boards.models import Post, Topic
 from forum.errors import ActionError, NotFound
 from forum.events import ChannelEvent
-from forum.models import User
 from forum.policy import Viewer, can_moderate_board, can_read_topic
 from moderation.newmembers import ApprovedCounter
 from moderation.registry import FlagTarget, TargetInfo
 from moderation.review import Release
 
 EXCERPT = 200
-
-
-def _audience(topic: Topic) -> dict[str, Any]:
-    return {"board": topic.access.to_dict(), "topic_hidden": topic.hidden, "post_hidden": False}
-
-
-async def _post_event(topic: Topic, post: Post, state: str | None) -> ChannelEvent:
-    if state is None:  # visible again: the full post, as the boards part does on unhide
-        author = await User.get(id=post.author_id)
-        payload = post_payload(post, author.display_name)
-        return await events.append(
-            f"topic:{topic.id}", "post.edited", payload, audience=_audience(topic)
-        )
-    return await events.append(
-        f"topic:{topic.id}",
-        "post.hidden",
-        {"post_id": post.id, "number": post.number, "state": state},
-        audience=_audience(topic),
-    )
 
 
 # --- posts ----------------------------------------------------------------------------
@@ -96,17 +75,17 @@ async def _post_state(
 
 async def hide_post(post_id: int, actor: Viewer, reason: str) -> Sequence[ChannelEvent]:
     topic, post, was_visible = await _post_state(post_id, hidden=True)
-    return [await _post_event(topic, post, "hidden")] if was_visible else []
+    return [await post_removed_event(topic, post, "hidden")] if was_visible else []
 
 
 async def delete_post(post_id: int, actor: Viewer, reason: str) -> Sequence[ChannelEvent]:
     topic, post, was_visible = await _post_state(post_id, deleted=True)
-    return [await _post_event(topic, post, "deleted")] if was_visible else []
+    return [await post_removed_event(topic, post, "deleted")] if was_visible else []
 
 
 async def restore_post(post_id: int, actor: Viewer, reason: str) -> Sequence[ChannelEvent]:
     topic, post, was_visible = await _post_state(post_id, hidden=False, deleted=False)
-    return [] if was_visible else [await _post_event(topic, post, None)]
+    return [] if was_visible else [await post_shown_event(topic, post)]
 
 
 async def edit_post(
@@ -120,32 +99,10 @@ async def edit_post(
     body = clean_body(body_raw)
     if len(reason) > REASON_MAX:  # the revision keeps the reason: refused, never cut
         raise ActionError(f"编辑原因不能超过 {REASON_MAX} 个字", field="reason")
-    html = markup.render(body)
-    count = post.edit_count + 1
-    await PostRevision.create(
-        post_id=post.id,
-        number=count,
-        editor_id=actor.user_id,
-        body_before=post.body_raw,
-        body_after=body,
-        reason=reason,
-    )
-    await Post.filter(id=post.id).update(
-        body_raw=body,
-        body_html=html,
-        render_version=markup.VERSION,
-        edit_count=count,
-        edited_at=dt.datetime.now(dt.UTC),
-    )
+    await do_revise_post(post, actor, body, markup.render(body), reason)
     if post.hidden or post.deleted:
         return []
-    event = await events.append(
-        f"topic:{topic.id}",
-        "post.edited",
-        {"post_id": post.id, "number": post.number, "html": html, "edited": True},
-        audience=_audience(topic),
-    )
-    return [event]
+    return [await post_edited_event(topic, post)]
 
 
 # --- topics ---------------------------------------------------------------------------

@@ -1,0 +1,55 @@
+"""Read marks and notification state: what the viewer has seen."""
+
+from __future__ import annotations
+
+from tortoise.transactions import in_transaction
+
+from forum.boards.models import Notification, Topic
+from forum.clock import utcnow
+from forum.db import raw
+from forum.policy import Viewer, ensure
+
+
+async def do_mark_read(actor: Viewer, topic: Topic, number: int) -> None:
+    """Insert or advance the read mark in one statement. An upsert on the (user, topic)
+    unique key: two simultaneous first views of the same topic never collide, and the mark
+    never moves backwards."""
+    if actor.user_id is None:
+        return
+    await raw(
+        "INSERT INTO boards_topic_reads (user_id, topic_id, board_id, last_read_number, "
+        "updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, topic_id) DO UPDATE SET "
+        "last_read_number = excluded.last_read_number, updated_at = excluded.updated_at "
+        "WHERE boards_topic_reads.last_read_number < excluded.last_read_number",
+        [actor.user_id, topic.id, topic.board_id, number, utcnow()],
+    )
+
+
+async def mark_read(
+    actor: Viewer, topic: Topic, number: int, *, last_read: int | None = None
+) -> None:
+    """Advance the read mark and clear this topic's notifications (a page view).
+
+    `last_read` is the mark the page already loaded: a re-read (mark already at `number`)
+    writes nothing, and notifications are only updated when one up to `number` is unread.
+    """
+    if actor.user_id is None or number <= 0:
+        return
+    pending = Notification.filter(
+        user_id=actor.user_id, topic_id=topic.id, read_at__isnull=True, post_number__lte=number
+    )
+    if last_read is not None and last_read >= number:
+        if await pending.exists():
+            await pending.update(read_at=utcnow())
+        return
+    async with in_transaction():
+        await do_mark_read(actor, topic, number)
+        if await pending.exists():
+            await pending.update(read_at=utcnow())
+
+
+async def mark_all_notifications_read(actor: Viewer) -> int:
+    ensure(actor.is_authenticated)
+    return await Notification.filter(user_id=actor.user_id, read_at__isnull=True).update(
+        read_at=utcnow()
+    )
