@@ -7,16 +7,12 @@ by every worker), in-process otherwise. Refusals are 429 with a Chinese message 
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from forum.clock import utcnow
 from forum.errors import Forbidden, RateLimited
 from forum.http import client_ip
-from forum.parts import Registry
 from forum.policy import Viewer, can_post_or_speak, ensure, is_site_moderator
 from forum.services import get_services
 from forum.settings import get_settings
@@ -31,28 +27,13 @@ CHAT_BURST = 5
 CHAT_WINDOW = 10
 
 
-@dataclass(frozen=True)
-class DueCloser:
-    """Closes a topic whose timed close is due (the boards part's steering)."""
-
-    key: str
-    close: Callable[[int], Awaitable[None]]
-
-    def install(self) -> None:
-        DUE_CLOSERS.add(self.key, self)
-
-
-DUE_CLOSERS: Registry[DueCloser] = Registry("timed-close handlers")
-
-
 async def _topic_steering(topic_id: int) -> int:
-    """Slow-mode seconds of a topic; refuses (and closes) a topic whose timed close is due."""
+    """Slow-mode seconds of a topic; refuses a topic whose timed close is due. A read: the
+    boards part records the close (its reply action, and `forum close-due-topics`)."""
     row = await TopicSteering.get_or_none(topic_id=topic_id)
     if row is None:
         return 0
-    if row.close_at is not None and row.close_at <= dt.datetime.now(dt.UTC):
-        for closer in DUE_CLOSERS:
-            await closer.close(topic_id)
+    if row.close_at is not None and row.close_at <= utcnow():
         raise Forbidden("该主题已按计划关闭，不能再回复")
     return int(row.slow_mode_seconds)
 

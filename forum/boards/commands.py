@@ -42,10 +42,10 @@ def cmd_rebake(args: argparse.Namespace) -> int:
 
 
 def cmd_close_due_topics(args: argparse.Namespace) -> int:
-    from forum.boards import steering
+    from forum.boards import timed_close
     from forum.db import with_db
 
-    closed = asyncio.run(with_db(steering.close_due_topics))
+    closed = asyncio.run(with_db(timed_close.close_due_topics))
     print(f"已按计划关闭 {closed} 个主题。")
     return 0
 

@@ -11,7 +11,6 @@ from forum.boards import (
     realtime_channels,
     routes,
     site_pins,
-    steering,
 )
 from forum.db import Models
 from forum.parts import Part
@@ -30,7 +29,6 @@ PART = Part(
         realtime_channels.TOPIC_CHANNEL,
         *eventtypes.ALL,
         *moderation.PROVIDES,
-        steering.DUE_CLOSER,
     ),
     commands=(commands.register,),
     demo=demo.seed,

@@ -17,6 +17,7 @@ from forum.boards import (
 )
 from forum.boards import attachments as files
 from forum.boards.api import routes as api_routes
+from forum.boards.eventtypes import topic_channel
 from forum.boards.extensions import load_board_moderator_ids
 from forum.boards.feeds import board_feed
 from forum.boards.models import Attachment, AttachmentKind, Board, Post, Topic
@@ -273,7 +274,7 @@ async def topic_page(request: Request) -> Response:
     view = await queries.topic_view(viewer, topic, start)
     if view.posts:
         await actions.mark_read(viewer, topic, view.posts[-1].number, last_read=view.last_read)
-    last_id = await events.head(f"topic:{topic.id}")
+    last_id = await events.head(topic_channel(topic.id))
     context = {
         "view": view,
         "topic": topic,

@@ -29,6 +29,7 @@ from forum.policy import (
     can_see_board,
     ensure,
 )
+from forum.validation import clean_text
 from moderation.models import SitePin
 
 MAX_PINS = 10  # shown at most; older pins beyond this wait until newer ones end
@@ -59,7 +60,7 @@ async def pin_site_wide(
     now = utcnow()
     if until is not None and until <= now:
         raise ActionError("置顶截止时间必须晚于现在", field="until")
-    reason = reason.strip()[:1000]
+    reason = clean_text(reason, "reason", "操作原因", max_length=1000, required=False)
     try:
         async with in_transaction():
             # An expired pin of the same topic makes room for the new one.
@@ -98,7 +99,7 @@ async def unpin_site_wide(actor: Viewer, topic_id: int, reason: str) -> None:
                 "pinned_at": pin.pinned_at.isoformat(),
                 "until": pin.until.isoformat() if pin.until else None,
             },
-            reason=reason.strip()[:1000],
+            reason=clean_text(reason, "reason", "操作原因", max_length=1000, required=False),
         )
 
 

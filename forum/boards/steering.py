@@ -28,9 +28,8 @@ from forum.policy import (
     ensure,
     ensure_visible,
 )
+from forum.validation import clean_text
 from moderation.models import TopicSteering
-from moderation.ratelimit import DueCloser
-from moderation.review import SYSTEM
 
 MAX_SLOW_MODE = 24 * 3600
 MAX_SPLIT = 200
@@ -45,11 +44,15 @@ async def get_topic(viewer: Viewer, topic_id: int) -> Topic:
     return topic
 
 
+REASON_MAX = 1000
+
+
 def _reason(raw: str) -> str:
-    reason = raw.strip()
-    if not reason:
-        raise ActionError("请填写操作原因", field="reason")
-    return reason[:1000]
+    return clean_text(raw, "reason", "操作原因", max_length=REASON_MAX)
+
+
+def _optional_reason(raw: str) -> str:
+    return clean_text(raw, "reason", "操作原因", max_length=REASON_MAX, required=False)
 
 
 async def _board_for(actor: Viewer, board_id: int) -> Board:
@@ -202,7 +205,7 @@ async def set_slow_mode(actor: Viewer, topic: Topic, seconds: int, reason: str =
             org_path=topic.access.org_path or "",
             before={"seconds": before},
             after={"seconds": seconds},
-            reason=reason.strip()[:1000],
+            reason=_optional_reason(reason),
         )
 
 
@@ -224,33 +227,8 @@ async def set_timed_close(
             org_path=topic.access.org_path or "",
             before={"close_at": before},
             after={"close_at": close_at.isoformat() if close_at else None},
-            reason=reason.strip()[:1000],
+            reason=_optional_reason(reason),
         )
-
-
-async def close_due_topic(topic_id: int) -> None:
-    """Close a topic whose timed close is due (audited as the system), once."""
-    async with in_transaction():
-        row = await TopicSteering.filter(topic_id=topic_id, close_at__isnull=False).first()
-        if row is None or row.close_at is None or row.close_at > utcnow():
-            return
-        await TopicSteering.filter(id=row.id).update(close_at=None)
-        updated = await Topic.filter(id=topic_id, closed=False).update(closed=True)
-        if updated:
-            topic = await Topic.get(id=topic_id)
-            board = (await board_queries.board_index()).get(topic.board_id)
-            org_path = board.access.org_path or "" if board else ""
-            await audit.record(
-                SYSTEM, "topic.closed", "topic", topic_id, org_path=org_path, reason="定时关闭"
-            )
-
-
-async def close_due_topics() -> int:
-    """Close every topic whose timed close is due (run from `forum close-due-topics`)."""
-    rows = await TopicSteering.filter(close_at__lte=utcnow()).values("topic_id")
-    for row in rows:
-        await close_due_topic(int(row["topic_id"]))
-    return len(rows)
 
 
 async def page_context(viewer: Viewer, topic: Topic) -> dict[str, object]:
@@ -264,6 +242,3 @@ async def page_context(viewer: Viewer, topic: Topic) -> dict[str, object]:
         "settings": await TopicSteering.get_or_none(topic_id=topic.id),
         "site_pin": await site_pins.active_pin(topic.id),
     }
-
-
-DUE_CLOSER = DueCloser("boards.steering", close_due_topic)

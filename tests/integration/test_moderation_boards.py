@@ -11,8 +11,10 @@ import pytest
 import forum.boards.routes  # noqa: F401  (board moderator viewer facts)
 import moderation.routes  # noqa: F401  (registers the boards targets)
 from forum.auditlog import AuditEntry
+from forum.boards import actions as board_actions
+from forum.boards import queries as board_queries
 from forum.boards.models import Notification, Post, PostRevision, Topic
-from forum.errors import Forbidden
+from forum.errors import ActionError, Forbidden
 from forum.models import User
 from forum.services import Services
 from moderation import hooks, review
@@ -241,8 +243,15 @@ async def test_slow_mode_and_timed_close_take_effect_on_replies(database, servic
     await TopicSteering.filter(topic_id=topic.id).update(
         close_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
     )
+    activist = await viewer_of(u["activist"])
     with pytest.raises(Forbidden, match="按计划关闭"):
-        await hooks.check_post_rate(await viewer_of(u["activist"]), scope=f"topic:{topic.id}")
+        await hooks.check_post_rate(activist, scope=f"topic:{topic.id}")
+    assert not (await Topic.get(id=topic.id)).closed  # the rate check only reads
+    # A reply attempt (a write) refuses and records the due close, audited as the system.
+    with pytest.raises(Forbidden, match="按计划关闭"):
+        await board_actions.create_post(
+            activist, await board_queries.get_topic_for(activist, topic.id), "还能回复吗"
+        )
     assert (await Topic.get(id=topic.id)).closed
     actions = {
         e.action for e in await AuditEntry.filter(target_type="topic", target_id=str(topic.id))
@@ -405,3 +414,19 @@ async def test_steering_forms_refuse_out_of_range_numbers_and_times(
         assert response.status_code == 400 and message in response.text, action
     assert not await AuditEntry.filter(action__startswith="topic.").exists()
     assert not await TopicSteering.exists() and not await SitePin.exists()
+
+
+async def test_an_over_long_steering_reason_is_refused_not_cut(database, services) -> None:  # type: ignore[no-untyped-def]
+    from forum.boards import steering
+
+    world, topic, _ = await _steering_world()
+    secretary = await viewer_of(world.users["secretary"])
+    loaded = await steering.get_topic(secretary, topic.id)
+    with pytest.raises(ActionError, match="操作原因不能超过 1000 个字符") as refused:
+        await steering.set_slow_mode(secretary, loaded, 600, "长" * 1001)
+    assert refused.value.field == "reason"
+    from moderation.models import TopicSteering
+
+    row = await TopicSteering.get_or_none(topic_id=topic.id)
+    assert row is None or row.slow_mode_seconds == 0
+    assert not await AuditEntry.filter(action="topic.slow_mode").exists()

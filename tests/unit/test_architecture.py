@@ -62,11 +62,11 @@ for package in {PACKAGES!r}:
             importlib.import_module(info.name)
 from forum import db, events, home, identity, manage, viewer
 from forum.security import bodylimit
-from moderation import newmembers, ratelimit, registry, review
+from moderation import newmembers, registry, review
 from realtime import channels
 registries = [db.APPS, *home.SECTIONS.values(), identity.LOGIN_GUARDS, identity.NAME_CHECKS,
               identity.NAME_SAVED, manage.LINKS, viewer.FACTS, bodylimit.LIMITS,
-              newmembers.COUNTERS, ratelimit.DUE_CLOSERS, registry.TARGETS, review.RELEASES,
+              newmembers.COUNTERS, registry.TARGETS, review.RELEASES,
               channels.KINDS, events.TYPES]
 filled = [(r.what, r.keys()) for r in registries if len(r)]
 print(filled)
@@ -82,7 +82,7 @@ sys.exit(1 if filled else 0)
 def test_installing_fills_every_registry() -> None:
     from forum import db, events, home, identity, manage, site, viewer
     from forum.security import bodylimit
-    from moderation import newmembers, ratelimit, registry, review
+    from moderation import newmembers, registry, review
     from realtime import channels
 
     site.install()
@@ -91,7 +91,7 @@ def test_installing_fills_every_registry() -> None:
     assert "forum.auditlog" in db.APPS.get("moderation").modules  # type: ignore[union-attr]
     for registry_ in (home.SECTIONS["home"], home.SECTIONS["me"], identity.LOGIN_GUARDS,
                       identity.NAME_CHECKS, identity.NAME_SAVED, manage.LINKS, viewer.FACTS,
-                      bodylimit.LIMITS, newmembers.COUNTERS, ratelimit.DUE_CLOSERS,
+                      bodylimit.LIMITS, newmembers.COUNTERS,
                       registry.TARGETS, review.RELEASES, channels.KINDS,
                       events.TYPES):  # fmt: skip
         assert len(registry_), registry_.what

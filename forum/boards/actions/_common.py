@@ -4,9 +4,18 @@ audience, and the outbox of side effects sent after commit."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from forum import events, publisher
+from forum.boards.eventtypes import (
+    POST_CREATED,
+    POST_EDITED,
+    POST_HIDDEN,
+    PostCreated,
+    PostEdited,
+    PostHidden,
+    topic_channel,
+)
 from forum.boards.models import Notification, NotificationKind, Post, Topic
 from forum.errors import ActionError
 from forum.events import ChannelEvent
@@ -52,7 +61,7 @@ def audience_of(topic: Topic) -> dict[str, Any]:
     return {"board": topic.access.to_dict(), "topic_hidden": topic.hidden, "post_hidden": False}
 
 
-def post_payload(post: Post, author_name: str) -> dict[str, Any]:
+def post_payload(post: Post, author_name: str) -> PostCreated:
     return {
         "post_id": post.id,
         "topic_id": post.topic_id,
@@ -64,30 +73,46 @@ def post_payload(post: Post, author_name: str) -> dict[str, Any]:
     }
 
 
-async def _topic_event(topic: Topic, type: str, payload: dict[str, Any]) -> ChannelEvent:
-    return await events.append(f"topic:{topic.id}", type, payload, audience=audience_of(topic))
-
-
 async def post_created_event(topic: Topic, post: Post, author_name: str) -> ChannelEvent:
-    return await _topic_event(topic, "post.created", post_payload(post, author_name))
+    return await events.emit(
+        topic_channel(topic.id),
+        POST_CREATED,
+        post_payload(post, author_name),
+        audience=audience_of(topic),
+    )
 
 
 async def post_edited_event(topic: Topic, post: Post) -> ChannelEvent:
     """The post's new HTML (an edit)."""
-    payload = {"post_id": post.id, "number": post.number, "html": post.body_html, "edited": True}
-    return await _topic_event(topic, "post.edited", payload)
+    payload: PostEdited = {
+        "post_id": post.id,
+        "number": post.number,
+        "html": post.body_html,
+        "edited": True,
+    }
+    return await events.emit(
+        topic_channel(topic.id), POST_EDITED, payload, audience=audience_of(topic)
+    )
 
 
 async def post_shown_event(topic: Topic, post: Post) -> ChannelEvent:
-    """A hidden post visible again: the whole post, so followers can insert it."""
+    """A hidden post visible again: the whole post (a `post.edited` that carries every
+    field of `post.created`), so followers can insert it."""
     author = await User.get(id=post.author_id)
-    return await _topic_event(topic, "post.edited", post_payload(post, author.display_name))
+    whole = post_payload(post, author.display_name)
+    return await events.append(
+        topic_channel(topic.id), POST_EDITED.name, dict(whole), audience=audience_of(topic)
+    )
 
 
-async def post_removed_event(topic: Topic, post: Post, state: str) -> ChannelEvent:
-    """`state` is "hidden" or "deleted": followers drop the post's text."""
-    payload = {"post_id": post.id, "number": post.number, "state": state}
-    return await _topic_event(topic, "post.hidden", payload)
+async def post_removed_event(
+    topic: Topic, post: Post, state: Literal["hidden", "deleted"]
+) -> ChannelEvent:
+    """Followers drop the post's text."""
+    payload: PostHidden = {"post_id": post.id, "number": post.number, "state": state}
+    return await events.emit(
+        topic_channel(topic.id), POST_HIDDEN, payload, audience=audience_of(topic)
+    )
 
 
 @dataclass
@@ -103,7 +128,7 @@ class Outbox:
         if self.events:
             await publisher.publish(*self.events)
         for user_id in self.notified:
-            await publisher.notify_user(user_id, "notification.created")
+            await publisher.notification_created(user_id)
 
 
 async def notify(

@@ -12,6 +12,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from forum import audit, markup, publisher
+from forum.boards import timed_close
 from forum.boards.actions._common import (
     REASON_MAX,
     Outbox,
@@ -24,6 +25,7 @@ from forum.boards.actions._common import (
 )
 from forum.boards.actions.attachments import do_link_attachments
 from forum.boards.actions.reads import do_mark_read
+from forum.boards.eventtypes import topic_channel
 from forum.boards.models import (
     Board,
     Like,
@@ -34,7 +36,7 @@ from forum.boards.models import (
     Topic,
 )
 from forum.clock import utcnow
-from forum.errors import ActionError
+from forum.errors import ActionError, Forbidden
 from forum.http import lines
 from forum.models import User
 from forum.policy import (
@@ -159,7 +161,11 @@ async def create_post(
     screened = await hooks.screen_text(actor, clean_body(body_raw), field="body")
     body = screened.text
     # Topic scope: moderation applies the topic's slow mode and timed close too.
-    await hooks.check_post_rate(actor, scope=f"topic:{topic.id}")
+    try:
+        await hooks.check_post_rate(actor, scope=topic_channel(topic.id))
+    except Forbidden:
+        await timed_close.close_due_topic(topic.id)  # a due timed close is recorded now
+        raise
     hidden = await hooks.hold_back(actor, screened)  # new member or a "review" word
     html = markup.render(body)
     mentions = await mention_targets(actor, topic, body)

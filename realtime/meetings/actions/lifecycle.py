@@ -151,15 +151,12 @@ async def publish_meeting(actor: Viewer, meeting: Meeting) -> Meeting:
 async def _notify_roll(meeting: Meeting) -> None:
     for candidate in await queries.expected_roll(meeting):
         if candidate.member.user_id is not None:
-            await publisher.notify_user(
+            await publisher.notification_created(
                 candidate.member.user_id,
-                "notification.created",
-                {
-                    "kind": "meeting.scheduled",
-                    "meeting_id": meeting.id,
-                    "title": meeting.title,
-                    "scheduled_at": meeting.scheduled_at.isoformat(),
-                },
+                kind="meeting.scheduled",
+                meeting_id=meeting.id,
+                title=meeting.title,
+                scheduled_at=meeting.scheduled_at.isoformat(),
             )
 
 
