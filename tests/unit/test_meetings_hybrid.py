@@ -141,7 +141,7 @@ SUSPENDED = Viewer(user_id=5, username="m", member_id=5, org_path=BRANCH, suspen
     ],
 )
 def test_can_record_attendance_matrix(viewer: Viewer, meeting: M, allowed: bool) -> None:
-    assert can_record_attendance(viewer, meeting) is allowed
+    assert can_record_attendance(viewer, meeting).allowed is allowed
 
 
 @pytest.mark.parametrize(
@@ -158,8 +158,8 @@ def test_can_record_attendance_matrix(viewer: Viewer, meeting: M, allowed: bool)
     ],
 )
 def test_can_record_in_person_count_matrix(vote: V, meeting: M, allowed: bool) -> None:
-    assert can_record_in_person_count(SECRETARY, meeting, vote) is allowed
-    assert can_record_in_person_count(MEMBER, M(recorder_user_ids=[5]), vote) is False
+    assert can_record_in_person_count(SECRETARY, meeting, vote).allowed is allowed
+    assert can_record_in_person_count(MEMBER, M(recorder_user_ids=[5]), vote).allowed is False
 
 
 def test_recorder_and_exclusions_are_for_hosts() -> None:
