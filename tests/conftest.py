@@ -62,6 +62,7 @@ from forum.broker import MemoryBroker  # noqa: E402
 from forum.ratelimit import MemoryCounter  # noqa: E402
 from forum.services import Services, set_services  # noqa: E402
 from forum.site import orm_config as tortoise_config  # noqa: E402
+from tests.capture import PublishedEvents  # noqa: E402
 from tests.helpers import Client  # noqa: E402
 
 # The composition root installs every part, as the app and the CLI do at start.
@@ -118,6 +119,20 @@ def services() -> Services:
     svc = Services(broker=MemoryBroker(), counter=MemoryCounter())
     set_services(svc)
     return svc
+
+
+@pytest.fixture
+def published_events(services: Services, monkeypatch: pytest.MonkeyPatch) -> PublishedEvents:
+    """Every message `forum.publisher` sends through this test's broker (still delivered)."""
+    events = PublishedEvents()
+    send = services.broker.publish
+
+    async def publish(channel: str, message: dict[str, Any]) -> bool:
+        events.record(channel, message)
+        return await send(channel, message)
+
+    monkeypatch.setattr(services.broker, "publish", publish)
+    return events
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -14,7 +14,8 @@ from forum.errors import ActionError, Conflict, Forbidden
 from forum.services import Services
 from realtime.meetings import actions, queries
 from realtime.meetings.models import Ballot, Meeting, MeetingMessage, Minutes, RollEntry, Vote
-from tests.integration.meetings_fixtures import EventLog, live_plenary, make_branch, v
+from tests.capture import PublishedEvents
+from tests.integration.meetings_fixtures import live_plenary, make_branch, v
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -40,10 +41,12 @@ async def test_start_meeting_generates_expected_roll_with_voters(services: Servi
     assert len(await _audit("meeting.started")) == 1
 
 
-async def test_full_plenary_admission_fails_on_quorum_then_passes(services: Services) -> None:
+async def test_full_plenary_admission_fails_on_quorum_then_passes(
+    published_events: PublishedEvents,
+) -> None:
     branch = await make_branch()
     meeting = await live_plenary(branch)
-    log = EventLog(services, f"meeting:{meeting.id}")
+    log = published_events.on(f"meeting:{meeting.id}")
     host = await v(branch.secretary)
 
     # 8 of 16 voters check in: exactly half, no quorum.
@@ -99,7 +102,6 @@ async def test_full_plenary_admission_fails_on_quorum_then_passes(services: Serv
     message = log.of("message.posted")[0]["data"]
     assert "<strong>该同志表现突出</strong>" in message["html"]
     assert message["number"] == 1
-    log.close()
 
 
 async def test_eight_yes_of_sixteen_fails_even_with_quorum(services: Services) -> None:
@@ -157,10 +159,12 @@ async def test_duplicate_ballot_refused_by_the_database(services: Services) -> N
     assert await queries.tallies_of(refreshed) == {"yes": 1, "no": 0, "abstain": 0}
 
 
-async def test_secret_ballot_stores_no_choice_and_events_reveal_none(services: Services) -> None:
+async def test_secret_ballot_stores_no_choice_and_events_reveal_none(
+    published_events: PublishedEvents,
+) -> None:
     branch = await make_branch()
     meeting = await live_plenary(branch)
-    log = EventLog(services, f"meeting:{meeting.id}")
+    log = published_events.on(f"meeting:{meeting.id}")
     host = await v(branch.secretary)
     for user in branch.voters[:10]:
         await actions.check_in(await v(user), meeting)
@@ -176,7 +180,6 @@ async def test_secret_ballot_stores_no_choice_and_events_reveal_none(services: S
     await actions.close_vote(host, meeting, vote)
     state = await queries.serialize_vote(host, meeting, await Vote.get(id=vote.id))
     assert state["tallies"] == {"yes": 0, "no": 1, "abstain": 0}
-    log.close()
 
 
 async def test_muted_member_loses_speech_at_once_but_keeps_vote(services: Services) -> None:
@@ -294,10 +297,12 @@ async def test_sanctioned_mid_meeting_loses_vote_at_once(services: Services) -> 
         await actions.cast_ballot(stale, meeting, vote, choice="yes")
 
 
-async def test_remove_message_hidden_in_room_kept_for_record(services: Services) -> None:
+async def test_remove_message_hidden_in_room_kept_for_record(
+    published_events: PublishedEvents,
+) -> None:
     branch = await make_branch()
     meeting = await live_plenary(branch)
-    log = EventLog(services, f"meeting:{meeting.id}")
+    log = published_events.on(f"meeting:{meeting.id}")
     host = await v(branch.secretary)
     member = branch.voters[1]
     await actions.check_in(await v(member), meeting)
@@ -312,13 +317,12 @@ async def test_remove_message_hidden_in_room_kept_for_record(services: Services)
     entries = await _audit("meeting_message.removed")
     assert len(entries) == 1 and entries[0].before == {"number": 1, "body": "不当言论"}
     assert log.of("message.removed")[0]["data"] == {"meeting_id": meeting.id, "number": 1}
-    log.close()
 
 
-async def test_lock_discussion_and_speaking_queue(services: Services) -> None:
+async def test_lock_discussion_and_speaking_queue(published_events: PublishedEvents) -> None:
     branch = await make_branch()
     meeting = await live_plenary(branch)
-    log = EventLog(services, f"meeting:{meeting.id}")
+    log = published_events.on(f"meeting:{meeting.id}")
     host = await v(branch.secretary)
     member = branch.voters[2]
     await actions.check_in(await v(member), meeting)
@@ -342,9 +346,8 @@ async def test_lock_discussion_and_speaking_queue(services: Services) -> None:
         "agenda.advanced",
     ]
     # Per-channel ids from the realtime core: consecutive, after `meeting.started` (id 1).
-    assert [m["id"] for m in log.items] == [2, 3, 4, 5, 6, 7]
+    assert [m["id"] for m in log] == [2, 3, 4, 5, 6, 7]
     assert len(await _audit("meeting.discussion_locked")) == 1
-    log.close()
 
 
 async def test_leave_request_before_start_counts_on_leave(services: Services) -> None:
@@ -500,12 +503,14 @@ async def test_room_state_query_count_does_not_grow_with_votes(services: Service
     assert 5 < five <= 20, five  # the counter works, and the page stays cheap
 
 
-async def test_publishing_notifies_the_expected_roll_only(services: Services) -> None:
+async def test_publishing_notifies_the_expected_roll_only(
+    published_events: PublishedEvents,
+) -> None:
     branch = await make_branch(voters=3)
     host = await v(branch.secretary)
-    voter = EventLog(services, f"user:{branch.voters[1].id}")
-    guest = EventLog(services, f"user:{branch.floating_guest.id}")
-    outsider = EventLog(services, f"user:{branch.outsider.id}")
+    voter = published_events.on(f"user:{branch.voters[1].id}")
+    guest = published_events.on(f"user:{branch.floating_guest.id}")
+    outsider = published_events.on(f"user:{branch.outsider.id}")
     draft = await actions.schedule_meeting(
         host,
         branch.tree.branch_a,
@@ -514,11 +519,11 @@ async def test_publishing_notifies_the_expected_roll_only(services: Services) ->
         scheduled_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=2),
         publish=False,
     )
-    assert voter.items == []  # a draft notifies nobody
+    assert voter == []  # a draft notifies nobody
     await actions.publish_meeting(host, draft)
-    assert [m["type"] for m in voter.items] == ["notification.created"]
-    assert voter.items[0]["kind"] == "meeting.scheduled"
-    assert voter.items[0]["meeting_id"] == draft.id
-    assert len(guest.items) == 1  # floating guests are told too
-    assert outsider.items == []
+    assert [m["type"] for m in voter] == ["notification.created"]
+    assert voter[0]["kind"] == "meeting.scheduled"
+    assert voter[0]["meeting_id"] == draft.id
+    assert len(guest) == 1  # floating guests are told too
+    assert outsider == []
     assert await AuditEntry.filter(action="meeting.published").count() == 1
