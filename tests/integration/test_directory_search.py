@@ -2,38 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from collections.abc import Iterator
-
 from forum.members import queries
+from tests.capture import count_queries
 from tests.factories import grant, make_member, make_person, make_tree, make_user, viewer_of
 from tests.helpers import Client
-
-
-class _Counter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage().lstrip().upper()
-        if message.startswith(("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")):
-            self.count += 1
-
-
-@contextlib.contextmanager
-def count_queries() -> Iterator[_Counter]:
-    logger = logging.getLogger("tortoise.db_client")
-    handler = _Counter()
-    previous = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
 
 
 async def test_search_by_chinese_substring_org_status_role(database: object) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from typing import Any
 
 import pytest
 from tortoise.exceptions import IntegrityError
@@ -14,7 +12,7 @@ from forum.errors import ActionError, Conflict, Forbidden
 from forum.services import Services
 from realtime.meetings import actions, queries
 from realtime.meetings.models import Ballot, Meeting, MeetingMessage, Minutes, RollEntry, Vote
-from tests.capture import PublishedEvents
+from tests.capture import PublishedEvents, count_queries
 from tests.integration.meetings_fixtures import live_plenary, make_branch, v
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -462,28 +460,6 @@ async def test_end_assembles_minutes_archive_is_immutable(services: Services) ->
         assert len(await _audit(action)) == 1, action
 
 
-class _QueryCounter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
-async def _count_queries(coro: Any) -> int:
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = _QueryCounter(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        await coro
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-    return handler.count
-
-
 async def test_room_state_query_count_does_not_grow_with_votes(services: Services) -> None:
     branch = await make_branch(voters=3)
     meeting = await live_plenary(branch)
@@ -493,14 +469,16 @@ async def test_room_state_query_count_does_not_grow_with_votes(services: Service
     await actions.post_message(member, meeting, "一")
     first = await actions.create_vote(host, meeting, kind="motion", title="一")
     await actions.open_vote(host, meeting, first)
-    one = await _count_queries(queries.room_state(member, meeting))
+    with count_queries() as one:
+        await queries.room_state(member, meeting)
     for n in range(4):
         vote = await actions.create_vote(host, meeting, kind="motion", title=f"议题{n}")
         await actions.open_vote(host, meeting, vote)
         await actions.post_message(member, meeting, f"发言{n}")
-    five = await _count_queries(queries.room_state(member, meeting))
-    assert one == five
-    assert 5 < five <= 20, five  # the counter works, and the page stays cheap
+    with count_queries() as five:
+        await queries.room_state(member, meeting)
+    assert one.count == five.count
+    assert 5 < five.count <= 20, five.count  # the counter works, and the page stays cheap
 
 
 async def test_publishing_notifies_the_expected_roll_only(
