@@ -7,13 +7,13 @@ by every worker), in-process otherwise. Refusals are 429 with a Chinese message 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from forum.clock import utcnow
 from forum.errors import Forbidden, RateLimited
 from forum.http import client_ip
 from forum.parts import Registry
@@ -50,7 +50,7 @@ async def _topic_steering(topic_id: int) -> int:
     row = await TopicSteering.get_or_none(topic_id=topic_id)
     if row is None:
         return 0
-    if row.close_at is not None and row.close_at <= dt.datetime.now(dt.UTC):
+    if row.close_at is not None and row.close_at <= utcnow():
         for closer in DUE_CLOSERS:
             await closer.close(topic_id)
         raise Forbidden("该主题已按计划关闭，不能再回复")

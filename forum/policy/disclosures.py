@@ -24,6 +24,7 @@ from typing import Protocol
 
 from tortoise.expressions import Q
 
+from forum.clock import utcnow
 from forum.policy.core import (
     NOTHING,
     PUBLISHING_ROLES,
@@ -127,7 +128,7 @@ class Visibility:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return utcnow()
 
 
 def is_party_member(viewer: Viewer) -> bool:

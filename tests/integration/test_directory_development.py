@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from forum import clock
 from forum.auditlog import AuditEntry
 from forum.errors import ActionError, Forbidden
 from forum.members import development, floating
@@ -15,7 +16,7 @@ from forum.policy import Viewer, can_vote_in
 from tests.factories import Tree, make_member, make_person, make_tree, viewer_of
 from tests.helpers import Client
 
-TODAY = dt.datetime.now(dt.UTC).date()
+TODAY = clock.today()
 
 
 async def _loaded(member: Member) -> Member:
