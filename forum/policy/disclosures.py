@@ -252,10 +252,6 @@ def can_see_disclosure(viewer: Viewer, d: DisclosureLike, now: dt.datetime | Non
     return _audience(viewer, d)
 
 
-def _is_author(viewer: Viewer, d: DisclosureLike) -> bool:
-    return viewer.user_id is not None and viewer.user_id in {d.created_by_id, d.proposed_by_id}
-
-
 def can_edit_disclosure(viewer: Viewer, d: DisclosureLike) -> bool:
     return str(d.state) in {"draft", "rejected"} and _staff(viewer, PUBLISHING_ROLES, d.org_path)
 
