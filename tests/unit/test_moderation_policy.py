@@ -12,6 +12,7 @@ from forum.policy import (
     can_moderate_content,
     can_sanction_user,
     can_view_audit_entry,
+    moderation_paths,
 )
 
 BRANCH = "/1/2/3/"
@@ -46,3 +47,8 @@ def test_nobody_sanctions_themselves() -> None:
 )
 def test_audit_entry_visibility(viewer: Viewer, org_path: str, expected: bool) -> None:
     assert can_view_audit_entry(viewer, org_path) is expected
+
+
+def test_suspended_moderators_moderate_nowhere() -> None:
+    assert moderation_paths(MODERATOR) == (BRANCH,)
+    assert moderation_paths(Viewer(user_id=2, roles=MODERATOR.roles, suspended=True)) == ()
