@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from forum import clock
 from forum.errors import ActionError
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -41,7 +42,7 @@ def parse(raw: str) -> IdNumber:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
         raise ActionError(f"身份证号中的出生日期 {value[6:14]} 不存在", field="id_number") from exc
-    if birth.year < 1900 or birth > dt.datetime.now(dt.UTC).date():
+    if birth.year < 1900 or birth > clock.today():
         raise ActionError(f"身份证号中的出生日期 {value[6:14]} 不合理", field="id_number")
     expected = check_char(value[:17])
     if value[17] != expected:

@@ -128,8 +128,7 @@ def _drop_orphan_items(html: str) -> str:
         drop = False
         if name in {"ul", "ol"}:
             if closing:
-                if stack:
-                    stack.pop()
+                del stack[-1:]  # nh3's output is balanced: the list this closes
             else:
                 stack.append("list")
         elif closing:
@@ -168,11 +167,6 @@ def render(raw: str) -> str:
     """Markdown source to safe HTML. Pure and deterministic for a given VERSION."""
     html = markdown.markdown(raw, extensions=EXTENSIONS, output_format="html")
     return sanitize(html)
-
-
-def render_inline(raw: str) -> str:
-    """Plain text (titles, names) escaped for HTML contexts that are not autoescaped."""
-    return nh3.clean_text(raw)
 
 
 def mentions(raw: str) -> list[str]:

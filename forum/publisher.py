@@ -9,12 +9,12 @@ message (see `RedisBroker.publish`).
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any, Literal
 
 from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.connection import get_connection
 
+from forum.clock import timestamp
 from forum.eventlog import ChannelEvent
 from forum.events import channel_name
 from forum.observability import EVENTS_PUBLISHED
@@ -41,7 +41,7 @@ async def publish(*events: ChannelEvent) -> None:
     for event in events:
         try:
             # `ts` lets each worker measure the broker lag (grassroots_broker_lag_seconds).
-            await broker.publish(event.channel, {**event.as_message(), "ts": time.time()})
+            await broker.publish(event.channel, {**event.as_message(), "ts": timestamp()})
             EVENTS_PUBLISHED.inc()
         except Exception:  # the log is the source of truth: never fail the action
             logger.exception("publishing %s #%s failed", event.channel, event.seq)

@@ -7,7 +7,6 @@ import functools
 import hashlib
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jinja2
 import markupsafe
@@ -16,6 +15,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
 from forum import markup, policy
+from forum.clock import utcnow, zone
 from forum.http import viewer_of, wants_json
 from forum.models import ORG_KIND_LABELS, ROLE_LABELS, STATUS_LABELS
 from forum.security.middleware import csrf_token
@@ -33,13 +33,8 @@ TEMPLATE_DIRS = [
 ]
 
 
-@functools.cache
-def _tz() -> ZoneInfo:
-    return ZoneInfo(get_settings().timezone)
-
-
 def local(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(_tz())
+    return value.astimezone(zone())
 
 
 def format_datetime(value: dt.datetime | None) -> str:
@@ -68,7 +63,7 @@ def relative_time(value: dt.datetime | None, now: dt.datetime | None = None) -> 
     """3分钟前 for recent activity; the full date beyond a week."""
     if value is None:
         return ""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     seconds = int((now - value).total_seconds())
     if seconds < 60:
         return "刚刚"

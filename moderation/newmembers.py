@@ -15,6 +15,7 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from forum.clock import utcnow
 from forum.errors import ActionError
 from forum.models import User
 from forum.parts import Registry
@@ -57,7 +58,7 @@ async def is_new_account(actor: Viewer) -> bool:
     created = await User.filter(id=actor.user_id).values_list("created_at", flat=True)
     if not created:
         return True
-    age = dt.datetime.now(dt.UTC) - created[0]  # type: ignore[operator]
+    age = utcnow() - created[0]  # type: ignore[operator]
     if age < dt.timedelta(days=settings.new_account_days):
         return True
     if not len(COUNTERS):

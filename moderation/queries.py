@@ -6,6 +6,7 @@ import datetime as dt
 
 from tortoise.expressions import Q
 
+from forum.clock import utcnow
 from forum.errors import NotFound
 from forum.models import User
 from forum.policy import (
@@ -45,7 +46,7 @@ async def open_review_count(viewer: Viewer) -> int:
 async def active_sanctions(viewer: Viewer) -> list[Sanction]:
     """Running silences and suspensions plus recent warnings, in the viewer's scope."""
     ensure_visible(can_view_review_queue(viewer))
-    now = dt.datetime.now(dt.UTC)
+    now = utcnow()
     query = Sanction.filter(
         Q(lifted_at__isnull=True, ends_at__gt=now)
         | Q(kind=SanctionKind.warn, created_at__gt=now - dt.timedelta(days=30))

@@ -7,6 +7,8 @@ import asyncio
 import datetime as dt
 from typing import Any
 
+from forum.clock import utcnow
+
 
 def cmd_prune_events(args: argparse.Namespace) -> int:
     from forum import events
@@ -15,7 +17,7 @@ def cmd_prune_events(args: argparse.Namespace) -> int:
     if args.days < 1:
         print("错误：--days 至少为 1。")
         return 2
-    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=args.days)
+    cutoff = utcnow() - dt.timedelta(days=args.days)
 
     async def work() -> int:
         return await events.prune(cutoff)

@@ -22,13 +22,12 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-import time
 from collections.abc import Callable
 from typing import Any
 
 from forum import events
 from forum.broker import Broker
-from forum.clock import utcnow
+from forum.clock import timestamp, utcnow
 from forum.errors import DomainError
 from forum.models import AuthSession
 from forum.observability import BROKER_LAG, BROKER_UP, WS_CONNECTIONS, WS_SEND_QUEUE
@@ -319,7 +318,7 @@ class Hub:
             return
         sent_at = message.get("ts")
         if isinstance(sent_at, float):
-            BROKER_LAG.observe(max(0.0, time.time() - sent_at))
+            BROKER_LAG.observe(max(0.0, timestamp() - sent_at))
         audience = message.get("audience")
         message = {**message, "channel": channel, "audience": audience or {}}
         async with entry.lock:

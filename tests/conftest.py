@@ -59,9 +59,12 @@ from tortoise.contrib.test import truncate_all_models  # noqa: E402
 
 from forum import db, site  # noqa: E402
 from forum.broker import MemoryBroker  # noqa: E402
+from forum.policy import ANONYMOUS, Viewer  # noqa: E402
 from forum.ratelimit import MemoryCounter  # noqa: E402
 from forum.services import Services, set_services  # noqa: E402
 from forum.site import orm_config as tortoise_config  # noqa: E402
+from tests.capture import PublishedEvents  # noqa: E402
+from tests.factories import Tree, make_person, make_tree, viewer_of  # noqa: E402
 from tests.helpers import Client  # noqa: E402
 
 # The composition root installs every part, as the app and the CLI do at start.
@@ -120,6 +123,20 @@ def services() -> Services:
     return svc
 
 
+@pytest.fixture
+def published_events(services: Services, monkeypatch: pytest.MonkeyPatch) -> PublishedEvents:
+    """Every message `forum.publisher` sends through this test's broker (still delivered)."""
+    events = PublishedEvents()
+    send = services.broker.publish
+
+    async def publish(channel: str, message: dict[str, Any]) -> bool:
+        events.record(channel, message)
+        return await send(channel, message)
+
+    monkeypatch.setattr(services.broker, "publish", publish)
+    return events
+
+
 @pytest_asyncio.fixture(loop_scope="session")
 async def app(database: TortoiseContext, services: Services):  # type: ignore[no-untyped-def]
     from forum.app import create_app
@@ -137,6 +154,57 @@ async def client(app) -> AsyncIterator[Client]:  # type: ignore[no-untyped-def]
 async def other_client(app) -> AsyncIterator[Client]:  # type: ignore[no-untyped-def]
     async with Client(app) as c:
         yield c
+
+
+# Role fixtures (Misago style), one per demo role (forum/demo.py DEMO_ACCOUNTS), all in one
+# small org tree: the member and the secretary in `tree.branch_a`, the organization admin on
+# `tree.committee`, the moderator and the site admin site-wide. Each is the viewer as built
+# for a request; `viewer.username` logs a `Client` in (the demo password).
+@pytest_asyncio.fixture(loop_scope="session")
+async def tree(database: TortoiseContext) -> Tree:
+    return await make_tree()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def member(tree: Tree) -> Viewer:
+    """正式党员 of the first branch (demo `full_member`)."""
+    return await viewer_of(await make_person(tree.branch_a))
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def branch_secretary(tree: Tree) -> Viewer:
+    """第一党支部书记 (demo `secretary`): a full member holding `secretary` on the branch."""
+    return await viewer_of(await make_person(tree.branch_a, role="secretary"))
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def org_admin(tree: Tree) -> Viewer:
+    """党委组织管理员 (demo `committee_admin`): `org_admin` on the committee, a member there."""
+    return await viewer_of(await make_person(tree.committee, role="org_admin"))
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def moderator(database: TortoiseContext) -> Viewer:
+    """全站版主 (demo `moderator`): the site-wide `moderator` role, no member record."""
+    return await viewer_of(await make_person(None, None, role="moderator"))
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def site_admin(database: TortoiseContext) -> Viewer:
+    """站点管理员 (demo `admin`)."""
+    return await viewer_of(await make_person(None, None, role="site_admin"))
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def visitor(database: TortoiseContext) -> Viewer:
+    """群众 (demo `visitor`): a signed-in account with no member record and no role."""
+    return await viewer_of(await make_person(None, None))
+
+
+@pytest.fixture
+def anonymous() -> Viewer:
+    """Nobody signed in."""
+    return ANONYMOUS
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

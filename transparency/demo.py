@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from forum import markup
+from forum.clock import utcnow
 from forum.models import Org, User
 from forum.seeding import DemoContext
 from forum.viewer import viewer_for_user
@@ -32,7 +33,7 @@ async def _do_published(
     org: Org, author: User, title: str, body: str, category: str, scope: str, days_ago: int
 ) -> Disclosure:
     """Unchecked insert of a published item with its first revision (demo only)."""
-    when = dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)
+    when = utcnow() - dt.timedelta(days=days_ago)
     html = markup.render(body)
     d = await Disclosure.create(
         title=title,
@@ -106,7 +107,7 @@ async def seed(ctx: DemoContext) -> None:
     publisher = await viewer_for_user(users["publisher"].id)
     secretary = await viewer_for_user(users["secretary"].id)
     committee_secretary = await viewer_for_user(users["committee_secretary"].id)
-    now = dt.datetime.now(dt.UTC)
+    now = utcnow()
 
     async def through(
         title: str,

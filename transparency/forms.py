@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData
 
+from forum.clock import utcnow
 from forum.errors import ActionError
 from forum.http import lines, storable
 from forum.models import User
@@ -86,9 +87,7 @@ async def draft_from_form(form: FormData) -> DraftInput:
 
     publish_raw = get("publish_from")
     publish_from = (
-        parse_local_datetime(publish_raw, "发布时间", "publish_from")
-        if publish_raw
-        else dt.datetime.now(dt.UTC)
+        parse_local_datetime(publish_raw, "发布时间", "publish_from") if publish_raw else utcnow()
     )
     until_raw = get("until")
     names = get("target_usernames").replace("，", ",").replace(",", " ").split()
@@ -175,7 +174,7 @@ async def draft_from_json(data: dict[str, Any]) -> tuple[int, DraftInput]:
         scope=_str(data, "scope"),
         publish_from=_iso(data["publish_from"], "publish_from")
         if data.get("publish_from") is not None
-        else dt.datetime.now(dt.UTC),
+        else utcnow(),
         until=_iso(until, "until") if until is not None else None,
         attachments=clean_attachments([(a.get("title", ""), a["url"]) for a in attachments]),
         target_org_ids=_int_list(data, "target_org_ids"),

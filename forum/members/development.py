@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from forum import audit
+from forum.clock import today
 from forum.errors import ActionError
 from forum.members.actions import do_record_change
-from forum.members.fields import parse_date, today
+from forum.members.fields import parse_date
 from forum.members.models import (
     ContactKind,
     DevelopmentContact,

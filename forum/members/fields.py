@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forum import idcard
+from forum.clock import today
 from forum.errors import ActionError
 from forum.models import STATUS_LABELS, MemberStatus
 
@@ -58,10 +59,6 @@ class RecordInput:
     status: str
     texts: dict[str, str] = field(default_factory=dict)
     dates: dict[str, dt.date | None] = field(default_factory=dict)
-
-
-def today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 def _text(data: dict[str, Any], name: str, label: str, max_length: int) -> str:

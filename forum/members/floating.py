@@ -11,9 +11,10 @@ import datetime as dt
 from tortoise.transactions import in_transaction
 
 from forum import audit, crypto, idcard
+from forum.clock import today, utcnow
 from forum.errors import ActionError, NotFound
 from forum.members.actions import do_record_change
-from forum.members.fields import parse_date, today
+from forum.members.fields import parse_date
 from forum.members.models import FloatingDirection, FloatingRecord
 from forum.models import Member, Org
 from forum.policy import (
@@ -164,7 +165,7 @@ async def end_floating(actor: Viewer, record_id: int) -> FloatingRecord:
     host_side = record.host_org is not None and can_manage_org(actor, record.host_org)
     ensure_visible(home_side or host_side)
     async with in_transaction():
-        await FloatingRecord.filter(id=record.id).update(ended_at=dt.datetime.now(dt.UTC))
+        await FloatingRecord.filter(id=record.id).update(ended_at=utcnow())
         await Member.filter(id=record.member_id).update(floating=False, host_org_id=None)
         await do_record_change(
             actor, record.member_id, "floating", "结束流动", effective_on=today()

@@ -7,9 +7,9 @@ from typing import Any
 
 from tortoise.expressions import Q
 
+from forum.clock import today
 from forum.home import HomeSection
 from forum.members.development import add_months, conversion_due, extensions_for
-from forum.members.fields import today
 from forum.members.models import Transfer
 from forum.models import Member
 from forum.policy import Viewer

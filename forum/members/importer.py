@@ -16,6 +16,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from forum import audit, crypto, idcard, uploads
+from forum.clock import utcnow
 from forum.errors import ActionError
 from forum.http import storable
 from forum.members.actions import id_fields
@@ -284,7 +285,7 @@ async def run_batch(
         raise ActionError(message) from exc
     async with in_transaction():
         await ImportBatch.filter(id=batch.id).update(
-            state="done", imported=len(created), finished_at=dt.datetime.now(dt.UTC)
+            state="done", imported=len(created), finished_at=utcnow()
         )
         await audit.record(
             actor,

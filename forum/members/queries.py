@@ -8,8 +8,9 @@ from typing import Any
 
 from tortoise.expressions import Subquery
 
+from forum.clock import today
 from forum.errors import NotFound
-from forum.members.fields import MILESTONES, today
+from forum.members.fields import MILESTONES
 from forum.members.models import (
     DevelopmentContact,
     DevelopmentReview,

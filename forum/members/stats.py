@@ -9,7 +9,8 @@ from typing import Any
 from tortoise.expressions import Case, Q, RawSQL, Subquery, When
 from tortoise.functions import Count
 
-from forum.members.fields import SEX_LABELS, today
+from forum.clock import today
+from forum.members.fields import SEX_LABELS
 from forum.models import STATUS_LABELS, Member, Org
 
 

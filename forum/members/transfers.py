@@ -14,9 +14,9 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from forum import audit
+from forum.clock import today
 from forum.errors import ActionError, NotFound
 from forum.members.actions import do_record_change
-from forum.members.fields import today
 from forum.members.models import TRANSFER_STATE_LABELS, Transfer, TransferState
 from forum.models import Member, Org
 from forum.policy import (

@@ -6,13 +6,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from forum.clock import utcnow
+from forum.clock import today
 from forum.errors import NotFound
 from forum.http import attachment_disposition, dated_filename, int_param, viewer_of
 from forum.members import charts, exports, queries, stats
 from forum.models import ROLE_LABELS, STATUS_LABELS, Org
 from forum.policy import Viewer, can_export_members, can_see_member_stats, ensure_visible
-from forum.templating import local, render
+from forum.templating import render
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_LIMIT = 200_000
@@ -34,7 +34,7 @@ async def scope_org(viewer: Viewer, raw: str | None) -> Org:
 def _download(body: bytes, org: Org, title: str, slug: str, fmt: str) -> Response:
     """`第一党支部党员名册-2026-12-02.xlsx` (the local date), `members-4-2026-12-02.xlsx` for
     clients that only read the ASCII `filename`."""
-    day = local(utcnow()).date()
+    day = today()
     return Response(
         body,
         media_type=XLSX if fmt == "xlsx" else "text/csv; charset=utf-8",

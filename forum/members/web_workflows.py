@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from forum.clock import today
 from forum.errors import ActionError, NotFound
 from forum.http import (
     INT32_MAX,
@@ -18,7 +19,6 @@ from forum.http import (
     viewer_of,
 )
 from forum.members import development, floating, queries, transfers
-from forum.members.fields import today
 from forum.members.web_stats import scope_org
 from forum.models import Member, Org
 from forum.policy import TRANSFER_STEPS, Viewer, can_see_org

@@ -60,7 +60,6 @@ __all__ = [
 
 BOARD_VERBS = ("see", "read", "start_topic", "reply", "attach", "moderate")
 BOARD_SCOPES = ("anyone", "logged_in", "org_subtree", "org_only")
-WRITE_VERBS = frozenset({"start_topic", "reply", "attach"})
 
 
 @dataclass(frozen=True)
@@ -157,14 +156,12 @@ def _scope_ok(viewer: Viewer, scope: str, access: BoardAccess) -> bool:
 
 
 def _granted(viewer: Viewer, access: BoardAccess, verb: str) -> bool:
+    # Callers settle the account first: `can_moderate_board` refuses suspended accounts and
+    # `_may` asks for a write verb only of a viewer who may write at all.
     if viewer.suspended:
-        if verb in WRITE_VERBS or verb == "moderate":
-            return False
         viewer = ANONYMOUS  # a suspended account reads only what visitors read
     rule = access.grants.get(verb)
     if rule is None:
-        return False
-    if verb in WRITE_VERBS and not _can_write(viewer):
         return False
     if rule.deny_sanctioned and (viewer.on_probation_sanction or viewer.membership_suspended):
         return False

@@ -24,6 +24,7 @@ from typing import Protocol
 
 from tortoise.expressions import Q
 
+from forum.clock import utcnow
 from forum.policy.core import (
     NOTHING,
     PUBLISHING_ROLES,
@@ -127,7 +128,7 @@ class Visibility:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return utcnow()
 
 
 def is_party_member(viewer: Viewer) -> bool:
@@ -249,10 +250,6 @@ def can_see_disclosure(viewer: Viewer, d: DisclosureLike, now: dt.datetime | Non
     if str(d.state) not in LISTED_STATES or d.publish_from > (now or _now()):
         return False
     return _audience(viewer, d)
-
-
-def _is_author(viewer: Viewer, d: DisclosureLike) -> bool:
-    return viewer.user_id is not None and viewer.user_id in {d.created_by_id, d.proposed_by_id}
 
 
 def can_edit_disclosure(viewer: Viewer, d: DisclosureLike) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from forum.clock import utcnow
 from forum.models import Member
 from forum.seeding import DemoContext
 from forum.viewer import viewer_for_user
@@ -14,7 +15,7 @@ from realtime.meetings import actions
 async def seed(ctx: DemoContext) -> None:
     branch = ctx.branches[0]
     host = await viewer_for_user(ctx.users["secretary"].id)
-    soon = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
+    soon = utcnow() + dt.timedelta(minutes=1)
 
     # An archived plenary: most of the branch checked in, a motion passed, minutes kept.
     past = await actions.schedule_meeting(
@@ -58,6 +59,6 @@ async def seed(ctx: DemoContext) -> None:
         branch,
         type="branch_plenary",
         title="第四季度支部党员大会",
-        scheduled_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=7),
+        scheduled_at=utcnow() + dt.timedelta(days=7),
         agenda=["讨论接收预备党员", "预备党员转正", "其他事项"],
     )

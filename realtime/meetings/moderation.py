@@ -6,9 +6,9 @@ delete both remove, restore brings the message back (`message.posted` to the ope
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
+from forum.clock import utcnow
 from forum.errors import ActionError
 from forum.events import ChannelEvent
 from forum.policy import Viewer, can_moderate_meeting, can_see_meeting
@@ -54,7 +54,7 @@ async def remove_message(message_id: int, actor: Viewer, reason: str) -> Sequenc
         removed=True,
         removed_by_id=actor.user_id,
         removed_reason=reason,
-        removed_at=dt.datetime.now(dt.UTC),
+        removed_at=utcnow(),
     )
     meeting = await Meeting.get(id=message.meeting_id)
     return [await _event(meeting, eventtypes.MESSAGE_REMOVED, {"number": message.number})]

@@ -10,10 +10,10 @@ list empty until it is back (it never fails an action).
 from __future__ import annotations
 
 import logging
-import time
 
 from redis.exceptions import RedisError
 
+from forum.clock import timestamp
 from forum.services import get_services
 from forum.settings import get_settings
 
@@ -39,7 +39,7 @@ def _key(meeting_id: int) -> str:
 
 
 async def touch(meeting_id: int, user_id: int) -> None:
-    now = time.time()
+    now = timestamp()
     redis = get_services().redis
     if redis is None:
         _local().setdefault(meeting_id, {})[user_id] = now
@@ -68,7 +68,7 @@ async def leave(meeting_id: int, user_id: int) -> None:
 
 async def present(meeting_id: int) -> list[int]:
     """User ids seen within TTL, in ascending order."""
-    since = time.time() - TTL
+    since = timestamp() - TTL
     redis = get_services().redis
     if redis is None:
         seen = _local().get(meeting_id, {})

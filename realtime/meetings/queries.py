@@ -11,6 +11,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Count, Max
 
 from forum import events
+from forum.clock import utcnow
 from forum.errors import NotFound
 from forum.models import Member, Org, OrgRole, User
 from forum.policy import (
@@ -284,7 +285,7 @@ class OverdueFlag:
 
 async def overdue_flags(org: Org, now: dt.datetime | None = None) -> list[OverdueFlag]:
     """Meeting types of this org not held within their usual frequency (one grouped query)."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or utcnow()
     kinds = {
         name: rule
         for name, rule in MEETING_RULES.items()

@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from forum import idcard
+from forum import clock, idcard
 from forum.members import importer
 from forum.members.models import FloatingRecord, Transfer
 from forum.policy import RoleGrant, Viewer
@@ -30,7 +30,7 @@ KINDS = (
     "admin",
 )
 A_MEMBERS = ("applicant", "activist", "probationary", "full", "sanctioned", "admin")
-TODAY = dt.datetime.now(dt.UTC).date()
+TODAY = clock.today()
 _rng = random.Random(77)
 
 

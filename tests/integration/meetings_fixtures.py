@@ -8,7 +8,6 @@ from typing import Any
 
 from forum.models import Member, User
 from forum.policy import Viewer
-from forum.services import Services
 from realtime.meetings import actions
 from realtime.meetings.models import Meeting
 from tests.factories import Tree, make_member, make_person, make_tree, make_user, viewer_of
@@ -69,25 +68,3 @@ async def live_plenary(branch: Branch, title: str = "第四季度支部党员大
         agenda=["讨论接收预备党员", "其他事项"],
     )
     return await actions.start_meeting(host, meeting)
-
-
-class EventLog:
-    """Collects what the broker delivers on a channel (the in-process broker of a test)."""
-
-    def __init__(self, services: Services, channel: str) -> None:
-        self.items: list[dict[str, Any]] = []
-
-        async def handler(_: str, message: dict[str, Any]) -> None:
-            self.items.append(message)
-
-        self._unsubscribe = services.broker.subscribe(channel, handler)
-
-    @property
-    def types(self) -> list[str]:
-        return [str(m["event"]) for m in self.items]
-
-    def of(self, type: str) -> list[dict[str, Any]]:
-        return [m for m in self.items if m["event"] == type]
-
-    def close(self) -> None:
-        self._unsubscribe()

@@ -2,41 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from collections.abc import Iterator
-
 from forum.boards import actions, queries
 from forum.boards.models import Board, Post, Topic
 from forum.models import User
 from tests.boards_helpers import World, make_world, start_topic
+from tests.capture import count_queries
 from tests.factories import viewer_of
 from tests.helpers import Client
-
-
-class _Counter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.queries: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if not message.startswith(("Created connection", "Closed connection")):
-            self.queries.append(message)
-
-
-@contextlib.contextmanager
-def count_queries() -> Iterator[_Counter]:
-    logger = logging.getLogger("tortoise.db_client")
-    counter = _Counter()
-    level = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(counter)
-    try:
-        yield counter
-    finally:
-        logger.removeHandler(counter)
-        logger.setLevel(level)
 
 
 async def fill_topic(board: Board, author: User, others: list[User], posts: int) -> Topic:

@@ -6,25 +6,26 @@ import datetime as dt
 
 import pytest
 
+from forum import clock
 from forum.auditlog import AuditEntry
 from forum.errors import ActionError, Forbidden
 from forum.members import development, floating
 from forum.members.models import FloatingRecord, MemberChange
 from forum.models import Member
-from forum.policy import can_vote_in
-from tests.factories import make_member, make_person, make_tree, viewer_of
+from forum.policy import Viewer, can_vote_in
+from tests.factories import Tree, make_member, make_person, make_tree, viewer_of
 from tests.helpers import Client
 
-TODAY = dt.datetime.now(dt.UTC).date()
+TODAY = clock.today()
 
 
 async def _loaded(member: Member) -> Member:
     return await Member.get(id=member.id).prefetch_related("org")
 
 
-async def test_activist_to_target_refused_before_one_year(database: object) -> None:
-    tree = await make_tree()
-    sec = await viewer_of(await make_person(tree.branch_a, role="secretary"))
+async def test_activist_to_target_refused_before_one_year(
+    tree: Tree, branch_secretary: Viewer
+) -> None:
     activist = await _loaded(
         await make_member(
             tree.branch_a,
@@ -34,19 +35,19 @@ async def test_activist_to_target_refused_before_one_year(database: object) -> N
         )
     )
     with pytest.raises(ActionError, match="满 12 个月"):
-        await development.advance_member(sec, activist, "development_target", on=TODAY)
+        await development.advance_member(branch_secretary, activist, "development_target", on=TODAY)
     with pytest.raises(ActionError, match="不能直接变更"):
-        await development.advance_member(sec, activist, "full", on=TODAY)
+        await development.advance_member(branch_secretary, activist, "full", on=TODAY)
     await Member.filter(id=activist.id).update(activist_at=TODAY - dt.timedelta(days=400))
     activist = await _loaded(activist)
-    await development.advance_member(sec, activist, "development_target", on=TODAY)
+    await development.advance_member(branch_secretary, activist, "development_target", on=TODAY)
     assert (await Member.get(id=activist.id)).status == "development_target"
     assert await AuditEntry.filter(action="member.status_changed").count() == 1
 
 
-async def test_admission_needs_two_full_introducers_and_a_vote(database: object) -> None:
-    tree = await make_tree()
-    sec = await viewer_of(await make_person(tree.branch_a, role="secretary"))
+async def test_admission_needs_two_full_introducers_and_a_vote(
+    tree: Tree, branch_secretary: Viewer
+) -> None:
     target = await _loaded(
         await make_member(
             tree.branch_a,
@@ -60,20 +61,24 @@ async def test_admission_needs_two_full_introducers_and_a_vote(database: object)
     intro2 = await make_member(tree.branch_a, "full", name="介绍人乙")
     probationary = await make_member(tree.branch_a, "probationary", probation_at=TODAY)
     with pytest.raises(ActionError, match="正式党员"):
-        await development.add_contact(sec, target, await _loaded(probationary), "introducer")
-    await development.add_contact(sec, target, await _loaded(intro1), "introducer")
+        await development.add_contact(
+            branch_secretary, target, await _loaded(probationary), "introducer"
+        )
+    await development.add_contact(branch_secretary, target, await _loaded(intro1), "introducer")
     with pytest.raises(ActionError, match="2 名正式党员"):
-        await development.advance_member(sec, target, "probationary", on=TODAY, vote_id=7)
-    await development.add_contact(sec, target, await _loaded(intro2), "introducer")
+        await development.advance_member(
+            branch_secretary, target, "probationary", on=TODAY, vote_id=7
+        )
+    await development.add_contact(branch_secretary, target, await _loaded(intro2), "introducer")
     with pytest.raises(ActionError, match="表决"):
-        await development.advance_member(sec, target, "probationary", on=TODAY)
-    await development.advance_member(sec, target, "probationary", on=TODAY, vote_id=42)
+        await development.advance_member(branch_secretary, target, "probationary", on=TODAY)
+    await development.advance_member(branch_secretary, target, "probationary", on=TODAY, vote_id=42)
     change = await MemberChange.get(member_id=target.id, kind="status")
     assert change.vote_id == 42 and change.effective_on == TODAY
     # Conversion: refused before one year of probation.
     target = await _loaded(target)
     with pytest.raises(ActionError, match="满 12 个月"):
-        await development.advance_member(sec, target, "full", on=TODAY, vote_id=43)
+        await development.advance_member(branch_secretary, target, "full", on=TODAY, vote_id=43)
 
 
 async def test_conversion_due_list_and_warnings(database: object) -> None:
@@ -242,21 +247,23 @@ async def test_development_page_lists_next_steps(client: Client) -> None:
     assert "积极乙" in page.text and "确定为发展对象" in page.text
 
 
-async def test_probation_extension_once_moves_conversion_date(database: object) -> None:
-    tree = await make_tree()
-    sec = await viewer_of(await make_person(tree.branch_a, role="secretary"))
+async def test_probation_extension_once_moves_conversion_date(
+    tree: Tree, branch_secretary: Viewer
+) -> None:
     start = TODAY - dt.timedelta(days=380)
     member = await _loaded(await make_member(tree.branch_a, "probationary", probation_at=start))
     with pytest.raises(ActionError, match="6 至 12"):
-        await development.extend_probation(sec, member, months=3, on=TODAY, vote_id=5)
+        await development.extend_probation(branch_secretary, member, months=3, on=TODAY, vote_id=5)
     with pytest.raises(ActionError, match="表决"):
-        await development.extend_probation(sec, member, months=6, on=TODAY, vote_id=None)
-    await development.extend_probation(sec, member, months=6, on=TODAY, vote_id=5)
+        await development.extend_probation(
+            branch_secretary, member, months=6, on=TODAY, vote_id=None
+        )
+    await development.extend_probation(branch_secretary, member, months=6, on=TODAY, vote_id=5)
     with pytest.raises(ActionError, match="一次"):
-        await development.extend_probation(sec, member, months=6, on=TODAY, vote_id=6)
+        await development.extend_probation(branch_secretary, member, months=6, on=TODAY, vote_id=6)
     # Conversion now waits for the extended probation to end.
     with pytest.raises(ActionError, match="满 18 个月"):
-        await development.advance_member(sec, member, "full", on=TODAY, vote_id=7)
+        await development.advance_member(branch_secretary, member, "full", on=TODAY, vote_id=7)
     items = await development.due_list(tree.branch_a.path)
     assert items[0].due == development.add_months(start, 18) and items[0].warnings == []
     assert await AuditEntry.filter(action="member.probation_extended").count() == 1

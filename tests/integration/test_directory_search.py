@@ -2,43 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import logging
-from collections.abc import Iterator
-
 from forum.members import queries
-from tests.factories import grant, make_member, make_person, make_tree, make_user, viewer_of
+from forum.policy import Viewer
+from tests.capture import count_queries
+from tests.factories import Tree, grant, make_member, make_person, make_tree, make_user, viewer_of
 from tests.helpers import Client
 
 
-class _Counter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage().lstrip().upper()
-        if message.startswith(("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")):
-            self.count += 1
-
-
-@contextlib.contextmanager
-def count_queries() -> Iterator[_Counter]:
-    logger = logging.getLogger("tortoise.db_client")
-    handler = _Counter()
-    previous = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous)
-
-
-async def test_search_by_chinese_substring_org_status_role(database: object) -> None:
-    tree = await make_tree()
-    admin = await viewer_of(await make_person(tree.committee, role="org_admin"))
+async def test_search_by_chinese_substring_org_status_role(tree: Tree, org_admin: Viewer) -> None:
     await make_member(tree.branch_a, name="张建国")
     await make_member(tree.branch_a, name="李建华", status="probationary", probation_at=None)
     await make_member(tree.branch_c, name="王建军")
@@ -48,15 +19,19 @@ async def test_search_by_chinese_substring_org_status_role(database: object) -> 
     await grant(leader, "secretary", tree.branch_b)
 
     names = lambda page: sorted(m.name for m in page.members)  # noqa: E731
-    assert names(await queries.search_members(admin, name="建")) == ["张建国", "李建华", "王建军"]
-    assert names(await queries.search_members(admin, name="国")) == ["张建国", "钱国强"]
-    assert names(await queries.search_members(admin, org=tree.gb1)) == [
+    assert names(await queries.search_members(org_admin, name="建")) == [
+        "张建国",
+        "李建华",
+        "王建军",
+    ]
+    assert names(await queries.search_members(org_admin, name="国")) == ["张建国", "钱国强"]
+    assert names(await queries.search_members(org_admin, org=tree.gb1)) == [
         "张建国",
         "李建华",
         "钱国强",
     ]
-    assert names(await queries.search_members(admin, status="probationary")) == ["李建华"]
-    page = await queries.search_members(admin, role="secretary")
+    assert names(await queries.search_members(org_admin, status="probationary")) == ["李建华"]
+    page = await queries.search_members(org_admin, role="secretary")
     assert names(page) == ["钱国强"]
     assert [r.role for r in page.roles[leader.id]] == ["secretary"]
 
@@ -71,15 +46,13 @@ async def test_member_sees_own_branch_only(database: object) -> None:
     assert sorted(m.name for m in page.members) == ["甲一", "甲二"]
 
 
-async def test_keyset_pages_cover_everything_once(database: object) -> None:
-    tree = await make_tree()
-    admin = await viewer_of(await make_person(tree.committee, role="org_admin"))
+async def test_keyset_pages_cover_everything_once(tree: Tree, org_admin: Viewer) -> None:
     for i in range(7):
         await make_member(tree.branch_a, name=f"成员{i}")
     seen: list[str] = []
     after = None
     while True:
-        page = await queries.search_members(admin, name="成员", after=after, limit=3)
+        page = await queries.search_members(org_admin, name="成员", after=after, limit=3)
         seen += [m.name for m in page.members]
         if page.next_cursor is None:
             break

@@ -8,6 +8,7 @@ from collections import Counter
 
 from openpyxl import load_workbook
 
+from forum import clock
 from forum.auditlog import AuditEntry
 from forum.members import stats
 from forum.members.stats import years_ago
@@ -15,7 +16,7 @@ from forum.models import Member
 from tests.factories import make_member, make_person, make_tree
 from tests.helpers import Client
 
-TODAY = dt.datetime.now(dt.UTC).date()
+TODAY = clock.today()
 
 
 def born(age: int) -> dt.date:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from forum import clock
 from forum.auditlog import AuditEntry
 from forum.errors import ActionError, Forbidden
 from forum.members import transfers
@@ -36,9 +37,7 @@ async def test_cross_committee_transfer_full_path(database: object) -> None:
     t = await transfers.get_transfer_for(out_admin, t.id)
     await transfers.advance_transfer(out_admin, t, "approve")
     await transfers.advance_transfer(out_admin, t, "issue_letter")
-    assert t.letter_number and t.letter_expires_on == dt.datetime.now(dt.UTC).date() + dt.timedelta(
-        days=90
-    )
+    assert t.letter_number and t.letter_expires_on == clock.today() + dt.timedelta(days=90)
     assert (await Member.get(id=member.id)).org_id == tree.branch_a.id  # not yet
     t = await transfers.get_transfer_for(in_admin, t.id)  # the receiving side sees the slip
     await transfers.advance_transfer(in_admin, t, "accept")
@@ -87,13 +86,11 @@ async def test_letter_expiry_lists_unplaced_member(database: object) -> None:
     await transfers.advance_transfer(out_admin, t, "approve")
     await transfers.advance_transfer(out_admin, t, "issue_letter")
     # 91 days later the 90-day letter has run out.
-    assert await transfers.expire_transfers(dt.datetime.now(dt.UTC).date()) == 0
+    assert await transfers.expire_transfers(clock.today()) == 0
     letter = await Transfer.get(id=t.id)
     assert letter.letter_expires_on is not None
     assert await transfers.expire_transfers(letter.letter_expires_on) == 0  # last valid day
-    await Transfer.filter(id=t.id).update(
-        letter_expires_on=dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
-    )
+    await Transfer.filter(id=t.id).update(letter_expires_on=clock.today() - dt.timedelta(days=1))
     t = await transfers.get_transfer_for(in_admin, t.id)
     with pytest.raises(ActionError, match="过期"):
         await transfers.advance_transfer(in_admin, t, "accept")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from typing import Any
 
 import pytest
 from tortoise.exceptions import IntegrityError
@@ -14,7 +12,8 @@ from forum.errors import ActionError, Conflict, Forbidden
 from forum.services import Services
 from realtime.meetings import actions, queries
 from realtime.meetings.models import Ballot, Meeting, MeetingMessage, Minutes, RollEntry, Vote
-from tests.integration.meetings_fixtures import EventLog, live_plenary, make_branch, v
+from tests.capture import PublishedEvents, count_queries
+from tests.integration.meetings_fixtures import live_plenary, make_branch, v
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -40,10 +39,12 @@ async def test_start_meeting_generates_expected_roll_with_voters(services: Servi
     assert len(await _audit("meeting.started")) == 1
 
 
-async def test_full_plenary_admission_fails_on_quorum_then_passes(services: Services) -> None:
+async def test_full_plenary_admission_fails_on_quorum_then_passes(
+    published_events: PublishedEvents,
+) -> None:
     branch = await make_branch()
     meeting = await live_plenary(branch)
-    log = EventLog(services, f"meeting:{meeting.id}")
+    log = published_events.on(f"meeting:{meeting.id}")
     host = await v(branch.secretary)
 
     # 8 of 16 voters check in: exactly half, no quorum.
@@ -99,7 +100,6 @@ async def test_full_plenary_admission_fails_on_quorum_then_passes(services: Serv
     message = log.of("message.posted")[0]["data"]
     assert "<strong>该同志表现突出</strong>" in message["html"]
     assert message["number"] == 1
-    log.close()
 
 
 async def test_eight_yes_of_sixteen_fails_even_with_quorum(services: Services) -> None:
@@ -157,10 +157,12 @@ async def test_duplicate_ballot_refused_by_the_database(services: Services) -> N
     assert await queries.tallies_of(refreshed) == {"yes": 1, "no": 0, "abstain": 0}
 
 
-async def test_secret_ballot_stores_no_choice_and_events_reveal_none(services: Services) -> None:
+async def test_secret_ballot_stores_no_choice_and_events_reveal_none(
+    published_events: PublishedEvents,
+) -> None:
     branch = await make_branch()
     meeting = await live_plenary(branch)
-    log = EventLog(services, f"meeting:{meeting.id}")
+    log = published_events.on(f"meeting:{meeting.id}")
     host = await v(branch.secretary)
     for user in branch.voters[:10]:
         await actions.check_in(await v(user), meeting)
@@ -176,7 +178,6 @@ async def test_secret_ballot_stores_no_choice_and_events_reveal_none(services: S
     await actions.close_vote(host, meeting, vote)
     state = await queries.serialize_vote(host, meeting, await Vote.get(id=vote.id))
     assert state["tallies"] == {"yes": 0, "no": 1, "abstain": 0}
-    log.close()
 
 
 async def test_muted_member_loses_speech_at_once_but_keeps_vote(services: Services) -> None:
@@ -294,10 +295,12 @@ async def test_sanctioned_mid_meeting_loses_vote_at_once(services: Services) -> 
         await actions.cast_ballot(stale, meeting, vote, choice="yes")
 
 
-async def test_remove_message_hidden_in_room_kept_for_record(services: Services) -> None:
+async def test_remove_message_hidden_in_room_kept_for_record(
+    published_events: PublishedEvents,
+) -> None:
     branch = await make_branch()
     meeting = await live_plenary(branch)
-    log = EventLog(services, f"meeting:{meeting.id}")
+    log = published_events.on(f"meeting:{meeting.id}")
     host = await v(branch.secretary)
     member = branch.voters[1]
     await actions.check_in(await v(member), meeting)
@@ -312,13 +315,12 @@ async def test_remove_message_hidden_in_room_kept_for_record(services: Services)
     entries = await _audit("meeting_message.removed")
     assert len(entries) == 1 and entries[0].before == {"number": 1, "body": "不当言论"}
     assert log.of("message.removed")[0]["data"] == {"meeting_id": meeting.id, "number": 1}
-    log.close()
 
 
-async def test_lock_discussion_and_speaking_queue(services: Services) -> None:
+async def test_lock_discussion_and_speaking_queue(published_events: PublishedEvents) -> None:
     branch = await make_branch()
     meeting = await live_plenary(branch)
-    log = EventLog(services, f"meeting:{meeting.id}")
+    log = published_events.on(f"meeting:{meeting.id}")
     host = await v(branch.secretary)
     member = branch.voters[2]
     await actions.check_in(await v(member), meeting)
@@ -342,9 +344,8 @@ async def test_lock_discussion_and_speaking_queue(services: Services) -> None:
         "agenda.advanced",
     ]
     # Per-channel ids from the realtime core: consecutive, after `meeting.started` (id 1).
-    assert [m["id"] for m in log.items] == [2, 3, 4, 5, 6, 7]
+    assert [m["id"] for m in log] == [2, 3, 4, 5, 6, 7]
     assert len(await _audit("meeting.discussion_locked")) == 1
-    log.close()
 
 
 async def test_leave_request_before_start_counts_on_leave(services: Services) -> None:
@@ -459,28 +460,6 @@ async def test_end_assembles_minutes_archive_is_immutable(services: Services) ->
         assert len(await _audit(action)) == 1, action
 
 
-class _QueryCounter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
-async def _count_queries(coro: Any) -> int:
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = _QueryCounter(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        await coro
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-    return handler.count
-
-
 async def test_room_state_query_count_does_not_grow_with_votes(services: Services) -> None:
     branch = await make_branch(voters=3)
     meeting = await live_plenary(branch)
@@ -490,22 +469,26 @@ async def test_room_state_query_count_does_not_grow_with_votes(services: Service
     await actions.post_message(member, meeting, "一")
     first = await actions.create_vote(host, meeting, kind="motion", title="一")
     await actions.open_vote(host, meeting, first)
-    one = await _count_queries(queries.room_state(member, meeting))
+    with count_queries() as one:
+        await queries.room_state(member, meeting)
     for n in range(4):
         vote = await actions.create_vote(host, meeting, kind="motion", title=f"议题{n}")
         await actions.open_vote(host, meeting, vote)
         await actions.post_message(member, meeting, f"发言{n}")
-    five = await _count_queries(queries.room_state(member, meeting))
-    assert one == five
-    assert 5 < five <= 20, five  # the counter works, and the page stays cheap
+    with count_queries() as five:
+        await queries.room_state(member, meeting)
+    assert one.count == five.count
+    assert 5 < five.count <= 20, five.count  # the counter works, and the page stays cheap
 
 
-async def test_publishing_notifies_the_expected_roll_only(services: Services) -> None:
+async def test_publishing_notifies_the_expected_roll_only(
+    published_events: PublishedEvents,
+) -> None:
     branch = await make_branch(voters=3)
     host = await v(branch.secretary)
-    voter = EventLog(services, f"user:{branch.voters[1].id}")
-    guest = EventLog(services, f"user:{branch.floating_guest.id}")
-    outsider = EventLog(services, f"user:{branch.outsider.id}")
+    voter = published_events.on(f"user:{branch.voters[1].id}")
+    guest = published_events.on(f"user:{branch.floating_guest.id}")
+    outsider = published_events.on(f"user:{branch.outsider.id}")
     draft = await actions.schedule_meeting(
         host,
         branch.tree.branch_a,
@@ -514,11 +497,11 @@ async def test_publishing_notifies_the_expected_roll_only(services: Services) ->
         scheduled_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=2),
         publish=False,
     )
-    assert voter.items == []  # a draft notifies nobody
+    assert voter == []  # a draft notifies nobody
     await actions.publish_meeting(host, draft)
-    assert [m["type"] for m in voter.items] == ["notification.created"]
-    assert voter.items[0]["kind"] == "meeting.scheduled"
-    assert voter.items[0]["meeting_id"] == draft.id
-    assert len(guest.items) == 1  # floating guests are told too
-    assert outsider.items == []
+    assert [m["type"] for m in voter] == ["notification.created"]
+    assert voter[0]["kind"] == "meeting.scheduled"
+    assert voter[0]["meeting_id"] == draft.id
+    assert len(guest) == 1  # floating guests are told too
+    assert outsider == []
     assert await AuditEntry.filter(action="meeting.published").count() == 1

@@ -11,7 +11,8 @@ from forum.services import Services
 from realtime.channels import kind_for
 from realtime.meetings import actions, channel, presence, queries
 from realtime.meetings.models import Ballot
-from tests.integration.meetings_fixtures import EventLog, live_plenary, make_branch, v
+from tests.capture import PublishedEvents
+from tests.integration.meetings_fixtures import live_plenary, make_branch, v
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -31,10 +32,10 @@ async def test_kind_registered_and_subscription_rules(services: Services) -> Non
     assert not await channel.can_subscribe(await v(branch.voters[1]), meeting.id)
 
 
-async def test_on_action_flow_and_strict_frames(services: Services) -> None:
+async def test_on_action_flow_and_strict_frames(published_events: PublishedEvents) -> None:
     branch = await make_branch(voters=3)
     meeting = await live_plenary(branch)
-    log = EventLog(services, f"meeting:{meeting.id}")
+    log = published_events.on(f"meeting:{meeting.id}")
     host = await v(branch.secretary)
     member = await v(branch.voters[1])
     ack = await channel.on_action(member, meeting.id, "check_in", {})
@@ -70,7 +71,6 @@ async def test_on_action_flow_and_strict_frames(services: Services) -> None:
     assert await Ballot.filter(vote_id=created["vote_id"]).count() == 1
     cast = log.of("ballot.cast")[0]
     assert "no" not in str(cast["data"]) and "tallies" not in cast["data"]
-    log.close()
 
 
 def _event(

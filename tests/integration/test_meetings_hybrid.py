@@ -14,10 +14,11 @@ from forum.models import Member
 from forum.services import Services
 from realtime.meetings import actions, qr, queries
 from realtime.meetings.models import CheckIn, Minutes, Vote
+from tests.capture import PublishedEvents
 from tests.disposition import parse
 from tests.factories import make_member
 from tests.helpers import Client
-from tests.integration.meetings_fixtures import Branch, EventLog, live_plenary, make_branch, v
+from tests.integration.meetings_fixtures import Branch, live_plenary, make_branch, v
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -29,10 +30,12 @@ async def _branch_with_unaccounted(extra: int) -> tuple[Branch, list[Member]]:
     return branch, members
 
 
-async def test_record_attendance_counts_toward_quorum_audited(services: Services) -> None:
+async def test_record_attendance_counts_toward_quorum_audited(
+    published_events: PublishedEvents,
+) -> None:
     branch, offline = await _branch_with_unaccounted(4)  # 7 expected voters
     meeting = await live_plenary(branch)
-    log = EventLog(services, f"meeting:{meeting.id}")
+    log = published_events.on(f"meeting:{meeting.id}")
     host = await v(branch.secretary)
     assert (await queries.attendance(meeting)).expected_voters == 7
     for member in offline:
@@ -49,7 +52,6 @@ async def test_record_attendance_counts_toward_quorum_audited(services: Services
     assert events[-1]["data"]["attendance"]["present_voters"] == 4
     with pytest.raises(Conflict):
         await actions.record_attendance(host, meeting, offline[0].id)
-    log.close()
 
 
 async def test_record_attendance_refused_for_member_allowed_for_named_recorder(

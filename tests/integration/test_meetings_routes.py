@@ -10,8 +10,9 @@ import pytest
 from forum.auditlog import AuditEntry
 from forum.services import Services
 from realtime.meetings.models import Ballot, Meeting, RollEntry, Vote
+from tests.capture import PublishedEvents
 from tests.helpers import Client
-from tests.integration.meetings_fixtures import EventLog, live_plenary, make_branch
+from tests.integration.meetings_fixtures import live_plenary, make_branch
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -66,11 +67,11 @@ async def test_member_cannot_see_schedule_form(client: Client, services: Service
 
 
 async def test_plenary_through_forms(
-    client: Client, other_client: Client, services: Services
+    client: Client, other_client: Client, published_events: PublishedEvents
 ) -> None:
     branch = await make_branch(voters=3)
     meeting = await live_plenary(branch)
-    log = EventLog(services, f"meeting:{meeting.id}")
+    log = published_events.on(f"meeting:{meeting.id}")
     await client.login(branch.secretary.username)
     member = branch.voters[1]
     await other_client.login(member.username)
@@ -135,7 +136,6 @@ async def test_plenary_through_forms(
     refused = await client.post_form(f"/meetings/{meeting.id}/update_minutes", {"summary": "改"})
     assert refused.status_code == 403
     assert {"member.checked_in", "message.posted", "ballot.cast", "vote.closed"} <= set(log.types)
-    log.close()
 
 
 async def test_non_eligible_ballot_refused_over_http(client: Client, services: Services) -> None:

@@ -16,21 +16,10 @@ from forum.boards import queries as board_queries
 from forum.boards.models import Notification, Post, PostRevision, Topic
 from forum.errors import ActionError, Forbidden
 from forum.models import User
-from forum.services import Services
 from moderation import hooks, review
 from moderation.models import Notice, ReviewItem
 from tests.boards_helpers import make_world, reply_to, start_topic
 from tests.factories import make_person, viewer_of
-
-
-def channel(services: Services, name: str) -> list[dict[str, Any]]:
-    received: list[dict[str, Any]] = []
-
-    async def handler(_: str, message: dict[str, Any]) -> None:
-        received.append(message)
-
-    services.broker.subscribe(name, handler)
-    return received
 
 
 async def _age(*users: User) -> None:
@@ -38,13 +27,15 @@ async def _age(*users: User) -> None:
     await User.filter(id__in=[u.id for u in users]).update(created_at=old)
 
 
-async def test_three_flags_hide_a_post_and_secretary_restores_it(database, services) -> None:  # type: ignore[no-untyped-def]
+async def test_three_flags_hide_a_post_and_secretary_restores_it(
+    database, published_events
+) -> None:  # type: ignore[no-untyped-def]
     world = await make_world()
     u = world.users
     await _age(*u.values())
     topic = await start_topic(world.public, u["full"], "公开讨论")
     post = await reply_to(topic, u["full2"], "一条广告回复")
-    live = channel(services, f"topic:{topic.id}")
+    live = published_events.on(f"topic:{topic.id}")
     for name in ("full", "probationary", "activist"):
         await review.flag_content(await viewer_of(u[name]), "post", post.id, "spam")
     fresh = await Post.get(id=post.id)
@@ -281,7 +272,7 @@ async def test_steering_page_and_forms(database, services, client) -> None:  # t
 
 
 async def test_new_member_posts_wait_in_the_queue_until_approved(
-    database, services, monkeypatch
+    database, published_events, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     import dataclasses
 
@@ -294,7 +285,7 @@ async def test_new_member_posts_wait_in_the_queue_until_approved(
     topic = await start_topic(world.public, u["full"], "欢迎新成员")
     strict = dataclasses.replace(get_settings(), new_account_days=3, new_account_min_posts=0)
     monkeypatch.setattr(newmembers, "get_settings", lambda: strict)
-    live = channel(services, f"topic:{topic.id}")
+    live = published_events.on(f"topic:{topic.id}")
     # `public` is a 0-day account with no member record (群众): premoderated.
     newcomer = u["public"]
     post = await reply_to(topic, newcomer, "新成员的第一条回复 @sec")

@@ -3,14 +3,11 @@ threshold, restored by a moderator of the branch; outsiders cannot flag what the
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 import moderation.routes  # noqa: F401  (registers the meeting_message target)
 from forum.auditlog import AuditEntry
 from forum.errors import Forbidden, NotFound
-from forum.services import Services
 from moderation import review
 from moderation.models import ReviewItem
 from realtime.meetings import actions
@@ -19,23 +16,13 @@ from tests.factories import viewer_of
 from tests.integration.meetings_fixtures import live_plenary, make_branch
 
 
-def channel(services: Services, name: str) -> list[dict[str, Any]]:
-    received: list[dict[str, Any]] = []
-
-    async def handler(_: str, message: dict[str, Any]) -> None:
-        received.append(message)
-
-    services.broker.subscribe(name, handler)
-    return received
-
-
-async def test_flagged_meeting_message_removed_then_restored(database, services) -> None:  # type: ignore[no-untyped-def]
+async def test_flagged_meeting_message_removed_then_restored(database, published_events) -> None:  # type: ignore[no-untyped-def]
     branch = await make_branch(voters=5)
     meeting = await live_plenary(branch)
     author = branch.voters[1]
     await actions.check_in(await viewer_of(author), meeting)
     message = await actions.post_message(await viewer_of(author), meeting, "不当言论")
-    live = channel(services, f"meeting:{meeting.id}")
+    live = published_events.on(f"meeting:{meeting.id}")
     with pytest.raises(NotFound):
         await review.flag_content(
             await viewer_of(branch.outsider), "meeting_message", message.id, "spam"

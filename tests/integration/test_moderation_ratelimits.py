@@ -60,8 +60,7 @@ async def test_ip_limit_is_per_ip(database, services, app, monkeypatch: pytest.M
         assert (await second.post("/logout")).status_code == 403
 
 
-async def test_post_cooldown_longer_for_new_accounts(database, services) -> None:  # type: ignore[no-untyped-def]
-    tree = await make_tree()
+async def test_post_cooldown_longer_for_new_accounts(member, services) -> None:  # type: ignore[no-untyped-def]
     new_user = await make_user("fresh")
     old_user = await make_user("veteran")
     await _age(old_user, 400)
@@ -75,7 +74,6 @@ async def test_post_cooldown_longer_for_new_accounts(database, services) -> None
         await hooks.check_post_rate(old, scope="topic:1")
     assert 1 <= info.value.retry_after <= 10
     # A 0-day account linked to a member record an org confirmed: the ordinary cooldown.
-    member = await viewer_of(await make_person(tree.branch_a, username="fresh_member"))
     await hooks.check_post_rate(member, scope="topic:1")
     with pytest.raises(RateLimited, match="每个账号每 10 秒"):
         await hooks.check_post_rate(member, scope="topic:1")
@@ -95,10 +93,9 @@ async def test_slow_mode_per_scope(database, services, monkeypatch: pytest.Monke
     await hooks.check_post_rate(viewer, scope="topic:10", slow_mode_seconds=60)
 
 
-async def test_site_moderator_exempt_from_cooldown(database, services) -> None:  # type: ignore[no-untyped-def]
-    mod = await viewer_of(await make_person(None, None, username="calm_mod", role="moderator"))
+async def test_site_moderator_exempt_from_cooldown(moderator, services) -> None:  # type: ignore[no-untyped-def]
     for _ in range(3):
-        await hooks.check_post_rate(mod, scope="topic:1", slow_mode_seconds=30)
+        await hooks.check_post_rate(moderator, scope="topic:1", slow_mode_seconds=30)
 
 
 async def test_needs_premoderation_by_age_and_approved_items(

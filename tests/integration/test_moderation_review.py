@@ -19,7 +19,6 @@ from forum.auditlog import AuditEntry
 from forum.errors import ActionError, Forbidden, NotFound
 from forum.events import ChannelEvent
 from forum.policy import Viewer
-from forum.services import Services
 from moderation import hooks, review
 from moderation.models import Flag, Notice, ReviewItem
 from moderation.registry import TARGETS, FlagTarget, TargetInfo
@@ -98,16 +97,6 @@ async def notes(database) -> AsyncIterator[Notes]:  # type: ignore[no-untyped-de
     review.RELEASES.remove("note")
 
 
-def published(services: Services, channel: str) -> list[dict[str, Any]]:
-    received: list[dict[str, Any]] = []
-
-    async def handler(_: str, message: dict[str, Any]) -> None:
-        received.append(message)
-
-    services.broker.subscribe(channel, handler)
-    return received
-
-
 async def _people() -> dict[str, Any]:
     tree = await make_tree()
     return {
@@ -139,11 +128,13 @@ async def test_flag_once_per_member_with_valid_reason(database, services, notes:
     assert item.flag_count == 1 and item.reasons == ["垃圾广告"] and not note.hidden
 
 
-async def test_threshold_flags_hide_item_pending_review(database, services, notes: Notes) -> None:  # type: ignore[no-untyped-def]
+async def test_threshold_flags_hide_item_pending_review(
+    database, published_events, notes: Notes
+) -> None:  # type: ignore[no-untyped-def]
     p = await _people()
     note = notes.add(p["author"].id, p["tree"].group_a1.path, "广告内容")
-    channel = published(services, f"note:{note.id}")
-    author_messages = published(services, f"user:{p['author'].id}")
+    channel = published_events.on(f"note:{note.id}")
+    author_messages = published_events.on(f"user:{p['author'].id}")
     for i, reason in enumerate(["spam", "spam", "inappropriate"]):
         await review.flag_content(await viewer_of(p["flaggers"][i]), "note", note.id, reason)
         assert note.hidden == (i == 2)
@@ -197,13 +188,13 @@ async def test_moderator_cannot_moderate_own_content(database, services, notes: 
 
 
 async def test_each_decision_calls_owner_audits_and_notifies(
-    database, services, notes: Notes
+    database, published_events, notes: Notes
 ) -> None:  # type: ignore[no-untyped-def]
     p = await _people()
     mod = await viewer_of(p["mod_a"])
     note = notes.add(p["author"].id, p["tree"].group_a1.path)
-    channel = published(services, f"note:{note.id}")
-    author = published(services, f"user:{p['author'].id}")
+    channel = published_events.on(f"note:{note.id}")
+    author = published_events.on(f"user:{p['author'].id}")
     await review.flag_content(await viewer_of(p["flaggers"][0]), "note", note.id, "spam")
     with pytest.raises(ActionError, match="处理原因"):
         await review.moderate_content(mod, "note", note.id, "hide", "")

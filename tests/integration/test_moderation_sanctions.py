@@ -13,22 +13,11 @@ from forum.errors import ActionError, Forbidden, RateLimited
 from forum.models import AuthSession
 from forum.policy import can_post_or_speak
 from forum.seeding import DEMO_PASSWORD
-from forum.services import Services
 from moderation import hooks, sanctions
 from moderation.models import Notice, Sanction
 from tests.factories import make_person, make_tree, viewer_of
 from tests.helpers import Client
 from tests.moderation_helpers import strict_moderation  # noqa: F401
-
-
-def capture(services: Services, user_id: int) -> list[dict[str, Any]]:
-    received: list[dict[str, Any]] = []
-
-    async def handler(channel: str, message: dict[str, Any]) -> None:
-        received.append(message)
-
-    services.broker.subscribe(f"user:{user_id}", handler)
-    return received
 
 
 async def _setup() -> tuple[Any, Any, Any]:
@@ -38,9 +27,11 @@ async def _setup() -> tuple[Any, Any, Any]:
     return tree, moderator, member
 
 
-async def test_silence_member_sets_viewer_flag_notifies_and_audits(database, services) -> None:  # type: ignore[no-untyped-def]
+async def test_silence_member_sets_viewer_flag_notifies_and_audits(
+    database, published_events
+) -> None:  # type: ignore[no-untyped-def]
     tree, moderator, member = await _setup()
-    messages = capture(services, member.id)
+    messages = published_events.on(f"user:{member.id}")
     actor = await viewer_of(moderator)
     sanction = await sanctions.sanction_user(actor, member, "silence", "刷屏", hours=2)
     viewer = await viewer_of(member)
@@ -61,12 +52,12 @@ async def test_silence_member_sets_viewer_flag_notifies_and_audits(database, ser
 
 
 async def test_suspend_revokes_sessions_refuses_login_and_publishes(
-    database, services, client: Client
+    database, published_events, client: Client
 ) -> None:  # type: ignore[no-untyped-def]
     _, moderator, member = await _setup()
     await client.login(member.username)
     assert (await client.get("/moderation/notices")).status_code == 200
-    messages = capture(services, member.id)
+    messages = published_events.on(f"user:{member.id}")
     await sanctions.sanction_user(await viewer_of(moderator), member, "suspend", "违规", days=1)
     assert await AuthSession.filter(user_id=member.id, revoked_at__isnull=True).count() == 0
     revoked = [m for m in messages if m["type"] == "session.revoked"]
@@ -85,9 +76,9 @@ async def test_suspend_revokes_sessions_refuses_login_and_publishes(
     assert await AuditEntry.filter(action="sanction.suspend", target_id=str(member.id)).count() == 1
 
 
-async def test_warn_sends_notice_and_audits_without_restricting(database, services) -> None:  # type: ignore[no-untyped-def]
+async def test_warn_sends_notice_and_audits_without_restricting(database, published_events) -> None:  # type: ignore[no-untyped-def]
     _, moderator, member = await _setup()
-    messages = capture(services, member.id)
+    messages = published_events.on(f"user:{member.id}")
     sanction = await sanctions.sanction_user(await viewer_of(moderator), member, "warn", "注意用语")
     assert sanction.ends_at is None
     viewer = await viewer_of(member)
@@ -98,11 +89,11 @@ async def test_warn_sends_notice_and_audits_without_restricting(database, servic
     assert await AuditEntry.filter(action="sanction.warn", actor_id=moderator.id).count() == 1
 
 
-async def test_lift_silence_early_restores_and_audits(database, services) -> None:  # type: ignore[no-untyped-def]
+async def test_lift_silence_early_restores_and_audits(database, published_events) -> None:  # type: ignore[no-untyped-def]
     _, moderator, member = await _setup()
     actor = await viewer_of(moderator)
     sanction = await sanctions.sanction_user(actor, member, "silence", "刷屏", days=3)
-    messages = capture(services, member.id)
+    messages = published_events.on(f"user:{member.id}")
     await sanctions.lift_sanction(actor, sanction, "已认错")
     assert not (await viewer_of(member)).silenced
     assert (await Sanction.get(id=sanction.id)).lifted_by_id == moderator.id

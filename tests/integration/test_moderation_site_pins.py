@@ -17,9 +17,9 @@ from forum.errors import ActionError, Forbidden
 from forum.policy import ANONYMOUS
 from moderation.models import SitePin
 from tests.boards_helpers import make_world, start_topic
+from tests.capture import count_queries
 from tests.factories import make_person, viewer_of
 from tests.helpers import Client
-from tests.integration.test_boards_queries import count_queries
 
 
 def utcnow() -> dt.datetime:

@@ -5,8 +5,6 @@ Posts, topic titles, meeting messages, disclosure feedback and display names."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import forum.boards.routes  # noqa: F401  (board moderator viewer facts)
 import moderation.routes  # noqa: F401  (registers the targets and the display-name hooks)
 from forum.accounts import actions as accounts
@@ -14,7 +12,6 @@ from forum.auditlog import AuditEntry
 from forum.boards.actions import edit_post
 from forum.boards.models import Post, Topic
 from forum.models import User
-from forum.services import Services
 from moderation import review, words
 from moderation.models import ReviewItem
 from realtime.meetings import actions as meetings
@@ -28,28 +25,18 @@ from transparency import queries as t_queries
 from transparency.models import Feedback
 
 
-def channel(services: Services, name: str) -> list[dict[str, Any]]:
-    received: list[dict[str, Any]] = []
-
-    async def handler(_: str, message: dict[str, Any]) -> None:
-        received.append(message)
-
-    services.broker.subscribe(name, handler)
-    return received
-
-
 async def _words() -> None:
     admin = await viewer_of(await make_person(None, None, username="word_admin", role="site_admin"))
     await words.add_word(admin, "VPN", "review", "翻墙")
     await words.add_word(admin, "刷单", "flag", "广告")
 
 
-async def test_post_with_review_word_held_until_approved(database, services) -> None:  # type: ignore[no-untyped-def]
+async def test_post_with_review_word_held_until_approved(database, published_events) -> None:  # type: ignore[no-untyped-def]
     world = await make_world()
     await _words()
     u = world.users
     topic = await start_topic(world.public, u["full"], "公开讨论")
-    live = channel(services, f"topic:{topic.id}")
+    live = published_events.on(f"topic:{topic.id}")
     post = await reply_to(topic, u["full2"], "求个ｖ p n")
     assert (await Post.get(id=post.id)).hidden and live == []
     assert (await Topic.get(id=topic.id)).reply_count == 0
@@ -64,12 +51,12 @@ async def test_post_with_review_word_held_until_approved(database, services) -> 
     assert entry.actor_id == u["boardmod"].id and entry.target_id == str(post.id)
 
 
-async def test_post_with_flag_word_published_and_queued(database, services) -> None:  # type: ignore[no-untyped-def]
+async def test_post_with_flag_word_published_and_queued(database, published_events) -> None:  # type: ignore[no-untyped-def]
     world = await make_world()
     await _words()
     u = world.users
     topic = await start_topic(world.public, u["full"], "公开讨论")
-    live = channel(services, f"topic:{topic.id}")
+    live = published_events.on(f"topic:{topic.id}")
     post = await reply_to(topic, u["full2"], "专业刷 单，联系我")
     assert not (await Post.get(id=post.id)).hidden
     assert [m["event"] for m in live] == ["post.created"]
@@ -101,13 +88,15 @@ async def test_topic_title_with_review_word_held_flag_word_queued(database, serv
     assert await AuditEntry.filter(action="content.approve", target_type="topic").count() == 1
 
 
-async def test_meeting_message_review_word_held_then_approved_live(database, services) -> None:  # type: ignore[no-untyped-def]
+async def test_meeting_message_review_word_held_then_approved_live(
+    database, published_events
+) -> None:  # type: ignore[no-untyped-def]
     await _words()
     branch = await make_branch(voters=3)
     meeting = await live_plenary(branch)
     author = branch.voters[1]
     await meetings.check_in(await viewer_of(author), meeting)
-    live = channel(services, f"meeting:{meeting.id}")
+    live = published_events.on(f"meeting:{meeting.id}")
     held = await meetings.post_message(await viewer_of(author), meeting, "谁有 VPN")
     assert (await MeetingMessage.get(id=held.id)).removed and live == []
     item = await ReviewItem.get(target_kind="meeting_message", target_id=held.id)
@@ -175,7 +164,7 @@ async def test_display_name_with_flag_or_review_word_queued_and_reset(database, 
 
 
 async def test_edit_bringing_in_a_review_word_hides_the_post_until_approved(  # type: ignore[no-untyped-def]
-    database, services
+    database, published_events
 ) -> None:
     world = await make_world()
     await _words()
@@ -183,7 +172,7 @@ async def test_edit_bringing_in_a_review_word_hides_the_post_until_approved(  # 
     topic = await start_topic(world.public, u["full"], "公开讨论")
     post = await reply_to(topic, u["full2"], "正常的回复")
     assert (await Topic.get(id=topic.id)).reply_count == 1
-    live = channel(services, f"topic:{topic.id}")
+    live = published_events.on(f"topic:{topic.id}")
     author = await viewer_of(u["full2"])
     await edit_post(author, topic, await Post.get(id=post.id), "改成 V P N 的话题")
     fresh = await Post.get(id=post.id)

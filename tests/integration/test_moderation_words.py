@@ -21,73 +21,64 @@ from tests.helpers import Client
 from tests.moderation_helpers import strict_moderation  # noqa: F401
 
 
-async def _admin():  # type: ignore[no-untyped-def]
-    return await viewer_of(await make_person(None, None, username="site_admin1", role="site_admin"))
-
-
-async def test_screen_text_applies_each_action(database, services) -> None:  # type: ignore[no-untyped-def]
-    admin = await _admin()
-    await words.add_word(admin, "法轮功", "block", "邪教")
-    await words.add_word(admin, "傻瓜", "replace", "辱骂")
-    await words.add_word(admin, "VPN", "review", "翻墙")
-    await words.add_word(admin, "刷单", "flag", "广告")
+async def test_screen_text_applies_each_action(site_admin, services) -> None:  # type: ignore[no-untyped-def]
+    await words.add_word(site_admin, "法轮功", "block", "邪教")
+    await words.add_word(site_admin, "傻瓜", "replace", "辱骂")
+    await words.add_word(site_admin, "VPN", "review", "翻墙")
+    await words.add_word(site_admin, "刷单", "flag", "广告")
     assert await AuditEntry.filter(action="word.add").count() == 4
     with pytest.raises(ActionError, match="邪教") as info:
-        await hooks.screen_text(admin, "宣传 法 轮\u200b功", field="body")
+        await hooks.screen_text(site_admin, "宣传 法 轮\u200b功", field="body")
     assert info.value.field == "body" and "法 轮\u200b功" in info.value.message
-    screened = await hooks.screen_text(admin, "你这个傻　瓜", field="body")
+    screened = await hooks.screen_text(site_admin, "你这个傻　瓜", field="body")
     assert screened.text == "你这个***" and not screened.needs_review
-    screened = await hooks.screen_text(admin, "求ｖｐｎ，顺便刷单", field="body")
+    screened = await hooks.screen_text(site_admin, "求ｖｐｎ，顺便刷单", field="body")
     assert screened.needs_review
     assert screened.flag_reasons == ("翻墙：VPN", "广告：刷单")
-    assert (await hooks.screen_text(admin, "正常的讨论", field="body")).text == "正常的讨论"
+    assert (await hooks.screen_text(site_admin, "正常的讨论", field="body")).text == "正常的讨论"
 
 
-async def test_duplicate_and_invalid_entries_refused(database, services) -> None:  # type: ignore[no-untyped-def]
-    admin = await _admin()
-    await words.add_word(admin, "代开发票", "replace")
+async def test_duplicate_and_invalid_entries_refused(site_admin, services) -> None:  # type: ignore[no-untyped-def]
+    await words.add_word(site_admin, "代开发票", "replace")
     with pytest.raises(ActionError, match="已在词库"):
-        await words.add_word(admin, "代 开 发 票", "block")
+        await words.add_word(site_admin, "代 开 发 票", "block")
     with pytest.raises(ActionError):
-        await words.add_word(admin, "，。", "block")
+        await words.add_word(site_admin, "，。", "block")
     with pytest.raises(ActionError):
-        await words.add_word(admin, "某词", "explode")
+        await words.add_word(site_admin, "某词", "explode")
     assert await WatchedWord.all().count() == 1
     assert await AuditEntry.filter(action="word.add").count() == 1
 
 
-async def test_delete_word_takes_effect_and_is_audited(database, services) -> None:  # type: ignore[no-untyped-def]
-    admin = await _admin()
-    entry = await words.add_word(admin, "坏词", "block")
+async def test_delete_word_takes_effect_and_is_audited(site_admin, services) -> None:  # type: ignore[no-untyped-def]
+    entry = await words.add_word(site_admin, "坏词", "block")
     with pytest.raises(ActionError):
-        await hooks.screen_text(admin, "坏词", field="body")
-    await words.delete_word(admin, entry.id)
-    assert (await hooks.screen_text(admin, "坏词", field="body")).text == "坏词"
+        await hooks.screen_text(site_admin, "坏词", field="body")
+    await words.delete_word(site_admin, entry.id)
+    assert (await hooks.screen_text(site_admin, "坏词", field="body")).text == "坏词"
     audit = await AuditEntry.get(action="word.delete")
     assert audit.before == {"word": "坏词", "action": "block", "category": "敏感内容"}
 
 
 async def test_matcher_rebuilds_when_another_worker_changes_the_list(
-    database, services, monkeypatch: pytest.MonkeyPatch
+    site_admin, services, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    admin = await _admin()
-    await words.add_word(admin, "旧词", "block")
-    await hooks.screen_text(admin, "热身", field="body")
+    await words.add_word(site_admin, "旧词", "block")
+    await hooks.screen_text(site_admin, "热身", field="body")
     # Another worker: rows and version change in the database, this process is not told.
     await WatchedWord.create(word="新词", normalized="新词", action="block", category="x")
     await WordListVersion.filter(id=1).update(version=F("version") + 1)
     monkeypatch.setattr(words, "CHECK_SECONDS", 3600.0)
-    assert (await hooks.screen_text(admin, "新词", field="body")).text == "新词"  # cached
+    assert (await hooks.screen_text(site_admin, "新词", field="body")).text == "新词"  # cached
     monkeypatch.setattr(words, "CHECK_SECONDS", 0.0)
     with pytest.raises(ActionError):
-        await hooks.screen_text(admin, "新词", field="body")
+        await hooks.screen_text(site_admin, "新词", field="body")
 
 
-async def test_import_words_creates_updates_and_reports_errors(database, services) -> None:  # type: ignore[no-untyped-def]
-    admin = await _admin()
-    await words.add_word(admin, "已有", "flag")
+async def test_import_words_creates_updates_and_reports_errors(site_admin, services) -> None:  # type: ignore[no-untyped-def]
+    await words.add_word(site_admin, "已有", "flag")
     text = "# 注释\n甲词\n乙词,替换,辱骂\n已有,block,广告\n丙词\tbad-action\n\n丁词，审核"
-    result = await words.import_words(admin, text, "block")
+    result = await words.import_words(site_admin, text, "block")
     assert (result.created, result.updated, len(result.errors)) == (3, 1, 1)
     assert "第 5 行" in result.errors[0]
     rows = {w.word: (str(w.action), w.category) for w in await WatchedWord.all()}
@@ -96,7 +87,7 @@ async def test_import_words_creates_updates_and_reports_errors(database, service
     audit = await AuditEntry.get(action="word.import")
     assert audit.after == {"created": 3, "updated": 1, "errors": 1}
     with pytest.raises(ActionError):
-        await hooks.screen_text(admin, "甲 词", field="body")
+        await hooks.screen_text(site_admin, "甲 词", field="body")
 
 
 async def test_non_admin_cannot_manage_words(database, services, client: Client) -> None:  # type: ignore[no-untyped-def]
@@ -136,10 +127,9 @@ async def test_word_pages_add_upload_and_delete(database, services, client: Clie
     )
 
 
-async def test_display_name_with_blocked_word_refused(database, services, client: Client) -> None:  # type: ignore[no-untyped-def]
-    admin = await _admin()
-    await words.add_word(admin, "管理员", "block", "冒充身份")
-    await words.add_word(admin, "笨蛋", "replace", "辱骂")
+async def test_display_name_with_blocked_word_refused(site_admin, services, client: Client) -> None:  # type: ignore[no-untyped-def]
+    await words.add_word(site_admin, "管理员", "block", "冒充身份")
+    await words.add_word(site_admin, "笨蛋", "replace", "辱骂")
     response = await client.post_form(
         "/register",
         {
@@ -174,13 +164,12 @@ async def test_cli_import_words(database, services, tmp_path: Path) -> None:  # 
     assert await AuditEntry.filter(action="word.import", actor_id=None).count() == 1
 
 
-async def test_import_refuses_nul_inside_a_word_or_category(database, services) -> None:  # type: ignore[no-untyped-def]
+async def test_import_refuses_nul_inside_a_word_or_category(site_admin, services) -> None:  # type: ignore[no-untyped-def]
     """An uploaded file skips the form's NUL check: the line is refused, never stored
     (PostgreSQL cannot store NUL: it used to be a 500 there)."""
-    admin = await _admin()
-    result = await words.import_words(admin, "甲\x00乙\n好词,block,类\x00别\n正常词\n", "flag")
+    result = await words.import_words(site_admin, "甲\x00乙\n好词,block,类\x00别\n正常词\n", "flag")
     assert result.created == 1 and len(result.errors) == 2
     assert "无效字符" in result.errors[0] and "无效字符" in result.errors[1]
     assert [w.word for w in await WatchedWord.all()] == ["正常词"]
     with pytest.raises(ActionError, match="无效字符"):
-        await words.import_words(admin, "甲\x00乙\n", "flag")
+        await words.import_words(site_admin, "甲\x00乙\n", "flag")

@@ -6,13 +6,8 @@ import pytest
 
 from forum.auditlog import AuditEntry
 from forum.models import Org, OrgRole
-from tests.factories import Tree, make_member, make_person, make_tree, make_user
+from tests.factories import Tree, make_member, make_person, make_user
 from tests.helpers import Client
-
-
-@pytest.fixture
-async def tree(database: object) -> Tree:
-    return await make_tree()
 
 
 async def _admin(

@@ -40,7 +40,7 @@ async def _new_member(world: World, status: str, **dates: dt.date) -> int:
 
 
 def _today() -> dt.date:
-    from forum.members.fields import today
+    from forum.clock import today
 
     return today()
 

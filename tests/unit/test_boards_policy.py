@@ -260,3 +260,29 @@ def test_readable_board_ids_filters() -> None:
     private = dataclasses.replace(board("org_only"), board_id=6)
     assert readable_board_ids(ANONYMOUS, [public, private]) == [5]
     assert readable_board_ids(make_viewer("full", "same"), [public, private]) == [5, 6]
+
+
+def test_org_scopes_need_a_member_record_and_unknown_scopes_admit_nobody() -> None:
+    signed_in = Viewer(user_id=30, username="visitor")
+    assert not can_read_board(signed_in, board("org_subtree", min_status="public"))
+    assert not can_read_board(make_viewer("full", "same"), board("nowhere", min_status="public"))
+
+
+def test_suspended_admin_cannot_admin_the_board() -> None:
+    admin = Viewer(user_id=1, roles=(RoleGrant("site_admin", None, None),))
+    assert can_admin_board(admin, board("anyone"))
+    assert not can_admin_board(dataclasses.replace(admin, suspended=True), board("anyone"))
+
+
+def test_silenced_asker_cannot_accept_an_answer() -> None:
+    access = dataclasses.replace(board("anyone", min_status="public"), kind="consultation")
+    asker = dataclasses.replace(make_viewer("full", "same"), silenced=True)
+    assert not can_accept_post(asker, topic_of(access), post_of(author_id=11))
+
+
+def test_hidden_topic_events_reach_moderators_only() -> None:
+    access = board("org_only", deny_sanctioned=False)
+    audience = {"board": access.to_dict(), "topic_hidden": True, "post_hidden": False}
+    mod = dataclasses.replace(make_viewer("full", "sibling"), board_moderator_ids=frozenset({5}))
+    assert not can_receive_topic_event(make_viewer("full", "same"), audience)
+    assert can_receive_topic_event(mod, audience)

@@ -11,6 +11,7 @@ from forum.policy import (
     Viewer,
     can_accept_transfer,
     can_approve_transfer,
+    can_request_transfer,
     can_reveal_id_number,
     can_see_member_field,
     can_see_transfer,
@@ -119,3 +120,13 @@ def test_directory_scope_paths() -> None:
     assert directory_scope_paths(VIEWERS["anonymous"]) == ()
     assert directory_scope_paths(VIEWERS["suspended_admin"]) == ()
     assert set(directory_scope_paths(VIEWERS["sibling_secretary"]) or ()) == {"/1/2/5/"}
+
+
+def test_transfer_requests_from_admins_and_the_member_not_when_suspended() -> None:
+    member = FakeMember(7, BRANCH_A)
+    admin = Viewer(user_id=1, roles=(RoleGrant("org_admin", 4, BRANCH_A.path),))
+    own = Viewer(user_id=2, member_id=7, org_path=BRANCH_A.path)
+    assert can_request_transfer(admin, member) and can_request_transfer(own, member)  # type: ignore[arg-type]
+    assert not can_request_transfer(Viewer(user_id=3, member_id=8), member)  # type: ignore[arg-type]
+    suspended = Viewer(user_id=2, member_id=7, org_path=BRANCH_A.path, suspended=True)
+    assert not can_request_transfer(suspended, member)  # type: ignore[arg-type]

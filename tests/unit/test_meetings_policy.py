@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import pytest
+from tortoise.expressions import Q
 
 from forum.policy import (
     NO_SEAT,
@@ -27,6 +28,7 @@ from forum.policy import (
     can_see_vote_results,
     can_speak_in_meeting,
     meeting_role,
+    visible_meetings,
 )
 
 COMMITTEE = "/1/"
@@ -344,3 +346,13 @@ def test_secret_results_hidden_from_hosts_until_closed() -> None:
     assert can_see_vote_results(FULL, M(), V(secret=True, state="closed"))
     assert can_see_vote_results(FULL, M(), V(secret=False, state="open"))
     assert not can_see_vote_results(OTHER_BRANCH, M(), V(secret=False, state="closed"))
+
+
+def _fields(q: Q) -> set[str]:
+    return set(q.filters).union(*(_fields(c) for c in q.children))
+
+
+def test_meeting_rows_of_a_viewer_without_an_account_name_no_creator() -> None:
+    # Viewers are built for accounts, but the filter does not assume one.
+    assert "created_by_id" in _fields(visible_meetings(Viewer(user_id=5, home_path="/1/2/3/")))
+    assert "created_by_id" not in _fields(visible_meetings(Viewer(home_path="/1/2/3/")))

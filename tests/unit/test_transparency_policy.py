@@ -30,6 +30,7 @@ from forum.policy import (
     can_withdraw_disclosure,
     disclosure_visibility,
     scope_inside,
+    viewer_ancestor_ids,
 )
 
 NOW = dt.datetime(2026, 11, 26, 12, 0, tzinfo=dt.UTC)
@@ -398,3 +399,20 @@ def test_member_disclosures_view(viewer: Viewer, expected: bool) -> None:
     """The 仅面向党员 tab of the disclosures board: party members only (the template once
     showed it to every member record, an activist's included)."""
     assert can_see_member_disclosures(viewer) is expected
+
+
+def test_drafts_and_their_feedback_stay_hidden_from_readers() -> None:
+    draft = D(BRANCH, state="draft")
+    assert not can_see_disclosure(member(GROUP), draft, NOW)
+    assert not can_see_feedback(member(GROUP), draft, Fb(is_public=True))
+
+
+def test_ancestor_ids_of_a_viewer_without_an_org_are_none() -> None:
+    assert viewer_ancestor_ids(VISITOR) == ()
+    assert viewer_ancestor_ids(member(GROUP)) == (1, 2, 3, 4)
+
+
+def test_group_under_a_group_without_approving_ancestor_approves_itself() -> None:
+    outer = FakeOrg(20, "/20/", "group")
+    inner = FakeOrg(21, "/20/21/", "group")
+    assert approval_org_for(inner, [outer], "org_subtree", []) == inner
