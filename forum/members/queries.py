@@ -20,6 +20,7 @@ from forum.members.models import (
 )
 from forum.models import Member, Org, OrgRole, in_tree_order
 from forum.policy import (
+    MEMBER_FIELDS,
     NOTHING,
     Viewer,
     can_see_member,
@@ -131,7 +132,7 @@ async def record_context(viewer: Viewer, member: Member) -> dict[str, Any]:
     context: dict[str, Any] = {
         "member": member,
         "roles": roles.get(member.user_id or 0, []),
-        "show": {f: can_see_member_field(viewer, member, f) for f in _ALL_FIELDS},
+        "show": {f: can_see_member_field(viewer, member, f) for f in MEMBER_FIELDS},
         "changes": [],
         "timeline": [],
         "transfers": [],
@@ -168,32 +169,6 @@ async def record_context(viewer: Viewer, member: Member) -> dict[str, Any]:
             - ((day.month, day.day) < (member.birth_date.month, member.birth_date.day))
         )
     return context
-
-
-_ALL_FIELDS = (
-    "name",
-    "org",
-    "group",
-    "roles",
-    "status",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "native_place",
-    "id_number",
-    "phone",
-    "email",
-    "education",
-    "workplace",
-    "position",
-    "milestones",
-    "development",
-    "floating",
-    "discipline",
-    "archive_location",
-    "transfers",
-    "changes",
-)
 
 
 async def manageable_orgs(viewer: Viewer) -> list[Org]:

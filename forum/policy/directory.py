@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from forum.models import Member
 
 __all__ = [
+    "MEMBER_FIELDS",
     "PUBLIC_MEMBER_FIELDS",
     "RECORD_MEMBER_FIELDS",
     "can_create_member_in",
@@ -42,30 +43,31 @@ __all__ = [
 ]
 
 # The directory card: what fellow members of the same org tree see.
-PUBLIC_MEMBER_FIELDS = frozenset({"name", "org", "group", "roles", "status"})
-# Everything else on the record (the ID number itself is shown masked unless revealed).
-RECORD_MEMBER_FIELDS = frozenset(
-    {
-        "sex",
-        "birth_date",
-        "age",
-        "ethnicity",
-        "native_place",
-        "id_number",
-        "phone",
-        "email",
-        "education",
-        "workplace",
-        "position",
-        "milestones",
-        "development",
-        "floating",
-        "discipline",
-        "archive_location",
-        "transfers",
-        "changes",
-    }
+PUBLIC_MEMBER_FIELDS = ("name", "org", "group", "roles", "status")
+# Everything else on the record, in the record page's order (the ID number itself is shown
+# masked unless revealed). The one list of member fields: the record page asks the policy
+# about each of `MEMBER_FIELDS`.
+RECORD_MEMBER_FIELDS = (
+    "sex",
+    "birth_date",
+    "age",
+    "ethnicity",
+    "native_place",
+    "id_number",
+    "phone",
+    "email",
+    "education",
+    "workplace",
+    "position",
+    "milestones",
+    "development",
+    "floating",
+    "discipline",
+    "archive_location",
+    "transfers",
+    "changes",
 )
+MEMBER_FIELDS = PUBLIC_MEMBER_FIELDS + RECORD_MEMBER_FIELDS
 
 
 def directory_scope_paths(viewer: Viewer) -> tuple[str, ...] | None:
