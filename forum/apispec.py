@@ -43,6 +43,7 @@ ERROR_RESPONSES = {
         "400": "Invalid input; nothing was written",
         "403": "Forbidden (policy or CSRF)",
         "404": "Missing or not visible",
+        "409": "Conflicts with the current state (already done, or changed meanwhile)",
         "413": "Body too large",
         "429": "Rate limited",
     }.items()
