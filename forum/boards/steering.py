@@ -191,6 +191,7 @@ async def set_slow_mode(actor: Viewer, topic: Topic, seconds: int, reason: str =
     """0 turns slow mode off. Enforced by `moderation.hooks.check_post_rate` (topic scope)."""
     if not 0 <= seconds <= MAX_SLOW_MODE:
         raise ActionError("慢速模式须在 0 到 86400 秒之间", field="seconds")
+    why = _optional_reason(reason)
     async with in_transaction():
         row = await _steering(topic.id)
         before = row.slow_mode_seconds
@@ -205,7 +206,7 @@ async def set_slow_mode(actor: Viewer, topic: Topic, seconds: int, reason: str =
             org_path=topic.access.org_path or "",
             before={"seconds": before},
             after={"seconds": seconds},
-            reason=_optional_reason(reason),
+            reason=why,
         )
 
 
@@ -215,6 +216,7 @@ async def set_timed_close(
     """Close the topic at `close_at` (None cancels)."""
     if close_at is not None and close_at <= utcnow():
         raise ActionError("关闭时间需晚于现在", field="close_at")
+    why = _optional_reason(reason)
     async with in_transaction():
         row = await _steering(topic.id)
         before = row.close_at.isoformat() if row.close_at else None
@@ -227,7 +229,7 @@ async def set_timed_close(
             org_path=topic.access.org_path or "",
             before={"close_at": before},
             after={"close_at": close_at.isoformat() if close_at else None},
-            reason=_optional_reason(reason),
+            reason=why,
         )
 
 
