@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from starlette.routing import BaseRoute
@@ -77,5 +77,3 @@ class Part:
     provides: Sequence[Provision] = ()
     commands: Sequence[CommandRegistrar] = ()
     demo: DemoSeed | None = None
-    # Routes mounted after every part's own (catch-alls such as the JSON API's 404).
-    late_routes: Sequence[BaseRoute] = field(default=())
