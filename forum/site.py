@@ -1,6 +1,6 @@
 """The composition root: the one module that names every part.
 
-`PARTS` lists them in order (their routes are mounted, and their demo data seeded, in this
+`parts()` lists them in order (their routes are mounted, and their demo data seeded, in this
 order). `install()` puts every part's models and provisions into the registries of the kernel
 and the services; the web app (`forum.app`), the CLI (`forum.cli`), the demo (`forum.demo`),
 the `tortoise` CLI (`TORTOISE_ORM`) and the tests call it before anything else. Adding a part
