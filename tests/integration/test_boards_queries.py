@@ -62,3 +62,17 @@ async def test_topic_list_and_board_list_same_queries_for_5_and_50(client: Clien
     with count_queries() as counter:
         await client.get("/forum")
     assert len(counter.queries) <= 12, counter.queries
+
+
+async def test_creatable_orgs_follow_the_policy(tree, org_admin, member) -> None:  # type: ignore[no-untyped-def]
+    """The "new board" org picker is the policy's `managed_orgs`: an admin's subtree, nothing
+    for a plain member or a suspended admin."""
+    import dataclasses
+
+    from forum.boards import queries as board_queries
+
+    orgs = await board_queries.creatable_orgs(org_admin)
+    assert orgs and all(o.path.startswith(tree.committee.path) for o in orgs)
+    assert await board_queries.creatable_orgs(member) == []
+    suspended = dataclasses.replace(org_admin, suspended=True)
+    assert await board_queries.creatable_orgs(suspended) == []

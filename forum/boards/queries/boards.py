@@ -13,21 +13,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tortoise.expressions import Q
-
 from forum.boards.models import Board, BoardModerator, Topic
 from forum.clock import utcnow
 from forum.db import raw
 from forum.errors import NotFound
 from forum.models import Org
 from forum.policy import (
-    ADMIN_ROLES,
+    NOTHING,
     BoardAccess,
     GrantRule,
     Viewer,
-    can_admin_site,
     can_see_board,
     ensure_visible,
+    managed_orgs,
     readable_board_ids,
 )
 
@@ -173,14 +171,9 @@ async def board_moderators(board: Board) -> list[BoardModerator]:
 
 
 async def creatable_orgs(viewer: Viewer) -> list[Org]:
-    """Orgs where the viewer may create boards: those they administer (site admins: all)."""
-    qs = Org.filter(is_active=True)
-    if not can_admin_site(viewer):
-        paths = viewer.role_paths(ADMIN_ROLES)
-        if not paths:
-            return []
-        condition = Q(path__startswith=paths[0])
-        for path in paths[1:]:
-            condition |= Q(path__startswith=path)
-        qs = qs.filter(condition)
-    return await qs.order_by("path").limit(500)
+    """Orgs where the viewer may create boards: those they administer (site admins: all;
+    suspended accounts: none), the policy's `managed_orgs`, as `can_create_board` decides."""
+    clause = managed_orgs(viewer)
+    if clause is NOTHING:
+        return []
+    return await Org.filter(clause, is_active=True).order_by("path").limit(500)
