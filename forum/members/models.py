@@ -6,7 +6,6 @@ The resident ID number never appears in plaintext in any of these tables.
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -161,13 +160,6 @@ class Transfer(models.Model):
     @property
     def state_label(self) -> str:
         return TRANSFER_STATE_LABELS[str(self.state)]
-
-    def state_label_on(self, day: dt.date) -> str:
-        """The state as of `day`: an issued letter past its validity reads as expired even
-        before the daily job has recorded it."""
-        lapsed = self.letter_expires_on is not None and self.letter_expires_on < day
-        state = "expired" if self.state == "letter_issued" and lapsed else str(self.state)
-        return TRANSFER_STATE_LABELS[state]
 
 
 class FloatingDirection(StrEnum):

@@ -28,6 +28,7 @@ from forum.policy import (
     can_take_transfer_step,
     ensure,
     ensure_visible,
+    expired_transfer_letters,
     in_subtree,
     transfer_letter_expired,
     visible_transfers,
@@ -45,6 +46,12 @@ def allowed_steps(viewer: Viewer, transfer: Transfer) -> list[str]:
 
 def is_expired(transfer: Transfer, on: dt.date | None = None) -> bool:
     return transfer_letter_expired(transfer, on or today())
+
+
+def state_label(transfer: Transfer, on: dt.date | None = None) -> str:
+    """The state as of `on`: an issued letter past its validity reads as expired even before
+    the daily job has recorded it."""
+    return TRANSFER_STATE_LABELS["expired"] if is_expired(transfer, on) else transfer.state_label
 
 
 async def get_transfer_for(viewer: Viewer, transfer_id: int) -> Transfer:
@@ -237,7 +244,7 @@ async def transfer_lists(viewer: Viewer) -> dict[str, list[Transfer]]:
 
     A read: an issued letter past its validity is listed as expired without being written;
     `forum expire-transfers` (daily) or the next step on it records the expiry."""
-    lapsed = Q(state="letter_issued", letter_expires_on__lt=today())
+    lapsed = expired_transfer_letters(today())
     base = Transfer.filter(visible_transfers(viewer)).select_related(
         "member", "from_org", "to_org", "placed_org"
     )
@@ -262,5 +269,6 @@ __all__ = [
     "expire_transfers",
     "get_transfer_for",
     "request_transfer",
+    "state_label",
     "transfer_lists",
 ]

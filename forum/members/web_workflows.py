@@ -7,7 +7,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from forum.clock import today
 from forum.errors import ActionError, NotFound
 from forum.http import (
     INT32_MAX,
@@ -59,7 +58,9 @@ async def transfer_list(request: Request) -> Response:
     if not viewer.is_authenticated:
         raise NotFound()
     lists = await transfers.transfer_lists(viewer)
-    return render(request, "members/transfers.html", {"lists": lists, "today": today()})
+    return render(
+        request, "members/transfers.html", {"lists": lists, "state_label": transfers.state_label}
+    )
 
 
 async def transfer_slip(request: Request) -> Response:

@@ -38,6 +38,7 @@ __all__ = [
     "can_request_transfer",
     "can_see_transfer",
     "can_take_transfer_step",
+    "expired_transfer_letters",
     "transfer_letter_expired",
     "visible_transfers",
 ]
@@ -130,6 +131,11 @@ def transfer_letter_expired(transfer: TransferSlip, today: dt.date) -> bool:
         and transfer.letter_expires_on is not None
         and transfer.letter_expires_on < today
     )
+
+
+def expired_transfer_letters(today: dt.date) -> Q:
+    """`transfer_letter_expired` as a filter on `Transfer` rows."""
+    return Q(state="letter_issued", letter_expires_on__lt=today)
 
 
 def _on_side(viewer: Viewer, transfer: TransferSlip, side: str) -> bool:
