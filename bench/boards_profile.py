@@ -81,11 +81,18 @@ async def run(args: argparse.Namespace) -> None:
         sql_log = logging.getLogger("tortoise.db_client")
         sql_log.setLevel(logging.DEBUG)
         sql_log.addHandler(Collect())
+        trips = count_round_trips()
         for name, path in pages.items():
             for role, http in who.items():
+                (await http.get(path())).raise_for_status()  # asyncpg prepares once
                 statements.clear()
+                trips.clear()
                 (await http.get(path())).raise_for_status()
-                print(f"--- {name} as {role}: {len(statements)} statements")
+                extra = f", {len(trips)} PostgreSQL round trips" if trips else ""
+                print(f"--- {name} as {role}: {len(statements)} statements{extra}")
+                for trip in trips:
+                    if trip not in statements:
+                        print("    (round trip)", trip)
                 for statement in statements:
                     print("   ", statement)
         sql_log.setLevel(logging.WARNING)
@@ -117,6 +124,29 @@ async def run(args: argparse.Namespace) -> None:
         await member.aclose()
         await close_services(services)
         await Tortoise.close_connections()
+
+
+def count_round_trips() -> list[str]:
+    """Every statement asyncpg sends (each is one round trip: extended protocol with
+    arguments, simple protocol without), the pool's reset query included; [] on SQLite."""
+    import asyncpg.connection
+
+    sent: list[str] = []
+    connection = asyncpg.connection.Connection
+    execute, _execute = connection.execute, connection._execute
+
+    async def counted_execute(self: object, query: str, *args: object, **kw: object) -> object:
+        if not args:
+            sent.append(query[:160])
+        return await execute(self, query, *args, **kw)  # type: ignore[arg-type]
+
+    async def counted__execute(self: object, query: str, *args: object, **kw: object) -> object:
+        sent.append(query[:160])
+        return await _execute(self, query, *args, **kw)  # type: ignore[arg-type]
+
+    connection.execute = counted_execute  # type: ignore[method-assign, assignment]
+    connection._execute = counted__execute  # type: ignore[method-assign, assignment]
+    return sent
 
 
 async def time_layers(cookies: httpx.Cookies, requests: int) -> None:

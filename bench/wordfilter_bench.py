@@ -2,10 +2,13 @@
 
 Run: `python bench/wordfilter_bench.py` (no database needed; it measures the matcher that
 `moderation.hooks.screen_text` uses: normalization + Aho-Corasick + masking).
+The ceiling, on the same texts in the same run: the raw pyahocorasick automaton iterating
+each text as it is (no folding, no position map, no masking).
 """
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import time
@@ -61,9 +64,23 @@ def main() -> None:
             hits += len(found)
             mask(post, [m for m in found if m.entry.action == "replace"])
         best = min(best, time.perf_counter() - started)
+    raw = matcher._automaton
+    ceiling = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        for post in posts:
+            list(raw.iter(post))
+        ceiling = min(ceiling, time.perf_counter() - started)
+    total_bytes = sum(len(p.encode()) for p in posts)
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"entries: {matcher.size:,}  automaton build: {build * 1000:.0f} ms")
-    print(f"texts: {len(posts)}  characters: {total_chars:,}  matches: {hits:,}")
-    print(f"throughput: {total_chars / best:,.0f} characters/s (best of 5, one core)")
+    print(f"texts: {len(posts)}  characters: {total_chars:,}  UTF-8 bytes: {total_bytes:,}  "
+          f"matches: {hits:,}")  # fmt: skip
+    print(f"filter:  {total_chars / best:,.0f} characters/s = "
+          f"{total_bytes / best / 1e6:.1f} MB/s (best of 5, one core)")  # fmt: skip
+    print(f"ceiling: {total_chars / ceiling:,.0f} characters/s = "
+          f"{total_bytes / ceiling / 1e6:.1f} MB/s (raw Aho-Corasick, same texts)")  # fmt: skip
+    print(f"filter / ceiling: {ceiling / best:.0%}")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,11 @@ ERROR = SchemaRef(
     {
         "type": "object",
         "required": ["error", "status"],
-        "properties": {"error": {"type": "string"}, "status": {"type": "integer"}},
+        "properties": {
+            "error": {"type": "string"},
+            "status": {"type": "integer"},
+            "field": {"type": "string"},
+        },
     },
 )
 

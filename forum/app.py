@@ -18,10 +18,11 @@ from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 from tortoise.exceptions import DBConnectionError, OperationalError
 
-from forum import site
+from forum import answers, site
 from forum.db import tortoise_config
-from forum.errors import DomainError, RateLimited
+from forum.errors import ActionError, DomainError, RateLimited
 from forum.observability import ObservabilityMiddleware
+from forum.pagecache import PageCacheMiddleware
 from forum.parts import Part
 from forum.security.bodylimit import BodyLimitMiddleware
 from forum.security.middleware import (
@@ -52,8 +53,13 @@ def collect_routes(parts: Sequence[Part]) -> list[BaseRoute]:
 async def _domain_error(conn: HTTPConnection, exc: Exception) -> Response:
     if not isinstance(exc, DomainError):  # pragma: no cover - registered for DomainError only
         raise exc
+    # A browser's form post goes back to its form, the input kept and the message at the field.
+    back = await answers.refused_form(conn, exc)
+    if back is not None:
+        return back
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-    return await error_response(conn, exc.status_code, exc.message, headers=headers)
+    field = exc.field if isinstance(exc, ActionError) else None
+    return await error_response(conn, exc.status_code, exc.message, headers=headers, field=field)
 
 
 async def _http_error(conn: HTTPConnection, exc: Exception) -> Response:
@@ -111,9 +117,15 @@ async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
         from realtime import hub
 
         await hub.start(services)
+        from forum.outbox.worker import Embedded
+
+        embedded = Embedded()
+        if settings.outbox_embedded:  # the delivery worker inside the web process
+            embedded.start()
         try:
             yield {"services": services}
         finally:
+            await embedded.close()
             await hub.stop()
             await close_services(services)
 
@@ -136,12 +148,15 @@ def middleware_stack() -> list[Middleware]:
             same_site="lax",
             https_only=settings.secure_cookies,
         ),
+        # Visitors' cacheable pages (forum/pagecache.py), before any per-user layer.
+        Middleware(PageCacheMiddleware),
         # Body size per path (uploads get a larger limit), before anything reads the body.
         Middleware(BodyLimitMiddleware, default=settings.max_body_bytes, on_error=_csrf_error),
         # Per-IP limit on unsafe requests (moderation part), before the CSRF body read.
         Middleware(RequestRateLimitMiddleware),
         Middleware(CsrfMiddleware, on_error=_csrf_error),
         Middleware(ViewerMiddleware),
+        Middleware(answers.KeptFormMiddleware),
     ]
 
 

@@ -31,6 +31,12 @@ class AuditEntry(models.Model):
     reason = fields.TextField(default="")
     ip = fields.CharField(max_length=64, default="")
 
+    @property
+    def actor_label(self) -> str:
+        """Who acted, as a page shows it: the username, or 系统 when the platform acted itself
+        (a filter hold, a threshold, an expiry; the reserved name `system` is not shown)."""
+        return self.actor_name if self.actor_id is not None else "系统"
+
     class Meta:
         table = "audit_entries"
         indexes = (("target_type", "target_id"), ("org_path", "id"))

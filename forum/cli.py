@@ -1,7 +1,8 @@
 """The `forum` command: serve, migrate, demo, collectstatic, check, and the parts' commands.
 
-Parts add subcommands (e.g. `createadmin`, `rebake`, `import-members`) by listing a
-`register(subparsers)` function in their `Part.commands`; it sets `func` on its parser.
+Parts add subcommands (e.g. `createadmin`, `import-members`; the kernel's own `rebake`) by
+listing a `register(subparsers)` function in their `Part.commands`; it sets `func` on its
+parser.
 """
 
 from __future__ import annotations

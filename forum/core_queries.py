@@ -10,7 +10,7 @@ from tortoise.functions import Count
 
 from forum.errors import NotFound
 from forum.models import Member, Org, OrgRole, User
-from forum.policy import Viewer, can_manage_org, can_see_org, ensure_visible
+from forum.policy import Viewer, can_assign_role, can_manage_org, can_see_org, ensure_visible
 
 MEMBER_PAGE_SIZE = 50
 
@@ -108,6 +108,15 @@ async def role_history(org: Org, limit: int = 50) -> list[OrgRole]:
 
 async def find_user(username: str) -> User | None:
     return await User.filter(username__iexact=username.strip()).first()
+
+
+async def role_grant_for(viewer: Viewer, role_id: int) -> tuple[OrgRole, User]:
+    """A role grant and its holder, for someone who may end it (else 404: the same answer
+    for a grant that does not exist and one the viewer may not touch)."""
+    grant = await OrgRole.get_or_none(id=role_id).select_related("user", "org")
+    if grant is None or not can_assign_role(viewer, grant.org, str(grant.role)):
+        raise NotFound()
+    return grant, grant.user
 
 
 async def profile_context(viewer: Viewer) -> dict[str, Any]:

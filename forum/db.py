@@ -41,12 +41,41 @@ class Models:
 APPS: Registry[Models] = Registry("Tortoise apps")
 
 
+def _connection(url: str) -> str | dict[str, Any]:
+    """The `default` connection: a URL, or for PostgreSQL the expanded form with a connection
+    class that sends no reset query when the pool takes a connection back (see below)."""
+    if not url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        return url
+    from tortoise.backends.base.config_generator import expand_db_url
+
+    config = expand_db_url(url)
+    config["credentials"]["connection_class"] = _quiet_connection_class()
+    return config
+
+
+def _quiet_connection_class() -> type:
+    """asyncpg's pool runs `Connection.reset()` on every release, and Tortoise acquires and
+    releases the pool once per statement outside a transaction: each statement was followed
+    by a second round trip (`SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET
+    ALL`). That query undoes session state; this code keeps none: no session-level advisory
+    locks, no LISTEN (Redis carries events), no cursors outside transactions, no session
+    `SET` (grep the packages for them before adding one). An open transaction is still
+    rolled back on release (asyncpg's `_reset`, which needs no round trip otherwise)."""
+    import asyncpg
+
+    class QuietConnection(asyncpg.Connection):  # type: ignore[misc]
+        def get_reset_query(self) -> str:
+            return ""
+
+    return QuietConnection
+
+
 def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
     """The Tortoise configuration of every installed app (`forum.site.install()` first)."""
     if not len(APPS):
         raise RuntimeError("no models installed: call forum.site.install() first")
     return {
-        "connections": {"default": database_url or get_settings().database_url},
+        "connections": {"default": _connection(database_url or get_settings().database_url)},
         "apps": {
             app.label: {
                 "models": list(app.modules),
@@ -83,7 +112,7 @@ async def migrate(
 ) -> list[str]:
     """Apply every pending migration of every app; return the names applied."""
     config = tortoise_config(database_url)
-    _prepare_sqlite(config["connections"]["default"])
+    _prepare_sqlite(database_url or get_settings().database_url)
     applied: list[str] = []
 
     def on_progress(event: str, app_label: str, name: str) -> None:
@@ -92,8 +121,8 @@ async def migrate(
             if progress is not None:
                 progress(f"  已应用迁移 {app_label}.{name}")
 
-    url = config["connections"]["default"]
-    if url.startswith(("postgres://", "asyncpg://")):
+    url = database_url or get_settings().database_url
+    if url.startswith(("postgres://", "postgresql://", "asyncpg://")):
         await _create_postgres_database_if_missing(url)
     async with TortoiseContext() as ctx:
         await ctx.init(config=config)

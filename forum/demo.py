@@ -165,8 +165,7 @@ async def seed_demo(progress: Callable[[str], object] = print) -> DemoContext | 
             if status is not None:
                 org, group = where[place]
                 member = await _member(rng, org, group, status, user=user)
-                if key == "sanctioned":
-                    member.on_probation_sanction = True
+                # `sanctioned` gets its 留党察看 through the real action (forum.members.demo).
                 if key == "floating":
                     member.floating, member.host_org_id = True, branches[0].id
                 await member.save()
@@ -181,10 +180,9 @@ async def seed_demo(progress: Callable[[str], object] = print) -> DemoContext | 
                 for k in range(count - (6 if index == 0 and status == "full" else 0)):
                     group = groups[index * 2 + k % 2]
                     ctx.members.append(await _member(rng, branch, group, status))
-        # Two more: a committee-level staff member and a 停止党籍 case.
-        suspended = await _member(rng, branches[2], groups[4], "full")
-        suspended.membership_suspended = True
-        await suspended.save()
+        # One more: a 停止党籍 case (suspended through the real action by forum.members.demo,
+        # the last member of the third branch).
+        await _member(rng, branches[2], groups[4], "full")
     org_count = 1 + len(gbs) + len(branches) + len(groups)
     progress(f"  已创建组织 {org_count} 个，党员 {await Member.all().count()} 名")
     # Parts seed through their real actions; new-member rules and cooldowns would hold

@@ -23,6 +23,14 @@ from forum.services import get_services
 from forum.templating import render
 
 SectionLoader = Callable[[Viewer], Awaitable[dict[str, Any] | None]]
+# The home page leads with what the viewer has to do: "todo" sections (reviews, approvals,
+# due members) come first under 今天要办, then "agenda" (meetings, study), then "news".
+SectionGroup = Literal["todo", "agenda", "news"]
+GROUPS: tuple[tuple[SectionGroup, str], ...] = (
+    ("todo", "今天要办"),
+    ("agenda", "我的安排"),
+    ("news", "动态"),
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,7 @@ class HomeSection:
     template: str
     loader: SectionLoader
     page: Literal["home", "me"] = "home"
+    group: SectionGroup = "news"
 
     def install(self) -> None:
         SECTIONS[self.page].add(self.key, self)
@@ -58,9 +67,20 @@ async def loaded_sections(
     return sections
 
 
+def grouped(
+    sections: list[tuple[HomeSection, dict[str, Any]]],
+) -> list[tuple[SectionGroup, str, list[tuple[HomeSection, dict[str, Any]]]]]:
+    """The loaded sections by group, in GROUPS order; groups with no section are left out."""
+    return [
+        (key, title, members)
+        for key, title in GROUPS
+        if (members := [(s, d) for s, d in sections if s.group == key])
+    ]
+
+
 async def home(request: Request) -> Response:
     sections = await loaded_sections("home", viewer_of(request))
-    return render(request, "forum/home.html", {"sections": sections})
+    return render(request, "forum/home.html", {"sections": sections, "groups": grouped(sections)})
 
 
 async def healthz(request: Request) -> Response:

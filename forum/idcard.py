@@ -10,6 +10,11 @@ from forum import clock
 from forum.errors import ActionError
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+# The first two digits: a province-level division (GB/T 2260), including 71 台湾, 81 香港
+# and 82 澳门, which the standard reserves.
+PROVINCE_CODES = frozenset(
+    (*range(11, 16), *range(21, 24), *range(31, 38), *range(41, 47), *range(50, 55)),
+) | frozenset((*range(61, 66), 71, 81, 82))
 CHECK_CHARS = "10X98765432"
 
 
@@ -38,6 +43,10 @@ def parse(raw: str) -> IdNumber:
         raise ActionError("身份证号前 17 位必须是数字", field="id_number")
     if not (value[17].isdigit() and value[17].isascii()) and value[17] != "X":
         raise ActionError("身份证号最后一位必须是数字或 X", field="id_number")
+    if int(value[:2]) not in PROVINCE_CODES:
+        raise ActionError(
+            f"身份证号前两位 {value[:2]} 不是有效的省级行政区划代码", field="id_number"
+        )
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:

@@ -36,6 +36,7 @@ ORG_CHILD_KINDS: dict[str | None, frozenset[str]] = {
 
 
 class MemberStatus(StrEnum):
+    public = "public"  # 群众: a record whose membership ended (取消预备党员资格, 开除党籍, 除名)
     applicant = "applicant"
     activist = "activist"
     development_target = "development_target"
@@ -216,9 +217,12 @@ class Member(models.Model):
     birth_date = fields.DateField(null=True)
     ethnicity = fields.CharField(max_length=16, default="")
     native_place = fields.CharField(max_length=32, default="")
-    # 身份证号: AES-GCM ciphertext (forum.crypto) and a keyed hash for uniqueness/lookup.
+    # 身份证号: AES-GCM ciphertext (forum.crypto) and a keyed hash for lookup. Not unique: a
+    # number already registered in a record the creator may not see is written anyway (the
+    # answer must not reveal it) and a duplicate case goes to the common superior
+    # (`forum.members.duplicates`).
     id_number_encrypted = fields.CharField(max_length=128, null=True)
-    id_number_hash = fields.CharField(max_length=64, null=True, unique=True)
+    id_number_hash = fields.CharField(max_length=64, null=True, db_index=True)
     id_number_hint = fields.CharField(max_length=24, default="")  # masked form for display
     phone = fields.CharField(max_length=20, default="")
     email = fields.CharField(max_length=128, default="")
@@ -248,6 +252,12 @@ class Member(models.Model):
     probation_at = fields.DateField(null=True)
     full_at = fields.DateField(null=True)
     archive_location = fields.CharField(max_length=64, default="")
+    # 重复档案: set when a duplicate case merged this record into the kept one. The record and
+    # its history stay; it no longer counts as the number's record.
+    duplicate_of: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "forum.Member", related_name="duplicates", null=True, on_delete=fields.SET_NULL
+    )
+    duplicate_of_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

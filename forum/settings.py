@@ -49,6 +49,13 @@ def _bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{ENV_PREFIX}{name} must be a boolean, got {raw!r}")
 
 
+def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = (_env(name, default) or default).lower()
+    if value not in allowed:
+        raise ConfigError(f"{ENV_PREFIX}{name} must be one of {', '.join(allowed)}, got {value!r}")
+    return value
+
+
 def _csv(name: str, default: str) -> tuple[str, ...]:
     raw = _env(name, default) or ""
     return tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
@@ -137,6 +144,31 @@ class Settings:
     # scheme://host[:port] of the site as the public reaches it: every absolute link (feeds)
     # is built from it, never from the request's Host header.
     public_base_url: str = "http://127.0.0.1:8000"
+    # The outbox (forum/outbox): e-mail over SMTP, SMS through a provider, the worker.
+    smtp_host: str = ""  # empty: e-mail is not configured (messages wait in the outbox)
+    smtp_port: int = 25
+    smtp_tls: str = "none"  # none | starttls | tls
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: int = 20
+    mail_from: str = "基层党建交流平台 <noreply@localhost>"
+    sms_provider: str = (
+        "log"  # log (development: the log says a message went, never its text) | http
+    )
+    sms_url: str = ""
+    sms_key: str = ""
+    sms_template: str = "【基层党建】{text}"
+    outbox_embedded: bool = False  # run the delivery worker inside the web process
+    outbox_batch: int = 20
+    outbox_lease_seconds: int = 60
+    outbox_max_attempts: int = 8
+    outbox_retry_base_seconds: int = 30
+    outbox_retry_max_seconds: int = 3600
+    outbox_poll_seconds: int = 2
+    password_reset_minutes: int = 30
+    # 发展对象培训 (domain.md §11): 学时 of completed training (forum.studyrecords) a development
+    # target needs before being received as a probationary member; 0 leaves the check off.
+    development_training_hours: int = 0
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -208,9 +240,29 @@ def load_settings() -> Settings:
         upload_max_compression_ratio=_int("UPLOAD_MAX_COMPRESSION_RATIO", 100),
         upload_max_xml_nodes=_int("UPLOAD_MAX_XML_NODES", 200_000),
         upload_parse_workers=max(1, _int("UPLOAD_PARSE_WORKERS", 2)),
+        smtp_host=_env("SMTP_HOST", "") or "",
+        smtp_port=_int("SMTP_PORT", 25),
+        smtp_tls=_choice("SMTP_TLS", "none", ("none", "starttls", "tls")),
+        smtp_username=_env("SMTP_USERNAME", "") or "",
+        smtp_password=_env("SMTP_PASSWORD", "") or "",
+        smtp_timeout_seconds=_int("SMTP_TIMEOUT_SECONDS", 20),
+        mail_from=_env("MAIL_FROM", "基层党建交流平台 <noreply@localhost>") or "",
+        sms_provider=_choice("SMS_PROVIDER", "log", ("log", "http")),
+        sms_url=_env("SMS_URL", "") or "",
+        sms_key=_env("SMS_KEY", "") or "",
+        sms_template=_env("SMS_TEMPLATE", "【基层党建】{text}") or "{text}",
+        outbox_embedded=_bool("OUTBOX_EMBEDDED", env == "development"),
+        outbox_batch=max(1, _int("OUTBOX_BATCH", 20)),
+        outbox_lease_seconds=max(5, _int("OUTBOX_LEASE_SECONDS", 60)),
+        outbox_max_attempts=max(1, _int("OUTBOX_MAX_ATTEMPTS", 8)),
+        outbox_retry_base_seconds=max(1, _int("OUTBOX_RETRY_BASE_SECONDS", 30)),
+        outbox_retry_max_seconds=max(1, _int("OUTBOX_RETRY_MAX_SECONDS", 3600)),
+        outbox_poll_seconds=max(1, _int("OUTBOX_POLL_SECONDS", 2)),
+        password_reset_minutes=max(5, _int("PASSWORD_RESET_MINUTES", 30)),
         public_base_url=_public_base_url(
             allowed_origins[0] if allowed_origins else "http://127.0.0.1:8000"
         ),
+        development_training_hours=max(0, _int("DEVELOPMENT_TRAINING_HOURS", 0)),
     )
 
 

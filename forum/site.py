@@ -13,11 +13,16 @@ from typing import Any
 
 from forum import kernel
 from forum.accounts import part as accounts
+from forum.affairs import part as affairs
 from forum.boards import part as boards
 from forum.db import tortoise_config
+from forum.learning import part as learning
 from forum.members import part as members
+from forum.notices import part as notices
 from forum.orgs import part as orgs
 from forum.parts import Part
+from forum.reviews import part as reviews
+from forum.tasks import part as tasks
 from moderation import part as moderation
 from realtime import part as realtime
 from realtime.meetings import part as meetings
@@ -34,6 +39,11 @@ def parts() -> tuple[Part, ...]:
         realtime.part(),
         meetings.PART,
         disclosures.PART,
+        tasks.PART,
+        reviews.PART,
+        notices.PART,
+        affairs.PART,
+        learning.PART,
         moderation.PART,
     )
 

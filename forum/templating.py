@@ -14,7 +14,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.templating import Jinja2Templates
 
-from forum import markup, policy
+from forum import answers, markup, policy
 from forum.clock import utcnow, zone
 from forum.http import viewer_of, wants_json
 from forum.models import ORG_KIND_LABELS, ROLE_LABELS, STATUS_LABELS
@@ -23,13 +23,18 @@ from forum.settings import get_settings
 from forum.staticfiles import STATIC_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
+# The kernel's templates first, then every part's and service's own `templates/` (each keeps
+# its templates in a subfolder named after it, so the order decides nothing). Only this
+# project's packages are searched (installed, ROOT is site-packages).
+PACKAGES = ("forum", "realtime", "moderation", "transparency")
 TEMPLATE_DIRS = [
     ROOT / "forum" / "templates",
-    ROOT / "forum" / "boards" / "templates",
-    ROOT / "forum" / "members" / "templates",
-    ROOT / "realtime" / "templates",
-    ROOT / "moderation" / "templates",
-    ROOT / "transparency" / "templates",
+    *(
+        d
+        for package in PACKAGES
+        for d in sorted([*ROOT.glob(f"{package}/templates"), *ROOT.glob(f"{package}/*/templates")])
+        if d != ROOT / "forum" / "templates"
+    ),
 ]
 
 
@@ -115,6 +120,21 @@ def sanitized_html(html: str) -> markupsafe.Markup:
     return markupsafe.Markup(markup.sanitize(html))  # noqa: S704 - nh3 output is the allow-list
 
 
+def field_error(kept: answers.Kept, name: str, form: str | None = None) -> markupsafe.Markup:
+    """The refused form's message at its field: `{{ field_error("title") }}` after the input,
+    which names it with `{{ invalid("title") }}` (aria-invalid, aria-describedby)."""
+    message = kept.error(name, form)
+    if not message:
+        return markupsafe.Markup("")
+    return markupsafe.Markup('<p class="field-error" id="{}-error">{}</p>').format(name, message)
+
+
+def invalid_attrs(kept: answers.Kept, name: str, form: str | None = None) -> markupsafe.Markup:
+    if not kept.error(name, form):
+        return markupsafe.Markup("")
+    return markupsafe.Markup(' aria-invalid="true" aria-describedby="{}-error"').format(name)
+
+
 def _environment() -> jinja2.Environment:
     settings = get_settings()
     # Production: templates never change under a running process, so skip the mtime check
@@ -157,11 +177,20 @@ def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> HTMLResponse:
     viewer = viewer_of(request)
+    kept = answers.kept_of(request)
     ctx: dict[str, Any] = {
         "viewer": viewer,
         "can": _PolicyProxy(viewer),
         "csrf_token": csrf_token(request.session),
         "nav": request.scope.get("nav", ""),
+        # Every action answers (forum.answers): the flashes, and a refused form's input.
+        "flashes": answers.take_flashes(request),
+        "old": kept.old,
+        "old_list": kept.old_list,
+        "checked": kept.checked,
+        "selected": kept.selected,
+        "field_error": functools.partial(field_error, kept),
+        "invalid": functools.partial(invalid_attrs, kept),
     }
     ctx.update(context or {})
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)
@@ -181,11 +210,20 @@ ERROR_TITLES = {
 
 
 async def error_response(
-    conn: HTTPConnection, status: int, message: str, *, headers: dict[str, str] | None = None
+    conn: HTTPConnection,
+    status: int,
+    message: str,
+    *,
+    headers: dict[str, str] | None = None,
+    field: str | None = None,
 ) -> Response:
-    """The one error page: JSON under /api/, a Chinese HTML page elsewhere."""
+    """The one error page: JSON under /api/ (with the input `field` the message is about,
+    when there is one), a Chinese HTML page elsewhere."""
     if wants_json(conn) or "session" not in conn.scope:
-        return JSONResponse({"error": message, "status": status}, status, headers=headers)
+        body: dict[str, object] = {"error": message, "status": status}
+        if field:
+            body["field"] = field
+        return JSONResponse(body, status, headers=headers)
     request = conn if isinstance(conn, Request) else Request(conn.scope)
     response = render(
         request,

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
+from forum import audit
 from forum.auditlog import AuditEntry
 from forum.errors import ActionError
 from forum.models import Org
@@ -34,6 +35,8 @@ CSV_COLUMNS = (
     "IP",
     "变更前",
     "变更后",
+    "操作名称",
+    "对象名称",
 )
 
 
@@ -120,6 +123,10 @@ def scoped_entries(viewer: Viewer, flt: AuditFilter) -> QuerySet[AuditEntry]:
     if flt.q:
         match = Q(action__icontains=flt.q) | Q(reason__icontains=flt.q)
         match |= Q(actor_name__icontains=flt.q)
+        # The Chinese names of the actions too: 「禁言」 finds `sanction.silence`.
+        coded = [code for code, label in audit.action_labels().items() if flt.q in label]
+        if coded:
+            match |= Q(action__in=coded)
         # Exact matches only where the text fits the column (a longer value cannot match,
         # and the ORM would refuse to bind it: a 500 for a long search).
         if len(flt.q) <= TARGET_ID_CHARS:
@@ -153,9 +160,36 @@ async def scope_orgs(viewer: Viewer) -> list[Org]:
     return await query.order_by("path").limit(500)
 
 
-async def distinct_actions(viewer: Viewer) -> list[str]:
+async def distinct_actions(viewer: Viewer) -> list[tuple[str, str]]:
+    """(code, Chinese label) of the actions in the viewer's scope, for the filter."""
     values = await scoped_entries(viewer, AuditFilter()).distinct().values_list("action", flat=True)
-    return sorted({str(v) for v in values})
+    labels = audit.action_labels()
+    return sorted(((str(v), labels.get(str(v), str(v))) for v in set(values)), key=lambda a: a[0])
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """An entry as the page shows it: the action's and the target's Chinese names."""
+
+    entry: AuditEntry
+    action_label: str
+    target_label: str  # the target type's name (回帖, 党员 ...)
+    target_name: str  # the target's own name (a topic's title), "" when unknown
+
+
+async def describe(entries: list[AuditEntry]) -> list[AuditRow]:
+    """Labels from the parts' `AuditLabels`; names in one query per target type."""
+    actions, targets = audit.action_labels(), audit.target_labels()
+    names = await audit.target_names(entries)
+    return [
+        AuditRow(
+            entry=e,
+            action_label=actions.get(e.action, e.action),
+            target_label=targets.get(e.target_type, e.target_type),
+            target_name=names.get((e.target_type, e.target_id), ""),
+        )
+        for e in entries
+    ]
 
 
 def _cell(value: str) -> str:
@@ -163,7 +197,7 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def _row(entry: AuditEntry) -> list[str]:
+def _row(entry: AuditEntry, names: dict[tuple[str, str], str] | None = None) -> list[str]:
     zone = ZoneInfo(get_settings().timezone)
     return [
         str(entry.id),
@@ -177,6 +211,8 @@ def _row(entry: AuditEntry) -> list[str]:
         _cell(entry.ip),
         _cell(json.dumps(entry.before, ensure_ascii=False)) if entry.before is not None else "",
         _cell(json.dumps(entry.after, ensure_ascii=False)) if entry.after is not None else "",
+        _cell(audit.action_label(entry.action)),
+        _cell((names or {}).get((entry.target_type, entry.target_id), "")),
     ]
 
 
@@ -196,8 +232,9 @@ async def export_csv(viewer: Viewer, flt: AuditFilter) -> AsyncIterator[str]:
             break
         buffer.seek(0)
         buffer.truncate()
+        names = await audit.target_names(rows)
         for entry in rows:
-            writer.writerow(_row(entry))
+            writer.writerow(_row(entry, names))
         yield buffer.getvalue()
         sent += len(rows)
         before = rows[-1].id

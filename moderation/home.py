@@ -6,7 +6,9 @@ from typing import Any
 
 from forum.home import HomeSection
 from forum.policy import Viewer, can_view_review_queue
+from forum.todo import EMPTY, TodoBatch, TodoItem, TodoSource
 from moderation import queries
+from moderation.models import REVIEW_SOURCE_LABELS
 
 
 async def load_reviews(viewer: Viewer) -> dict[str, Any] | None:
@@ -27,6 +29,7 @@ SECTIONS = (
         title="待审核内容",
         template="moderation/_home_reviews.html",
         loader=load_reviews,
+        group="todo",
     ),
     HomeSection(
         "moderation.notices",
@@ -34,5 +37,28 @@ SECTIONS = (
         title="管理通知",
         template="moderation/_home_notices.html",
         loader=load_notices,
+        group="todo",
     ),
 )
+
+
+async def load_review_todo(viewer: Viewer, limit: int) -> TodoBatch:
+    """The review queue, oldest first (the queue's own order), each linking to its card."""
+    if not can_view_review_queue(viewer):
+        return EMPTY
+    count = await queries.open_review_count(viewer)
+    if not count or not limit:
+        return TodoBatch(count)
+    rows, _cursor = await queries.review_queue(viewer)
+    items = tuple(
+        TodoItem(
+            title=f"审核：{row.excerpt or '（无摘要）'}",
+            href=f"/moderation/queue#item-{row.id}",
+            detail=REVIEW_SOURCE_LABELS.get(str(row.source), str(row.source)),
+        )
+        for row in rows[:limit]
+    )
+    return TodoBatch(count, items, more_href="/moderation/queue")
+
+
+TODO = TodoSource("moderation.reviews", order=40, label="待审核内容", load=load_review_todo)

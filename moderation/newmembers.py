@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from forum.clock import utcnow
@@ -29,6 +29,9 @@ class ApprovedCounter:
 
     key: str
     count: Callable[[int], Awaitable[int]]
+    # Several users at once in one query (the review queue's author facts); without it the
+    # users are counted one by one.
+    count_many: Callable[[Sequence[int]], Awaitable[Mapping[int, int]]] | None = None
 
     def install(self) -> None:
         COUNTERS.add(self.key, self)
@@ -47,6 +50,19 @@ async def approved_items(user_id: int) -> int:
     for counter in COUNTERS:
         total += await counter.count(user_id)
     return total
+
+
+async def approved_items_of(user_ids: Sequence[int]) -> dict[int, int]:
+    """Approved items per user for a page of users: one query per counter."""
+    totals = dict.fromkeys(user_ids, 0)
+    for counter in COUNTERS:
+        if counter.count_many is not None:
+            counts = await counter.count_many(user_ids)
+        else:
+            counts = {uid: await counter.count(uid) for uid in user_ids}
+        for uid, n in counts.items():
+            totals[uid] = totals.get(uid, 0) + n
+    return totals
 
 
 async def is_new_account(actor: Viewer) -> bool:

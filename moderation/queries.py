@@ -59,6 +59,18 @@ async def active_sanctions(viewer: Viewer) -> list[Sanction]:
     )
 
 
+async def item_author(item: ReviewItem) -> User:
+    """The author of a review item (the account a one-click sanction applies to)."""
+    return await author_of(item.author_id)
+
+
+async def author_of(user_id: int | None) -> User:
+    user = await User.get_or_none(id=user_id) if user_id is not None else None
+    if user is None:
+        raise NotFound()
+    return user
+
+
 async def find_user(username: str) -> User:
     user = await User.filter(username__iexact=username.strip()).first()
     if user is None:

@@ -9,6 +9,9 @@ meetings: `meeting_message`; disclosures: `disclosure_feedback`; accounts: `disp
     )
 
 `load(id)` returns a `TargetInfo` (author, org/board scope, excerpt, url, state) or None.
+`places(ids)` (optional) tells the review queue where a batch of items sit: one bounded
+query set for a whole page, returning `{id: Place(label, url)}` (e.g. 党建交流 › 主题标题,
+with a link to the item in context). Items it leaves out are shown without a place.
 The callbacks change the part's own rows and run INSIDE moderation's transaction (which
 also writes the audit row); they return the realtime events they appended, and moderation
 publishes them after commit. `delete` is soft: `restore` brings a hidden or deleted item back.
@@ -16,7 +19,7 @@ publishes them after commit. `delete` is soft: `restore` brings a hidden or dele
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from forum.errors import NotFound
@@ -44,7 +47,18 @@ class TargetInfo:
         return ContentRef(author_id=self.author_id, org_path=self.org_path, board_id=self.board_id)
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where an item sits, for the moderator: a label such as 「党建交流 › 主题标题」 and the
+    link to the item in its context (the post in its topic, the message in its meeting)."""
+
+    label: str
+    url: str
+
+
 Loader = Callable[[int], Awaitable[TargetInfo | None]]
+# (target ids) -> {id: Place}; a bounded number of queries for any number of ids
+PlaceLoader = Callable[[Sequence[int]], Awaitable[Mapping[int, Place]]]
 # (target id, acting moderator, reason) -> events to publish after commit
 Callback = Callable[[int, Viewer, str], Awaitable[Sequence[ChannelEvent]]]
 # (target id, acting moderator, new raw text, reason) -> events to publish after commit
@@ -66,6 +80,7 @@ class FlagTarget:
     delete: Callback
     edit: EditCallback | None = None
     visible_to: Visibility = _always
+    places: PlaceLoader | None = None
 
     def install(self) -> None:
         TARGETS.add(self.kind, self)

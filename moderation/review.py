@@ -254,6 +254,22 @@ async def moderate_content(
     return item
 
 
+async def approve_held(actor: Viewer, item_ids: Sequence[int]) -> int:
+    """Bulk approve of premoderated items: each one as its own decision (own transaction,
+    audit row `content.approve`, notice), exactly as approving it alone. Items that are not
+    open premoderation items in the actor's scope are refused before anything is approved."""
+    items = await ReviewItem.filter(id__in=list(item_ids), resolved_at__isnull=True)
+    if len(items) != len(set(item_ids)):
+        raise ActionError("部分内容已被处理，请刷新后重试", field="item")
+    for item in items:
+        ensure_visible(can_moderate_scope(actor, item.org_path, item.board_id))
+        if item.source != ReviewSource.premoderation:
+            raise ActionError("批量通过只适用于新成员待审的内容", field="item")
+    for item in sorted(items, key=lambda i: i.id):
+        await moderate_content(actor, item.target_kind, item.target_id, "approve")
+    return len(items)
+
+
 def _pending(item: ReviewItem | None) -> bool:
     """The item was held back and waits for its first decision (premoderation, a "review"
     word): the author is told whether it passed review."""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
+from forum.answers import ask_confirmation, done
 from forum.clock import utcnow
 from forum.errors import ActionError, NotFound
 from forum.http import (
@@ -23,8 +24,11 @@ from forum.http import (
     viewer_of,
 )
 from forum.manage import ManageLink
+from forum.models import User
 from forum.policy import (
+    Viewer,
     can_manage_words,
+    can_moderate_content,
     can_open_moderation,
     can_view_audit,
     can_view_review_queue,
@@ -32,7 +36,7 @@ from forum.policy import (
     ensure_visible,
 )
 from forum.templating import local, render
-from moderation import audit_queries, queries, review, sanctions, words
+from moderation import audit_queries, queries, queue_context, review, sanctions, words
 from moderation.api import api_routes
 from moderation.models import (
     FLAG_REASON_LABELS,
@@ -81,7 +85,10 @@ async def queue(request: Request) -> Response:
         request,
         "moderation/queue.html",
         {
-            "review_items": items,
+            "entries": await queue_context.queue_entries(viewer, items),
+            "silence_days": queue_context.SILENCE_DAYS,
+            "suspend_days": queue_context.SUSPEND_DAYS,
+            "sanction_labels": SANCTION_LABELS,
             "cursor": cursor,
             "source": source,
             "sources": REVIEW_SOURCE_LABELS,
@@ -95,15 +102,90 @@ async def decide(request: Request) -> Response:
     viewer = viewer_of(request)
     item = await review.get_item_for(viewer, int_param(request.path_params["item_id"]))
     form = await read_form(request)
+    decision = str(form.get("decision", ""))
+    reason = text_field(form, "reason", "原因", max_length=1000, required=False)
+    new_text = text_field(form, "body", "修改后的内容", max_length=50_000, required=False)
+    if decision == "delete":
+        question = "删除后作者和读者都看不到这条内容，且不能恢复。确定删除？"
+        if (ask := await ask_confirmation(request, question, confirm_label="删除")) is not None:
+            return ask
     await review.moderate_content(
-        viewer,
-        item.target_kind,
-        item.target_id,
-        str(form.get("decision", "")),
-        text_field(form, "reason", "原因", max_length=1000, required=False),
-        new_text=text_field(form, "body", "修改后的内容", max_length=50_000, required=False),
+        viewer, item.target_kind, item.target_id, decision, reason, new_text=new_text
     )
-    return RedirectResponse("/moderation/queue", status_code=303)
+    label = review.DECISION_LABELS.get(decision, decision)
+    return done(request, _queue_url(form, None), f"已{label}，已告知作者。")
+
+
+async def _sanction_from_form(
+    request: Request, viewer: Viewer, author: User, form: FormData, back: str
+) -> Response:
+    """`sanction` is `warn`, `silence:N` or `suspend:N` (N days): one button each. Checked,
+    then confirmed (a sanction takes effect at once and the person is told), then done."""
+    kind, _, raw_days = str(form.get("sanction", "")).partition(":")
+    reason = text_field(form, "reason", "原因", max_length=1000)
+    days = int_param(raw_days) if raw_days else None
+    return await _sanction(request, viewer, author, kind, reason, back, days=days)
+
+
+async def _sanction(
+    request: Request,
+    viewer: Viewer,
+    user: User,
+    kind: str,
+    reason: str,
+    back: str,
+    *,
+    days: int | None = None,
+    hours: int | None = None,
+) -> Response:
+    step = await sanctions.check_sanction(viewer, user, kind, reason, days=days, hours=hours)
+    question = f"确定{step}？处理立即生效，并会告知当事人。"
+    label = SANCTION_LABELS.get(kind, "确认")
+    if (ask := await ask_confirmation(request, question, confirm_label=label)) is not None:
+        return ask
+    await sanctions.sanction_user(viewer, user, kind, reason, days=days, hours=hours)
+    return done(request, back, f"已{step}，已告知当事人。")
+
+
+async def sanction_author(request: Request) -> Response:
+    """One click on a queue item: warn, silence for N days or suspend the item's author."""
+    viewer = viewer_of(request)
+    item = await review.get_item_for(viewer, int_param(request.path_params["item_id"]))
+    form = await read_form(request)
+    author = await queries.item_author(item)
+    return await _sanction_from_form(request, viewer, author, form, _queue_url(form, item.id))
+
+
+async def sanction_content_author(request: Request) -> Response:
+    """From the item's own page (the post menu): sanction the author of `kind`/`id`."""
+    viewer = viewer_of(request)
+    form = await read_form(request)
+    target, info = await load_target(str(form.get("kind", "")), int_param(form.get("id")))
+    ensure_visible(target.visible_to(viewer, info))
+    ensure(can_moderate_content(viewer, info.ref))
+    author = await queries.author_of(info.author_id)
+    back = _safe_next(form.get("next"), info.url or "/")
+    return await _sanction_from_form(request, viewer, author, form, back)
+
+
+async def bulk_approve(request: Request) -> Response:
+    """Approve the checked premoderated items with one button."""
+    viewer = viewer_of(request)
+    ensure_visible(can_view_review_queue(viewer))
+    form = await read_form(request)
+    ids = [int_param(raw) for raw in form.getlist("item")][: queries.PAGE_SIZE]
+    if not ids:
+        raise ActionError("请先勾选要通过的内容", field="item")
+    count = await review.approve_held(viewer, ids)
+    return done(request, _queue_url(form, None), f"已通过 {count} 条内容。")
+
+
+def _queue_url(form: FormData, item_id: int | None) -> str:
+    source = form.get("source")
+    url = "/moderation/queue"
+    if isinstance(source, str) and source in REVIEW_SOURCE_LABELS:
+        url += "?" + urlencode({"source": source})
+    return url + (f"#item-{item_id}" if item_id is not None else "")
 
 
 async def flag_form(request: Request) -> Response:
@@ -131,7 +213,8 @@ async def flag(request: Request) -> Response:
         text_field(form, "text", "说明", max_length=500, required=False),
     )
     _, info = await load_target(kind, target_id)
-    return RedirectResponse(_safe_next(form.get("next"), info.url or "/"), status_code=303)
+    back = _safe_next(form.get("next"), info.url or "/")
+    return done(request, back, "已举报，感谢反馈。版主会尽快处理。")
 
 
 async def sanction_page(request: Request) -> Response:
@@ -155,17 +238,18 @@ async def create_sanction(request: Request) -> Response:
         user = await queries.find_user(text_field(form, "username", "用户名", max_length=64))
     except NotFound as exc:
         raise ActionError("找不到该用户名", field="username") from exc
-    await sanctions.sanction_user(
+    return await _sanction(
+        request,
         viewer,
         user,
         str(form.get("kind", "")),
         text_field(form, "reason", "原因", max_length=1000),
+        "/moderation/sanctions",
         days=optional_int_field(form, "days", "天数", minimum=0, maximum=sanctions.MAX_DAYS),
         hours=optional_int_field(
             form, "hours", "小时数", minimum=0, maximum=sanctions.MAX_DAYS * 24
         ),
     )
-    return RedirectResponse("/moderation/sanctions", status_code=303)
 
 
 async def lift(request: Request) -> Response:
@@ -176,7 +260,7 @@ async def lift(request: Request) -> Response:
     await sanctions.lift_sanction(
         viewer, sanction, text_field(form, "reason", "解除原因", max_length=1000)
     )
-    return RedirectResponse("/moderation/sanctions", status_code=303)
+    return done(request, "/moderation/sanctions", "已解除处理，已告知当事人。")
 
 
 async def word_page(request: Request) -> Response:
@@ -200,7 +284,6 @@ async def _word_page(
             "q": q,
             "total": await queries.word_count(),
             "actions": WORD_ACTION_LABELS,
-            "imported": request.query_params.get("imported", ""),
             "import_error": error,
             "import_text": text,
         },
@@ -210,20 +293,25 @@ async def _word_page(
 
 async def add_word(request: Request) -> Response:
     form = await read_form(request)
+    word = text_field(form, "word", "词语", max_length=64)
     await words.add_word(
         viewer_of(request),
-        text_field(form, "word", "词语", max_length=64),
+        word,
         str(form.get("action", "")),
         text_field(form, "category", "类别", max_length=32, required=False),
     )
-    return RedirectResponse("/moderation/words", status_code=303)
+    return done(request, "/moderation/words", f"已保存敏感词「{word}」。")
 
 
 async def delete_word(request: Request) -> Response:
     viewer = viewer_of(request)
     ensure_visible(can_manage_words(viewer))
-    await words.delete_word(viewer, int_param(request.path_params["word_id"]))
-    return RedirectResponse("/moderation/words", status_code=303)
+    word_id = int_param(request.path_params["word_id"])
+    question = "删除后这个词不再被拦截或送审。确定删除？"
+    if (ask := await ask_confirmation(request, question, confirm_label="删除")) is not None:
+        return ask
+    await words.delete_word(viewer, word_id)
+    return done(request, "/moderation/words", "已删除敏感词。")
 
 
 async def import_words(request: Request) -> Response:
@@ -243,9 +331,7 @@ async def import_words(request: Request) -> Response:
     except ActionError as exc:
         return await _word_page(request, exc, pasted)
     summary = f"新增 {result.created} 个，更新 {result.updated} 个，跳过 {len(result.errors)} 行"
-    return RedirectResponse(
-        "/moderation/words?" + urlencode({"imported": summary}), status_code=303
-    )
+    return done(request, "/moderation/words", f"导入完成：{summary}。")
 
 
 async def audit_page(request: Request) -> Response:
@@ -256,15 +342,17 @@ async def audit_page(request: Request) -> Response:
         viewer, flt, before=int_param(before) if before else None
     )
     params = {k: v for k, v in request.query_params.items() if k != "before"}
+    orgs = await audit_queries.scope_orgs(viewer)
     return render(
         request,
         "moderation/audit.html",
         {
-            "entries": entries,
+            "rows": await audit_queries.describe(entries),
             "cursor": cursor,
             "flt": flt,
             "actions": await audit_queries.distinct_actions(viewer),
-            "orgs": await audit_queries.scope_orgs(viewer),
+            "orgs": orgs,
+            "org_names": {o.path: o.name for o in orgs},
             "query": urlencode(params),
         },
     )
@@ -297,7 +385,10 @@ async def notices_page(request: Request) -> Response:
 routes: list[BaseRoute] = [
     Route("/moderation", dashboard, methods=["GET"]),
     Route("/moderation/queue", queue, methods=["GET"]),
+    Route("/moderation/queue/approve", bulk_approve, methods=["POST"]),
     Route("/moderation/queue/{item_id}", decide, methods=["POST"]),
+    Route("/moderation/queue/{item_id}/sanction", sanction_author, methods=["POST"]),
+    Route("/moderation/content/sanction", sanction_content_author, methods=["POST"]),
     Route("/moderation/flag", flag_form, methods=["GET"]),
     Route("/moderation/flags", flag, methods=["POST"]),
     Route("/moderation/sanctions", sanction_page, methods=["GET"]),

@@ -70,6 +70,31 @@ def _clean(kind: str, reason: str, days: int | None, hours: int | None) -> tuple
     return reason, total
 
 
+async def check_sanction(
+    actor: Viewer,
+    user: User,
+    kind: str,
+    reason: str,
+    *,
+    days: int | None = None,
+    hours: int | None = None,
+) -> str:
+    """Everything `sanction_user` would refuse, refused before anyone is asked to confirm;
+    returns the sentence that says what the step will do ("禁言 张三 3 天")."""
+    ensure(can_sanction_user(actor, await target_for(user)))
+    _, period = _clean(kind, reason, days, hours)
+    return describe(kind, user.display_name, period)
+
+
+def describe(kind: str, name: str, period: dt.timedelta) -> str:
+    label = SANCTION_LABELS.get(kind, kind)
+    if kind == SanctionKind.warn:
+        return f"{label} {name}"
+    if period.days and not period.seconds:
+        return f"{label} {name} {period.days} 天"
+    return f"{label} {name} {round(period.total_seconds() / 3600)} 小时"
+
+
 async def sanction_user(
     actor: Viewer,
     user: User,

@@ -31,7 +31,7 @@ from forum.clock import timestamp, utcnow
 from forum.errors import DomainError
 from forum.models import AuthSession
 from forum.observability import BROKER_LAG, BROKER_UP, WS_CONNECTIONS, WS_SEND_QUEUE
-from forum.policy import Viewer, can_post_or_speak
+from forum.policy import Viewer, can_post_or_speak, has_voting_rights
 from forum.publisher import user_channel
 from forum.services import Services, get_services
 from forum.settings import get_settings
@@ -504,8 +504,14 @@ class Hub:
 
 def viewer_notice(viewer: Viewer, data: dict[str, Any]) -> dict[str, Any]:
     """`viewer.changed` as the page hears it, after the reload: the reason, and whether the
-    viewer may post or speak now (a silence applies, or a lift restores it, without reload)."""
-    facts = {"silenced": viewer.silenced, "can_post": bool(can_post_or_speak(viewer))}
+    viewer may post or speak and vote now (a silence or a sanction applies, or its end
+    restores it, without reload)."""
+    facts = {
+        "silenced": viewer.silenced,
+        "can_post": bool(can_post_or_speak(viewer)),
+        # 表决权: 留党察看 and 停止党籍 take it away, their end gives it back (domain.md §9).
+        "can_vote": has_voting_rights(viewer),
+    }
     return {"type": "notice", "event": "viewer.changed", "data": {**data, **facts}}
 
 

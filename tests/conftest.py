@@ -82,9 +82,49 @@ async def db_session() -> AsyncIterator[TortoiseContext]:
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def database(db_session: TortoiseContext) -> AsyncIterator[TortoiseContext]:
+async def database(
+    db_session: TortoiseContext, request: pytest.FixtureRequest
+) -> AsyncIterator[TortoiseContext]:
     yield db_session
     await _truncate_with_audit_guard_lifted()
+    if BACKEND == "sqlite":
+        _assert_sqlite_locks_held(request.node.nodeid)
+
+
+def _sqlite_shm_inodes() -> set[int]:
+    """Inodes of the session database's shared-memory (WAL index) files open here."""
+    inodes = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+            if target.removesuffix(" (deleted)").endswith("test.sqlite3-shm"):
+                inodes.add(os.fstat(int(fd)).st_ino)
+        except OSError:
+            continue
+    return inodes
+
+
+def _assert_sqlite_locks_held(test: str) -> None:
+    """SQLite's locks are POSIX locks, which a process drops on closing ANY descriptor of the
+    file. A test that opens and closes the database file itself (`read_bytes()`, a second
+    `sqlite3.connect`) silently unlocks the session connection; the next CLI subprocess then
+    believes it is alone, checkpoints and deletes the WAL, and everything written afterwards is
+    invisible to other processes. Fail the test that did it, not a later one."""
+    inodes = _sqlite_shm_inodes()
+    if not inodes or not os.path.exists("/proc/locks"):
+        return
+    pid = str(os.getpid())
+    with open("/proc/locks", encoding="ascii") as locks:
+        for line in locks:
+            fields = line.split()
+            if "->" in fields:  # a waiter's line
+                continue
+            if fields[4] == pid and int(fields[5].rsplit(":", 1)[1]) in inodes:
+                return
+    raise AssertionError(
+        f"{test} left the session's SQLite connection without its locks: it opened and closed"
+        " the database file in this process (read it from a subprocess instead)"
+    )
 
 
 async def _truncate_with_audit_guard_lifted() -> None:

@@ -120,3 +120,51 @@ async def make_person(
 
 async def viewer_of(user: User) -> Viewer:
     return await viewer_for_user(user.id)
+
+
+async def make_plenary_vote(
+    org: Org,
+    kind: str,
+    candidate: Member | None,
+    *,
+    passed: bool = True,
+    closed_on: dt.date | None = None,
+    state: str = "closed",
+    meeting_type: str = "branch_plenary",
+    title: str | None = None,
+) -> int:
+    """A branch plenary (ended) with one question about `candidate`, closed on `closed_on`
+    (noon local time) and passed or failed: the vote a status change cites. Its id."""
+    from forum.clock import today, zone
+    from realtime.meetings.models import Meeting, Vote
+
+    day = closed_on or today()
+    at = dt.datetime.combine(day, dt.time(12, 0), tzinfo=zone())
+    meeting = await Meeting.create(
+        org_id=org.id,
+        org_path=org.path,
+        type=meeting_type,
+        title="支部党员大会",
+        status="ended" if state == "closed" else "live",
+        scheduled_at=at,
+        started_at=at,
+    )
+    vote = await Vote.create(
+        meeting_id=meeting.id,
+        kind=kind,
+        title=title or f"{kind} 表决",
+        candidate_id=candidate.id if candidate else None,
+        state=state,
+        expected_voters=10,
+        present_voters=8 if state == "closed" else None,
+        result={
+            "passed": passed,
+            "quorum": True,
+            "reason": "passed" if passed else "not_enough_yes",
+        }
+        if state == "closed"
+        else None,
+        opened_at=at,
+        closed_at=at if state == "closed" else None,
+    )
+    return int(vote.id)

@@ -136,7 +136,15 @@ async def build_world(app: Any) -> World:
     }
     ids["post_topic"], ids["post_number"] = post.topic_id, post.number
     clients: dict[str, Client] = {"-": Client(app)}
-    for name in ("publicity", "secretary", "moderator", "full_member", "publisher", "admin"):
+    for name in (
+        "publicity",
+        "secretary",
+        "sibling_secretary",
+        "moderator",
+        "full_member",
+        "publisher",
+        "admin",
+    ):
         clients[name] = Client(app)
         await clients[name].login(name)
     return World(ids, clients, app)

@@ -8,12 +8,12 @@ no live feedback event, so the callbacks return no realtime events.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from forum.events import ChannelEvent
 from forum.policy import Viewer, can_see_feedback
-from moderation.registry import FlagTarget, TargetInfo
+from moderation.registry import FlagTarget, Place, TargetInfo
 from transparency.models import Disclosure, Feedback
 
 KIND = "disclosure_feedback"
@@ -71,6 +71,22 @@ async def restore_feedback(feedback_id: int, actor: Viewer, reason: str) -> Sequ
     return await _set(feedback_id, hidden=False, deleted=False)
 
 
+async def feedback_places(feedback_ids: Sequence[int]) -> Mapping[int, Place]:
+    """「党务公开：标题」 and the feedback on its disclosure page: two queries."""
+    rows = await Feedback.filter(id__in=list(feedback_ids)).only("id", "disclosure_id")
+    titles = dict(
+        await Disclosure.filter(id__in={f.disclosure_id for f in rows}).values_list("id", "title")
+    )
+    return {
+        f.id: Place(
+            f"党务公开：{titles[f.disclosure_id]}",
+            f"/disclosures/{f.disclosure_id}#feedback-{f.id}",
+        )
+        for f in rows
+        if f.disclosure_id in titles
+    }
+
+
 FLAG_TARGET = FlagTarget(
     KIND,
     label="意见反馈",
@@ -79,4 +95,5 @@ FLAG_TARGET = FlagTarget(
     restore=restore_feedback,
     delete=delete_feedback,
     visible_to=feedback_visible,
+    places=feedback_places,
 )

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from forum.answers import ask_confirmation, done, keep_in_place
 from forum.clock import utcnow
 from forum.errors import ActionError, NotFound
 from forum.home import HomeSection
@@ -36,8 +37,8 @@ def _str(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _back(d: Disclosure, anchor: str = "") -> RedirectResponse:
-    return RedirectResponse(f"/disclosures/{d.id}{anchor}", status_code=303)
+def _back(request: Request, d: Disclosure, message: str, anchor: str = "") -> Response:
+    return done(request, f"/disclosures/{d.id}{anchor}", message)
 
 
 async def _item(request: Request) -> Disclosure:
@@ -108,6 +109,7 @@ async def _draft_form(
     values: dict[str, Any],
     error: ActionError | None = None,
 ) -> Response:
+    """The draft form; a refused one is shown again in place (`keep_in_place` before)."""
     return render(
         request,
         "disclosures/form.html",
@@ -115,8 +117,6 @@ async def _draft_form(
             **NAV,
             "item": d,
             "v": values,
-            "error": error.message if error else "",
-            "error_field": error.field if error else "",
             "orgs": await queries.draftable_orgs(viewer),
             "all_orgs": await queries.org_choices(viewer),
             "categories": await queries.categories(),
@@ -175,8 +175,9 @@ async def create(request: Request) -> Response:
         org = await queries.get_org(int_param(_str(form, "org")))
         d = await actions.create_disclosure(viewer, org, await forms.draft_from_form(form))
     except ActionError as error:
+        keep_in_place(request, error, form)
         return await _draft_form(request, viewer, None, _values_from_form(form), error)
-    return _back(d)
+    return _back(request, d, f"草稿「{d.title}」已保存。确认无误后请点击“提出（提交审核）”。")
 
 
 async def edit_form(request: Request) -> Response:
@@ -194,8 +195,9 @@ async def update(request: Request) -> Response:
     try:
         d = await actions.update_disclosure(viewer, d, await forms.draft_from_form(form))
     except ActionError as error:
+        keep_in_place(request, error, form)
         return await _draft_form(request, viewer, d, _values_from_form(form), error)
-    return _back(d)
+    return _back(request, d, "修改已保存。")
 
 
 async def item(request: Request) -> Response:
@@ -211,22 +213,31 @@ async def item(request: Request) -> Response:
 
 
 async def transition(request: Request) -> Response:
+    """One workflow step of the verb table (`steps.STEPS`): an irreversible one is checked,
+    then confirmed, then taken; every one answers with its message."""
     viewer = viewer_of(request)
     d = await _item(request)
+    step = steps.get_step(request.path_params["step"])
     form = await read_form(request)
     data = steps.StepInput(
         reason=_str(form, "reason"),
         note=_str(form, "note"),
         checklist=[str(v) for v in form.getlist("checklist")],
     )
-    await steps.take_step(viewer, d, request.path_params["step"], data)
-    return _back(d)
+    if step.confirm:
+        if step.check is not None:
+            await step.check(viewer, d, data)
+        label = step.confirm_label or "确认"
+        if (ask := await ask_confirmation(request, step.confirm, confirm_label=label)) is not None:
+            return ask
+    d = await step.run(viewer, d, data)
+    return _back(request, d, step.done(d))
 
 
 async def correct_form(request: Request) -> Response:
     d = await _item(request)
     ensure_visible(can_see_disclosure_workflow(viewer_of(request), d))
-    return render(request, "disclosures/correct.html", {**NAV, "item": d, "error": ""})
+    return render(request, "disclosures/correct.html", {**NAV, "item": d})
 
 
 async def correct(request: Request) -> Response:
@@ -234,13 +245,13 @@ async def correct(request: Request) -> Response:
     d = await _item(request)
     form = await read_form(request)
     try:
-        await actions.correct_disclosure(
+        revision = await actions.correct_disclosure(
             viewer, d, _str(form, "title"), _str(form, "body"), _str(form, "note")
         )
     except ActionError as error:
-        context = {**NAV, "item": d, "error": error.message, "form": form}
-        return render(request, "disclosures/correct.html", context, status_code=400)
-    return _back(d, "#revisions")
+        keep_in_place(request, error, form)
+        return render(request, "disclosures/correct.html", {**NAV, "item": d}, status_code=400)
+    return _back(request, d, f"已发布更正（第 {revision.number} 版）。", "#revisions")
 
 
 async def revision(request: Request) -> Response:
@@ -259,8 +270,10 @@ async def feedback(request: Request) -> Response:
     viewer = viewer_of(request)
     d = await _item(request)
     form = await read_form(request)
-    await actions.leave_feedback(viewer, d, _str(form, "body"))
-    return _back(d, "#feedback")
+    fb = await actions.leave_feedback(viewer, d, _str(form, "body"))
+    if fb.hidden:
+        return _back(request, d, "反馈已提交，经审核后显示。", "#feedback")
+    return _back(request, d, "反馈已提交，发布单位答复后会通知您。", "#feedback")
 
 
 async def answer(request: Request) -> Response:
@@ -270,7 +283,8 @@ async def answer(request: Request) -> Response:
     form = await read_form(request)
     public = _str(form, "public") == "1"
     await actions.answer_feedback(viewer, d, fb, _str(form, "answer"), public=public)
-    return _back(d, f"#feedback-{fb.id}")
+    shown = "，并与本事项一同公开" if public else "（不公开）"
+    return _back(request, d, f"答复已保存{shown}，已通知反馈人。", f"#feedback-{fb.id}")
 
 
 async def receipts(request: Request) -> Response:
@@ -307,7 +321,7 @@ async def save_category(request: Request) -> Response:
     category = None
     if _str(form, "id"):
         category = await queries.get_category(int_param(_str(form, "id")))
-    await actions.save_category(
+    saved = await actions.save_category(
         viewer,
         category,
         _str(form, "key"),
@@ -315,7 +329,8 @@ async def save_category(request: Request) -> Response:
         int_field(form, "sort_order", "排序", minimum=-(10**9), maximum=10**9, default=0),
         active=_str(form, "is_active") == "1",
     )
-    return RedirectResponse("/disclosures/catalogue", status_code=303)
+    verb = "已保存" if category is not None else "已新增"
+    return done(request, "/disclosures/catalogue", f"{verb}类别「{saved.name}」。")
 
 
 async def _home_loader(viewer: Viewer) -> dict[str, Any] | None:
@@ -353,6 +368,7 @@ HOME_TODO = HomeSection(
     title="党务公开待办",
     template="disclosures/home_todo.html",
     loader=_todo_loader,
+    group="todo",
 )
 HOME_LATEST = HomeSection(
     "disclosures",

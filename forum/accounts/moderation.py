@@ -8,12 +8,12 @@ dismissing keeps the current name. Only the word filter queues names, nobody fla
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from forum.events import ChannelEvent
 from forum.models import Member, User
 from forum.policy import Viewer, can_moderate_scope
-from moderation.registry import FlagTarget, TargetInfo
+from moderation.registry import FlagTarget, Place, TargetInfo
 
 KIND = "display_name"
 
@@ -47,6 +47,15 @@ async def keep_name(user_id: int, actor: Viewer, reason: str) -> Sequence[Channe
     return []
 
 
+async def name_places(user_ids: Sequence[int]) -> Mapping[int, Place]:
+    """A display name sits on the account itself: one query."""
+    rows = await User.filter(id__in=list(user_ids)).values_list("id", "username")
+    return {
+        int(uid): Place(f"账号：{name}", f"/moderation/sanctions?username={name}")
+        for uid, name in rows
+    }
+
+
 FLAG_TARGET = FlagTarget(
     KIND,
     label="显示名称",
@@ -55,4 +64,5 @@ FLAG_TARGET = FlagTarget(
     restore=keep_name,
     delete=reset_name,
     visible_to=name_visible,
+    places=name_places,
 )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from forum.accounts import commands, moderation, routes
+from forum.accounts import audit_labels, commands, moderation, routes
 from forum.parts import Part
 
 PART = Part(
     name="accounts",
     routes=routes.routes,
-    provides=(moderation.FLAG_TARGET,),
+    provides=(moderation.FLAG_TARGET, *audit_labels.PROVIDES),
     commands=(commands.register,),
 )

@@ -21,6 +21,7 @@ class PostCreated(TypedDict):
     topic_id: int
     number: int
     author: str
+    author_username: str  # the profile link (`/u/{username}`) of the live-inserted post
     html: str
     created_at: str
     edited: bool

@@ -24,3 +24,25 @@ async def load_board_moderator_ids(viewer: Viewer) -> Viewer:
         if r["user_id"] == viewer.user_id or (r["org_id"], r["role"]) in held
     )
     return dataclasses.replace(viewer, board_moderator_ids=ids) if ids else viewer
+
+
+def board_moderator_column(postgres: bool) -> str:
+    """The boards the account moderates (directly, or through a role it holds now) as one
+    comma-separated text value, riding in the viewer's statement (`ViewerFacts.column`)."""
+    return _MODERATED_PG if postgres else _MODERATED_SQLITE
+
+
+_MODERATED_FROM = (
+    " FROM boards_moderators bm WHERE bm.user_id = u.id OR EXISTS ("
+    "SELECT 1 FROM org_roles r2 WHERE r2.user_id = u.id AND r2.ended_at IS NULL "
+    "AND r2.org_id = bm.org_id AND r2.role = bm.role)"
+)
+_MODERATED_PG = "SELECT string_agg(CAST(bm.board_id AS TEXT), ',')" + _MODERATED_FROM
+_MODERATED_SQLITE = "SELECT group_concat(bm.board_id)" + _MODERATED_FROM
+
+
+def apply_board_moderator_ids(viewer: Viewer, value: object) -> Viewer:
+    if not value:
+        return viewer
+    ids = frozenset(int(part) for part in str(value).split(","))
+    return dataclasses.replace(viewer, board_moderator_ids=ids)

@@ -234,6 +234,34 @@ class Like(models.Model):
         indexes = (("user_id", "post_id"),)
 
 
+class Bookmark(models.Model):
+    """A person's bookmark (收藏) of a topic (`post` NULL) or of one post (`topic` NULL: the
+    post's topic is read through the post, so a post moved by a split keeps its bookmark).
+    `key` ("t12" / "p345") makes one bookmark per thing and person."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="bookmarks", on_delete=fields.CASCADE
+    )
+    user_id: int
+    topic: fields.ForeignKeyNullableRelation[Topic] = fields.ForeignKeyField(
+        "boards.Topic", related_name="bookmarks", null=True, on_delete=fields.CASCADE
+    )
+    topic_id: int | None
+    post: fields.ForeignKeyNullableRelation[Post] = fields.ForeignKeyField(
+        "boards.Post", related_name="bookmarks", null=True, on_delete=fields.CASCADE
+    )
+    post_id: int | None
+    key = fields.CharField(max_length=24)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "boards_bookmarks"
+        unique_together = (("user_id", "key"),)
+        # The list on /me/bookmarks: newest first, keyset on id.
+        indexes = (("user_id", "id"),)
+
+
 class TopicRead(models.Model):
     """Read tracking: the highest post number a user has seen in a topic."""
 
@@ -256,6 +284,8 @@ class TopicRead(models.Model):
         indexes = (("user_id", "board_id"),)
 
 
+# Legacy: the forum's notifications before the kernel inbox (`forum.notifications`). The table
+# is kept and no longer written; boards migration 0005 copied its rows into `notifications`.
 class Notification(models.Model):
     """An in-app notification (mention, reply to my topic, quote, accepted answer)."""
 
@@ -326,3 +356,31 @@ class Attachment(models.Model):
             ("board_id", "id"),
             ("sha256",),
         )
+
+
+class Draft(models.Model):
+    """A composer's unsent text, saved as its author types: one per (author, key), where the
+    key names the composer (`topic:{board_id}` for a new topic, `reply:{topic_id}` for a
+    reply). Private to its author; the post that sends it removes it in its transaction."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="drafts", on_delete=fields.CASCADE
+    )
+    user_id: int
+    key = fields.CharField(max_length=40)
+    board: fields.ForeignKeyRelation[Board] = fields.ForeignKeyField(
+        "boards.Board", related_name="drafts", on_delete=fields.CASCADE
+    )
+    board_id: int
+    topic: fields.ForeignKeyNullableRelation[Topic] = fields.ForeignKeyField(
+        "boards.Topic", related_name="drafts", null=True, on_delete=fields.CASCADE
+    )
+    topic_id: int | None
+    title = fields.CharField(max_length=120, default="")
+    body = fields.TextField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "boards_drafts"
+        unique_together = (("user_id", "key"),)

@@ -9,7 +9,9 @@ topic hides it (restorable).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+from tortoise.functions import Count
 
 from forum import markup
 from forum.boards import queries as board_queries
@@ -22,12 +24,12 @@ from forum.boards.actions._common import (
 )
 from forum.boards.actions.posts import do_revise_post, release_held, set_post_state
 from forum.boards.actions.topics import release_held_topic
-from forum.boards.models import Post, Topic
+from forum.boards.models import Board, Post, Topic
 from forum.errors import ActionError, NotFound
 from forum.events import ChannelEvent
 from forum.policy import Viewer, can_moderate_board, can_read_topic
 from moderation.newmembers import ApprovedCounter
-from moderation.registry import FlagTarget, TargetInfo
+from moderation.registry import FlagTarget, Place, TargetInfo
 from moderation.review import Release
 
 EXCERPT = 200
@@ -159,8 +161,44 @@ async def release_topic(topic_id: int) -> None:
         await release_held_topic(topic)
 
 
+async def _topic_places(topic_ids: set[int]) -> dict[int, tuple[Topic, str]]:
+    """Topics with their 「版块 › 主题」 label: two queries for any number of topics."""
+    topics = await Topic.filter(id__in=topic_ids)
+    boards = {
+        b.id: b.name
+        for b in await Board.filter(id__in={t.board_id for t in topics}).only("id", "name")
+    }
+    return {t.id: (t, f"{boards.get(t.board_id, '')} › {t.title}") for t in topics}
+
+
+async def post_places(post_ids: Sequence[int]) -> Mapping[int, Place]:
+    posts = await Post.filter(id__in=list(post_ids)).only("id", "topic_id", "number")
+    topics = await _topic_places({p.topic_id for p in posts})
+    places: dict[int, Place] = {}
+    for post in posts:
+        if post.topic_id in topics:
+            topic, label = topics[post.topic_id]
+            places[post.id] = Place(f"{label} · #{post.number}", f"/t/{topic.id}/{post.number}")
+    return places
+
+
+async def topic_places(topic_ids: Sequence[int]) -> Mapping[int, Place]:
+    topics = await _topic_places(set(topic_ids))
+    return {tid: Place(label, f"/t/{tid}") for tid, (_, label) in topics.items()}
+
+
 async def approved_posts(user_id: int) -> int:
     return await Post.filter(author_id=user_id, hidden=False, deleted=False).count()
+
+
+async def approved_posts_of(user_ids: Sequence[int]) -> Mapping[int, int]:
+    rows = (
+        await Post.filter(author_id__in=list(user_ids), hidden=False, deleted=False)
+        .annotate(n=Count("id"))
+        .group_by("author_id")
+        .values_list("author_id", "n")
+    )
+    return {int(uid): int(n) for uid, n in rows}
 
 
 PROVIDES = (
@@ -173,6 +211,7 @@ PROVIDES = (
         delete=delete_post,
         edit=edit_post,
         visible_to=post_visible,
+        places=post_places,
     ),
     FlagTarget(
         "topic",
@@ -182,8 +221,9 @@ PROVIDES = (
         restore=restore_topic,
         delete=hide_topic,
         visible_to=topic_visible,
+        places=topic_places,
     ),
-    ApprovedCounter("posts", approved_posts),
+    ApprovedCounter("posts", approved_posts, count_many=approved_posts_of),
     Release("post", release_post),
     Release("topic", release_topic),
 )

@@ -4,12 +4,16 @@ moderation: flag targets, topic steering, site-wide pins."""
 from __future__ import annotations
 
 from forum.boards import (
+    audit_labels,
     commands,
     demo,
     eventtypes,
     moderation,
+    notice_kinds,
+    people,
     realtime_channels,
     routes,
+    search_source,
     site_pins,
 )
 from forum.db import Models
@@ -21,14 +25,21 @@ PART = Part(
     routes=routes.routes,
     provides=(
         routes.MODERATOR_FACTS,
+        *routes.CACHEABLE,
         routes.COMPOSE_LIMIT,
         routes.UPLOAD_LIMIT,
         routes.HOME,
         routes.HELD,
+        routes.DRAFTS,
         site_pins.HOME,
+        search_source.SOURCE,
         realtime_channels.TOPIC_CHANNEL,
         *eventtypes.ALL,
         *moderation.PROVIDES,
+        *notice_kinds.KINDS,
+        *audit_labels.PROVIDES,
+        *commands.REBAKE,
+        *people.PROVIDES,
     ),
     commands=(commands.register,),
     demo=demo.seed,

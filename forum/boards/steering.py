@@ -104,14 +104,24 @@ async def _append_posts(posts: Sequence[Post], target: Topic, start: int) -> tup
     return number, visible
 
 
+async def check_merge_topics(actor: Viewer, source: Topic, target_id: int, reason: str) -> Topic:
+    """The target topic; raises what would refuse the merge, so the page asks only when the
+    merge can go ahead."""
+    ensure(can_steer_topic(actor, source))
+    _reason(reason)
+    if target_id == source.id:
+        raise ActionError("不能与自身合并", field="target_id")
+    try:
+        return await get_topic(actor, target_id)
+    except NotFound as exc:
+        raise ActionError("目标主题不存在或您无权管理", field="target_id") from exc
+
+
 async def merge_topics(actor: Viewer, source: Topic, target_id: int, reason: str) -> Topic:
     """Append every post of `source` to the target topic (renumbered); `source` is hidden
     and closed (restorable through the queue; its posts now live in the target)."""
-    ensure(can_steer_topic(actor, source))
+    target = await check_merge_topics(actor, source, target_id, reason)
     reason = _reason(reason)
-    if target_id == source.id:
-        raise ActionError("不能与自身合并", field="target_id")
-    target = await get_topic(actor, target_id)
     posts = await Post.filter(topic_id=source.id).order_by("number")
     async with in_transaction():
         fresh = await Topic.filter(id=target.id).select_for_update().get()

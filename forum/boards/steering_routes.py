@@ -8,10 +8,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from forum import apispec
+from forum.answers import ask_confirmation, done
 from forum.boards import site_pins, steering
 from forum.errors import ActionError, NotFound
 from forum.http import (
@@ -60,14 +61,19 @@ async def topic_action(request: Request) -> Response:
         await steering.move_topic(
             viewer, topic, int_field(form, "board_id", "版块", minimum=1, maximum=INT32_MAX), reason
         )
+        message = "主题已移动到新的版块。"
     elif action == "merge":
-        merged = await steering.merge_topics(
-            viewer,
-            topic,
-            int_field(form, "target_id", "主题编号", minimum=1, maximum=INT32_MAX),
-            reason,
+        target_id = int_field(form, "target_id", "主题编号", minimum=1, maximum=INT32_MAX)
+        into = await steering.check_merge_topics(viewer, topic, target_id, reason)
+        question = (
+            f"确定把「{topic.title}」的全部回帖合并到「{into.title}」？"
+            "合并后回帖归入目标主题，原主题隐藏并关闭，不能撤销。"
         )
+        if (ask := await ask_confirmation(request, question, confirm_label="合并")) is not None:
+            return ask
+        merged = await steering.merge_topics(viewer, topic, target_id, reason)
         target = f"/t/{merged.id}"
+        message = f"已合并到「{merged.title}」。"
     elif action == "split":
         numbers = [
             whole_number(n, "numbers", "楼层", minimum=1, maximum=INT32_MAX)
@@ -76,23 +82,27 @@ async def topic_action(request: Request) -> Response:
         title = text_field(form, "title", "新主题标题", max_length=120)
         new = await steering.split_topic(viewer, topic, numbers, title, reason)
         target = f"/t/{new.id}"
+        message = f"已拆分为新主题「{new.title}」。"
     elif action == "slow-mode":
-        await steering.set_slow_mode(
-            viewer,
-            topic,
-            int_field(form, "seconds", "秒数", minimum=0, maximum=INT32_MAX, default=0),
-            reason,
+        seconds = int_field(form, "seconds", "秒数", minimum=0, maximum=INT32_MAX, default=0)
+        await steering.set_slow_mode(viewer, topic, seconds, reason)
+        message = (
+            f"已开启慢速模式：每人每 {seconds} 秒发言一次。" if seconds else "已关闭慢速模式。"
         )
     elif action == "timed-close":
-        await steering.set_timed_close(viewer, topic, _local_datetime(form.get("close_at")), reason)
+        close_at = _local_datetime(form.get("close_at"))
+        await steering.set_timed_close(viewer, topic, close_at, reason)
+        message = "已设置定时关闭。" if close_at else "已取消定时关闭。"
     elif action == "site-pin":  # site moderators only (policy: can_pin_site_wide)
         until = _local_datetime(form.get("until"), "until")
         await site_pins.pin_site_wide(viewer, topic.id, reason, until)
+        message = "主题已全站置顶。"
     elif action == "site-unpin":
         await site_pins.unpin_site_wide(viewer, topic.id, reason)
+        message = "已取消全站置顶。"
     else:
         raise NotFound()
-    return RedirectResponse(target, status_code=303)
+    return done(request, target, message)
 
 
 SITE_PIN_FIELDS = ("action", "reason", "until")

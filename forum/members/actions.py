@@ -11,8 +11,9 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from forum import audit, crypto, idcard
+from forum import audit, crypto, idcard, notifications
 from forum.errors import ActionError
+from forum.members import duplicates
 from forum.members.fields import MILESTONES, RecordInput, clean_record
 from forum.members.models import MemberChange
 from forum.models import Member, Org
@@ -89,12 +90,14 @@ async def do_record_change(
 
 
 async def check_unique_id(value: str, exclude_member_id: int | None = None) -> str:
+    """Refuse a number held by any current record (edits, where the actor sees the record
+    being edited; creates and imports go through `duplicates.check_id_for`)."""
     digest = crypto.lookup_hash(value)
-    query = Member.filter(id_number_hash=digest)
+    query = Member.filter(duplicates.current_records([digest]))
     if exclude_member_id is not None:
         query = query.exclude(id=exclude_member_id)
     if await query.exists():
-        raise ActionError("该身份证号已登记在其他党员档案中，请勿重复录入", field="id_number")
+        raise ActionError(duplicates.REFUSAL, field="id_number")
     return digest
 
 
@@ -140,7 +143,9 @@ async def create_member(
         raise ActionError("该组织已撤销，不能录入党员", field="org_id")
     record = clean_record(data)
     group = await resolve_group(org, group_id)
-    digest = await check_unique_id(record.id_number.value)
+    # A number held by a record the actor may not see is not refused (that would tell them
+    # it exists): the record is written like any other and a duplicate case is opened above.
+    digest, hidden = await duplicates.check_id_for(actor, record.id_number.value)
     async with in_transaction():
         member = await do_create_member(org, record, group, digest)
         member.org = org
@@ -149,6 +154,8 @@ async def create_member(
         await audit.record(
             actor, "member.created", "member", member.id, org_path=org.path, after=after
         )
+        sent = await duplicates.open_cases(actor, member, hidden)
+    await notifications.announce(*sent)
     return member
 
 
@@ -159,14 +166,19 @@ async def update_member(
     ensure(can_edit_member(actor, member))
     data = {**data, "status": str(member.status)}
     record = clean_record(data)
-    org = new_org or member.org
+    org = member.org
     if new_org is not None and new_org.id != member.org_id:
-        ensure(can_create_member_in(actor, new_org))
+        # A member changes branch only through 组织关系接转 (the letter and both sides'
+        # records), never by an edit, whoever spans both orgs. Within the branch, the 党小组
+        # below is chosen here.
+        raise ActionError("调整所在支部须通过组织关系接转办理，请在档案页发起转接", field="org_id")
     group_raw = data.get("group_id")
     if group_raw not in (None, "") and not str(group_raw).isdigit():
         raise ActionError("党小组无效", field="group_id")
     group = await resolve_group(org, int(str(group_raw)) if group_raw else None)
-    digest = await check_unique_id(record.id_number.value, exclude_member_id=member.id)
+    digest, hidden = await duplicates.check_id_for(
+        actor, record.id_number.value, exclude_member_id=member.id
+    )
     before = snapshot(member)
     old_hash = member.id_number_hash
     member.name = record.name
@@ -194,6 +206,9 @@ async def update_member(
             before=changed_before,
             after=changed_after,
         )
+        # An edit that writes a number held by a record the actor may not see: as a create.
+        sent = await duplicates.open_cases(actor, member, hidden) if old_hash != digest else []
+    await notifications.announce(*sent)
     return member
 
 
@@ -202,11 +217,20 @@ def stored_id_number(member: Member) -> str:
     return crypto.decrypt(member.id_number_encrypted) if member.id_number_encrypted else ""
 
 
-async def reveal_id_number(actor: Viewer, member: Member, reason: str = "") -> str:
-    """The full ID number, for an admin whose scope covers the member. Audited per reveal."""
+REVEAL_REASON_MAX = 200
+
+
+async def reveal_id_number(actor: Viewer, member: Member, reason: str) -> str:
+    """The full ID number, for an admin whose scope covers the member. Each reveal needs a
+    reason (why the number is looked at), which the audit entry keeps."""
     ensure(can_reveal_id_number(actor, member))
     if not member.id_number_encrypted:
         raise ActionError("该档案未登记身份证号")
+    reason = reason.strip()
+    if not reason:
+        raise ActionError("请填写查看原因（会记入操作日志）", field="reason")
+    if len(reason) > REVEAL_REASON_MAX:  # kept whole in the audit: refused, never cut
+        raise ActionError(f"查看原因不能超过 {REVEAL_REASON_MAX} 个字", field="reason")
     value = crypto.decrypt(member.id_number_encrypted)
     async with in_transaction():
         await audit.record(
@@ -216,6 +240,6 @@ async def reveal_id_number(actor: Viewer, member: Member, reason: str = "") -> s
             member.id,
             org_path=member.org.path,
             after={"id_number": member.id_number_hint},
-            reason=reason[:200],
+            reason=reason,
         )
     return value

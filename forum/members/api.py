@@ -239,7 +239,8 @@ async def create(request: Request) -> Response:
     body={
         "type": "object",
         "additionalProperties": False,
-        "properties": {"reason": {"type": "string", "maxLength": 200}},
+        "required": ["reason"],
+        "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 200}},
     },
     response={
         "type": "object",

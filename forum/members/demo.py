@@ -18,7 +18,49 @@ from forum.seeding import DemoContext
 TODAY = dt.date(2026, 11, 1)
 
 
+async def seed_discipline(ctx: DemoContext) -> None:
+    """留党察看 for the demo `sanctioned` member and 停止党籍 for the last member of the third
+    branch, through the real actions (decision, approval, audit, rights flags)."""
+    from forum.clock import today
+    from forum.members import discipline
+    from forum.viewer import viewer_for_user
+
+    day = today()
+    if "sanctioned" in ctx.users and "discipline" in ctx.users:
+        actor = await viewer_for_user(ctx.users["discipline"].id)
+        member = await Member.get(user_id=ctx.users["sanctioned"].id).prefetch_related("org")
+        await discipline.record_sanction(
+            actor,
+            member,
+            kind="probation",
+            years=1,
+            decision_number="党纪〔2026〕1号",
+            deciding_body="第一党支部党员大会",
+            decided_on=day - dt.timedelta(days=90),
+            approving_body=ctx.committee.name,
+            approved_on=day - dt.timedelta(days=60),
+        )
+    if "committee_secretary" in ctx.users and len(ctx.branches) > 2:
+        actor = await viewer_for_user(ctx.users["committee_secretary"].id)
+        lost = (
+            await Member.filter(org_id=ctx.branches[2].id, status="full", user_id__isnull=True)
+            .order_by("-id")
+            .prefetch_related("org")
+            .first()
+        )
+        if lost is not None:
+            await discipline.suspend_membership(
+                actor,
+                lost,
+                reason="外出务工失去联系超过六个月，经多方查找无果",
+                decision_number="支〔2026〕4号",
+                approving_body=ctx.committee.name,
+                approved_on=day - dt.timedelta(days=120),
+            )
+
+
 async def seed(ctx: DemoContext) -> None:
+    await seed_discipline(ctx)
     members = ctx.members
     full = [m for m in members if str(m.status) == "full" and m.user_id is None]
     changes = [

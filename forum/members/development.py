@@ -24,6 +24,7 @@ from forum.members.models import (
 )
 from forum.models import STATUS_LABELS, Member
 from forum.policy import Viewer, can_manage_development, can_see_member, ensure
+from forum.policy import add_months as policy_add_months
 
 
 @dataclass(frozen=True)
@@ -81,22 +82,11 @@ RULES: dict[str, Rule] = {
     )
 }
 NEXT_STATUS = {rule.source: rule.target for rule in RULES.values()}
-# The reason goes whole into the record history (MemberChange.summary, 200 characters) after
-# "延长预备期 12 个月：": longer reasons are refused, never cut.
-EXTENSION_REASON_MAX = 180
 REVIEW_MONTHS = 6  # activists and development targets are reviewed every six months
 IN_REVIEW = frozenset({"activist", "development_target"})
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+add_months = policy_add_months
 
 
 def earliest_date(member: Member, rule: Rule, extension_months: int = 0) -> dt.date | None:
@@ -138,16 +128,16 @@ def warnings_for(
     return result
 
 
-async def advance_member(
+async def check_advance(
     actor: Viewer,
     member: Member,
     target: str,
     *,
     on: dt.date | str | None,
     vote_id: int | None = None,
-    note: str = "",
-) -> Member:
-    """Move a member one development step. Refuses steps too early or out of order."""
+) -> tuple[Rule, dt.date]:
+    """Raises what would refuse the step (too early, out of order, no vote), so the page asks
+    for confirmation only when the step can go ahead; the rule and the day otherwise."""
     ensure(can_manage_development(actor, member))
     rule = RULES.get(target)
     if rule is None or rule.source != str(member.status):
@@ -171,14 +161,29 @@ async def advance_member(
             f"{rule.label}须在上一阶段满 {months} 个月之后（最早 {earliest.isoformat()}）",
             field="on",
         )
-    if rule.needs_vote and not vote_id:
-        raise ActionError(f"{rule.label}须经支部党员大会表决，请填写表决编号", field="vote_id")
+    if rule.needs_vote:
+        # Decided by a plenary vote and approved by the superior committee: forum.members.approvals.
+        raise ActionError(f"{rule.label}须经支部党员大会表决并报上级党委审批", field="status")
     if rule.introducers:
         count = await DevelopmentContact.filter(
             member_id=member.id, kind=ContactKind.introducer, person__status="full"
         ).count()
         if count < rule.introducers:
             raise ActionError(f"{rule.label}须有 {rule.introducers} 名正式党员作入党介绍人")
+    return rule, day
+
+
+async def advance_member(
+    actor: Viewer,
+    member: Member,
+    target: str,
+    *,
+    on: dt.date | str | None,
+    vote_id: int | None = None,
+    note: str = "",
+) -> Member:
+    """Move a member one development step. Refuses steps too early or out of order."""
+    rule, day = await check_advance(actor, member, target, on=on, vote_id=vote_id)
     before = {"status": str(member.status), rule.date_field: None}
     after = {"status": target, rule.date_field: day.isoformat()}
     async with in_transaction():
@@ -352,59 +357,3 @@ async def extensions_for(member_ids: list[int]) -> dict[int, int]:
         return {}
     rows = await ProbationExtension.filter(member_id__in=member_ids).values("member_id", "months")
     return {int(r["member_id"]): int(r["months"]) for r in rows}
-
-
-async def extend_probation(
-    actor: Viewer,
-    member: Member,
-    *,
-    months: int,
-    on: dt.date | str | None,
-    vote_id: int | None,
-    reason: str = "",
-) -> ProbationExtension:
-    """The one extension of probation (6-12 months), decided by a branch plenary at its end."""
-    ensure(can_manage_development(actor, member))
-    if str(member.status) != "probationary":
-        raise ActionError("只有预备党员可以延长预备期")
-    if not 6 <= months <= 12:
-        raise ActionError("预备期只能延长 6 至 12 个月", field="months")
-    if await ProbationExtension.filter(member_id=member.id).exists():
-        raise ActionError("预备期只能延长一次")
-    if not vote_id:
-        raise ActionError("延长预备期须经支部党员大会表决，请填写表决编号", field="vote_id")
-    if len(reason) > EXTENSION_REASON_MAX:
-        raise ActionError(f"原因不能超过 {EXTENSION_REASON_MAX} 个字符", field="reason")
-    day = on if isinstance(on, dt.date) else parse_date(on, "on", "日期")
-    due = conversion_due(member)
-    if day is None or day > today():
-        raise ActionError("请填写不晚于今天的日期", field="on")
-    if due is not None and day < due:
-        raise ActionError(f"延长预备期须在预备期届满时讨论（{due.isoformat()} 之后）", field="on")
-    async with in_transaction():
-        extension = await ProbationExtension.create(
-            member_id=member.id,
-            months=months,
-            decided_on=day,
-            vote_id=vote_id,
-            created_by_id=actor.user_id,
-        )
-        await do_record_change(
-            actor,
-            member.id,
-            "status",
-            f"延长预备期 {months} 个月" + (f"：{reason}" if reason else ""),
-            after={"extension_months": months},
-            effective_on=day,
-            vote_id=vote_id,
-        )
-        await audit.record(
-            actor,
-            "member.probation_extended",
-            "member",
-            member.id,
-            org_path=member.org.path,
-            after={"months": months, "vote_id": vote_id},
-            reason=reason[:200],
-        )
-    return extension

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from tortoise.transactions import in_transaction
 
 from forum import audit, crypto
+from forum.errors import ActionError
 from forum.members.fields import SEX_LABELS
 from forum.members.queries import DirectoryPage
 from forum.members.stats import Stats
@@ -86,18 +87,21 @@ def _date(value: Any) -> str:
 
 
 async def directory_rows(
-    actor: Viewer, org: Org, page: DirectoryPage, *, full_ids: bool = False
+    actor: Viewer, org: Org, page: DirectoryPage, *, full_ids: bool = False, reason: str = ""
 ) -> tuple[list[list[Cell]], int]:
     """Export rows with masked ID numbers; with `full_ids`, the full number wherever the
-    exporter may reveal it (each such export is audited with the count revealed)."""
+    exporter may reveal it. Each export is audited; one with full numbers needs a reason and
+    its entry names every member whose full number left the system."""
     ensure(can_export_members(actor, org))
+    if full_ids and not reason.strip():
+        raise ActionError("导出完整身份证号须填写导出原因", field="reason")
     rows: list[list[Cell]] = []
-    revealed = 0
+    revealed: list[dict[str, Any]] = []
     for m in page.members:
         number = m.id_number_hint
         if full_ids and m.id_number_encrypted and can_reveal_id_number(actor, m):
             number = crypto.decrypt(m.id_number_encrypted)
-            revealed += 1
+            revealed.append({"id": m.id, "name": m.name})
         rows.append(
             [
                 m.name,
@@ -128,6 +132,12 @@ async def directory_rows(
             "org",
             org.id,
             org_path=org.path,
-            after={"rows": len(rows), "ids_revealed": revealed, "full_ids": full_ids},
+            after={
+                "rows": len(rows),
+                "ids_revealed": len(revealed),
+                "full_ids": full_ids,
+                **({"revealed": revealed} if full_ids else {}),
+            },
+            reason=reason.strip()[:500],
         )
-    return rows, revealed
+    return rows, len(revealed)

@@ -42,7 +42,7 @@ STATUS_MILESTONE: dict[str, str] = {
 SEX_LABELS = {"M": "男", "F": "女"}
 SEX_VALUES = {"M": "M", "F": "F", "男": "M", "女": "F", "m": "M", "f": "F"}
 STATUS_VALUES: dict[str, str] = {
-    **{s.value: s.value for s in MemberStatus},
+    **{s.value: s.value for s in MemberStatus if s.value != "public"},
     **{label: key for key, label in STATUS_LABELS.items() if key != "public"},
 }
 PHONE_RE = re.compile(r"^[0-9+\- ]{5,20}$")

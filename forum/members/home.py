@@ -56,4 +56,5 @@ DUE = HomeSection(
     title="党员工作待办",
     template="members/_home_due.html",
     loader=due_section,
+    group="todo",
 )

@@ -15,10 +15,11 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from forum import audit, crypto, idcard, uploads
+from forum import audit, crypto, idcard, notifications, uploads
 from forum.clock import utcnow
 from forum.errors import ActionError
 from forum.http import storable
+from forum.members import duplicates
 from forum.members.actions import id_fields
 from forum.members.fields import clean_record
 from forum.members.models import ImportBatch, MemberChange
@@ -127,8 +128,12 @@ def _cell(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-async def validate(org: Org, rows: list[dict[str, Any]]) -> Report:
-    """Check every row (record rules, org inside `org`'s subtree, duplicates) in O(1) queries."""
+async def validate(org: Org, rows: list[dict[str, Any]], actor: Viewer | None = None) -> Report:
+    """Check every row (record rules, org inside `org`'s subtree, duplicates) in O(1) queries.
+
+    A number already registered is reported only when `actor` may see the record holding it
+    (no actor: the command line, which sees everything); otherwise the row is valid like any
+    new one and the import opens a duplicate case (`forum.members.duplicates`)."""
     orgs = await Org.filter(path__startswith=org.path, is_active=True)
     by_name: dict[str, list[Org]] = {}
     for o in orgs:
@@ -136,7 +141,7 @@ async def validate(org: Org, rows: list[dict[str, Any]]) -> Report:
     report = Report(total=len(rows))
     # The per-row checks are pure CPU (thousands of rows): off the event loop.
     parsed = await uploads.off_loop(_check_rows, rows)
-    existing = await _existing_hashes([d for _, _, _, d in parsed if d])
+    existing = await _existing_hashes([d for _, _, _, d in parsed if d], actor)
     seen: dict[str, int] = {}
     for index, row, reasons, digest in parsed:
         target, group = _resolve_org(org, by_name, row, reasons)
@@ -214,11 +219,14 @@ def _resolve_org(
     return target.id, groups[0].id
 
 
-async def _existing_hashes(digests: list[str]) -> set[str]:
+async def _existing_hashes(digests: list[str], actor: Viewer | None = None) -> set[str]:
+    """The numbers the import may refuse as registered (see `validate`)."""
+    if actor is not None:
+        return (await duplicates.existing_for(actor, digests))[0]
     found: set[str] = set()
     for start in range(0, len(digests), CHUNK):
         chunk = digests[start : start + CHUNK]
-        rows = await Member.filter(id_number_hash__in=chunk).values_list(
+        rows = await Member.filter(duplicates.current_records(chunk)).values_list(
             "id_number_hash", flat=True
         )
         found.update(str(r) for r in rows)
@@ -228,7 +236,7 @@ async def _existing_hashes(digests: list[str]) -> set[str]:
 async def create_batch(actor: Viewer, org: Org, filename: str, content: bytes) -> ImportBatch:
     """Parse and validate an upload; the report is kept, the rows are sealed (they hold IDs)."""
     ensure(can_import_members(actor, org))
-    report = await validate(org, await read_table(filename, content))
+    report = await validate(org, await read_table(filename, content), actor)
     sealed = await uploads.off_loop(_seal, report.valid)
     return await ImportBatch.create(
         org_id=org.id,
@@ -266,9 +274,9 @@ async def run_batch(
     await ImportBatch.filter(id=batch.id).update(state="running", processed=0, error="")
     created: list[int] = []
     try:
-        await _check_still_unique(rows)
+        hidden = await _check_still_unique(actor, rows)
         for start in range(0, len(rows), CHUNK):
-            created += await _insert_chunk(actor, rows[start : start + CHUNK])
+            created += await _insert_chunk(actor, rows[start : start + CHUNK], hidden)
             await ImportBatch.filter(id=batch.id).update(processed=len(created))
             if progress is not None:
                 progress(len(created), len(rows))
@@ -298,13 +306,19 @@ async def run_batch(
     return len(created)
 
 
-async def _check_still_unique(rows: list[dict[str, Any]]) -> None:
+async def _check_still_unique(actor: Viewer, rows: list[dict[str, Any]]) -> dict[str, list[Member]]:
+    """Refuse when a number the actor may see got registered since the upload; the hidden
+    holders of the batch's numbers, for the duplicate cases."""
     digests = [crypto.lookup_hash(idcard.parse(str(r["id_number"])).value) for r in rows]
-    if await _existing_hashes(digests):
+    visible, hidden = await duplicates.existing_for(actor, digests)
+    if visible:
         raise ActionError("上传后有身份证号已被录入，请重新上传以重新检查")
+    return hidden
 
 
-async def _insert_chunk(actor: Viewer, rows: list[dict[str, Any]]) -> list[int]:
+async def _insert_chunk(
+    actor: Viewer, rows: list[dict[str, Any]], hidden: dict[str, list[Member]]
+) -> list[int]:
     records = [(clean_record(r), r) for r in rows]
     members = [
         Member(
@@ -320,10 +334,15 @@ async def _insert_chunk(actor: Viewer, rows: list[dict[str, Any]]) -> list[int]:
         for rec, r in records
     ]
     async with in_transaction():
+        # Numbers are not unique (a hidden holder may share one): the rows just inserted are
+        # those above the highest id before the insert.
+        top = await Member.all().order_by("-id").limit(1).values_list("id", flat=True)
         await Member.bulk_create(members)
         hashes = [m.id_number_hash for m in members]
         ids = dict(
-            await Member.filter(id_number_hash__in=hashes).values_list("id_number_hash", "id")
+            await Member.filter(id_number_hash__in=hashes, id__gt=int(str(top[0])) if top else 0)
+            .order_by("id")
+            .values_list("id_number_hash", "id")
         )
         await MemberChange.bulk_create(
             [
@@ -343,6 +362,12 @@ async def _insert_chunk(actor: Viewer, rows: list[dict[str, Any]]) -> list[int]:
                 for m in members
             ]
         )
+        sent = []
+        for m in members:
+            if m.id_number_hash in hidden:
+                m.id = int(ids[m.id_number_hash])
+                sent += await duplicates.open_cases(actor, m, hidden[str(m.id_number_hash)])
+    await notifications.announce(*sent)
     return [int(ids[m.id_number_hash]) for m in members]
 
 

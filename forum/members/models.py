@@ -196,6 +196,69 @@ class FloatingRecord(models.Model):
         indexes = (("member_id", "ended_at"), ("host_org_id", "ended_at"))
 
 
+class InflowState(StrEnum):
+    pending = "pending"
+    confirmed = "confirmed"
+    declined = "declined"
+    withdrawn = "withdrawn"
+
+
+INFLOW_STATE_LABELS = {
+    "pending": "待流出地确认",
+    "confirmed": "已确认",
+    "declined": "已退回",
+    "withdrawn": "已撤回",
+}
+
+
+class FloatingInflow(models.Model):
+    """A host org's request to register a floating member from elsewhere (流入登记).
+
+    The host types an ID number; whether it belongs to anyone is kept from the host until
+    the member's home side (which issued the 活动证) confirms. Only that confirmation writes
+    to the member's record. `member` is the match found at request time (None when the
+    number is unknown); the host never sees it before confirmation.
+    """
+
+    id = fields.IntField(primary_key=True)
+    host_org: fields.ForeignKeyRelation[Org] = fields.ForeignKeyField(
+        "forum.Org", related_name="floating_inflows", on_delete=fields.RESTRICT
+    )
+    host_org_id: int
+    member: fields.ForeignKeyNullableRelation[Member] = fields.ForeignKeyField(
+        "forum.Member", related_name="floating_inflows", null=True, on_delete=fields.CASCADE
+    )
+    member_id: int | None
+    id_number_hint = fields.CharField(max_length=18)
+    certificate_number = fields.CharField(max_length=32)
+    starts_on = fields.DateField()
+    ends_on = fields.DateField()
+    state = fields.CharEnumField(InflowState, max_length=12, default=InflowState.pending)
+    requested_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="floating_inflow_requests", null=True, on_delete=fields.SET_NULL
+    )
+    requested_by_id: int | None
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="floating_inflow_decisions", null=True, on_delete=fields.SET_NULL
+    )
+    decided_by_id: int | None
+    decided_at = fields.DatetimeField(null=True)
+    decline_reason = fields.CharField(max_length=500, default="")
+    record: fields.ForeignKeyNullableRelation[FloatingRecord] = fields.ForeignKeyField(
+        "directory.FloatingRecord", related_name="inflow", null=True, on_delete=fields.SET_NULL
+    )
+    record_id: int | None
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "member_floating_inflows"
+        indexes = (("host_org_id", "state"), ("member_id", "state"))
+
+    @property
+    def state_label(self) -> str:
+        return INFLOW_STATE_LABELS[str(self.state)]
+
+
 class ImportBatch(models.Model):
     """An uploaded member spreadsheet: its validated rows (encrypted), report and progress."""
 
@@ -246,3 +309,206 @@ class ProbationExtension(models.Model):
 
     class Meta:
         table = "member_probation_extensions"
+
+
+class StatusDecisionKind(StrEnum):
+    admission = "admission"  # 接收预备党员
+    conversion = "conversion"  # 转正
+    extension = "extension"  # 延长预备期
+    cancellation = "cancellation"  # 取消预备党员资格
+
+
+class StatusDecisionState(StrEnum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+STATUS_DECISION_STATE_LABELS = {
+    "pending": "待上级党委审批",
+    "approved": "已批准",
+    "rejected": "未批准",
+}
+
+
+class StatusDecision(models.Model):
+    """A plenary's decision on a member's status, waiting for the superior committee.
+
+    The branch cites the closed, passed vote (`vote_id`, in the meetings part: no FK) and the
+    day it passed (`voted_on`); only the committee's approval changes the member's status.
+    A vote decides one step once (unique).
+    """
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "forum.Member", related_name="status_decisions", on_delete=fields.CASCADE
+    )
+    member_id: int
+    kind = fields.CharEnumField(StatusDecisionKind, max_length=16)
+    vote_id = fields.IntField(unique=True)
+    voted_on = fields.DateField()
+    months = fields.SmallIntField(null=True)  # an extension's length
+    reason = fields.CharField(max_length=200, default="")
+    committee: fields.ForeignKeyRelation[Org] = fields.ForeignKeyField(
+        "forum.Org", related_name="status_decisions_due", on_delete=fields.RESTRICT
+    )
+    committee_id: int
+    state = fields.CharEnumField(
+        StatusDecisionState, max_length=12, default=StatusDecisionState.pending
+    )
+    requested_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User",
+        related_name="status_decisions_requested",
+        null=True,
+        on_delete=fields.SET_NULL,
+    )
+    requested_by_id: int | None
+    decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="status_decisions_decided", null=True, on_delete=fields.SET_NULL
+    )
+    decided_by_id: int | None
+    decided_on = fields.DateField(null=True)  # the committee's approval (or rejection) day
+    late = fields.BooleanField(default=False)  # approved more than three months after the vote
+    decision_note = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "member_status_decisions"
+        indexes = (("member_id", "state"), ("committee_id", "state"))
+
+    @property
+    def state_label(self) -> str:
+        return STATUS_DECISION_STATE_LABELS[str(self.state)]
+
+
+class SanctionState(StrEnum):
+    recorded = "recorded"  # 警告, 严重警告, 撤销党内职务: on the record, nothing to end
+    active = "active"  # 留党察看 running
+    restored = "restored"  # 留党察看 ended: rights restored
+    expelled = "expelled"  # 留党察看 ended in 开除党籍, or 开除党籍 itself
+
+
+SANCTION_STATE_LABELS = {
+    "recorded": "已记录",
+    "active": "察看期中",
+    "restored": "已恢复党员权利",
+    "expelled": "已开除党籍",
+}
+
+
+class Sanction(models.Model):
+    """A disciplinary sanction (党纪处分) with its decision and approval (domain.md §9)."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "forum.Member", related_name="sanctions", on_delete=fields.CASCADE
+    )
+    member_id: int
+    kind = fields.CharField(max_length=16)  # forum.policy.SANCTION_KINDS
+    years = fields.SmallIntField(null=True)  # 留党察看: 1 or 2
+    decision_number = fields.CharField(max_length=64)
+    deciding_body = fields.CharField(max_length=64)
+    decided_on = fields.DateField()
+    approving_body = fields.CharField(max_length=64, default="")
+    approved_on = fields.DateField(null=True)  # None when imposed directly by a committee
+    starts_on = fields.DateField()  # takes effect: the approval, or the decision
+    ends_on = fields.DateField(null=True)  # 留党察看 only
+    state = fields.CharEnumField(SanctionState, max_length=12)
+    outcome_on = fields.DateField(null=True)
+    outcome_decision = fields.CharField(max_length=64, default="")
+    recorded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="sanctions_recorded", null=True, on_delete=fields.SET_NULL
+    )
+    recorded_by_id: int | None
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "member_sanctions"
+        indexes = (("member_id", "state"),)
+
+    @property
+    def state_label(self) -> str:
+        return SANCTION_STATE_LABELS[str(self.state)]
+
+
+class SuspensionState(StrEnum):
+    active = "active"
+    restored = "restored"
+    removed = "removed"  # 除名
+
+
+SUSPENSION_STATE_LABELS = {"active": "停止党籍中", "restored": "已恢复党籍", "removed": "已除名"}
+
+
+class MembershipSuspension(models.Model):
+    """停止党籍 of a member out of contact for over six months, approved by the superior
+    committee; restored on return, or removed (除名) after two years (domain.md §9)."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "forum.Member", related_name="suspensions", on_delete=fields.CASCADE
+    )
+    member_id: int
+    reason = fields.CharField(max_length=200)
+    decision_number = fields.CharField(max_length=64)
+    approving_body = fields.CharField(max_length=64)
+    approved_on = fields.DateField()  # takes effect
+    state = fields.CharEnumField(SuspensionState, max_length=12, default=SuspensionState.active)
+    ended_on = fields.DateField(null=True)
+    end_note = fields.CharField(max_length=200, default="")
+    recorded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="suspensions_recorded", null=True, on_delete=fields.SET_NULL
+    )
+    recorded_by_id: int | None
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "member_suspensions"
+        indexes = (("member_id", "state"),)
+
+    @property
+    def state_label(self) -> str:
+        return SUSPENSION_STATE_LABELS[str(self.state)]
+
+
+class DuplicateState(StrEnum):
+    open = "open"
+    merged = "merged"  # one record kept, the other marked 重复档案
+    dismissed = "dismissed"  # checked: two people, not a duplicate
+
+    @property
+    def label(self) -> str:
+        return {"open": "待核查", "merged": "已合并", "dismissed": "已排除"}[self.value]
+
+
+class DuplicateCase(models.Model):
+    """A record created with an ID number already registered in a record its creator could
+    not see. Only `org` (the lowest org above both records; None = the site admin) sees and
+    resolves it; the creating side is never told."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "forum.Member", related_name="duplicate_cases", on_delete=fields.CASCADE
+    )
+    member_id: int  # the new record
+    existing: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "forum.Member", related_name="duplicate_cases_existing", on_delete=fields.CASCADE
+    )
+    existing_id: int  # the record registered before
+    org: fields.ForeignKeyNullableRelation[Org] = fields.ForeignKeyField(
+        "forum.Org", related_name="duplicate_cases", null=True, on_delete=fields.SET_NULL
+    )
+    org_id: int | None
+    state = fields.CharEnumField(DuplicateState, max_length=12, default=DuplicateState.open)
+    kept_id = fields.IntField(null=True)  # the record kept by a merge
+    note = fields.CharField(max_length=200, default="")
+    resolved_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="duplicate_cases_resolved", null=True, on_delete=fields.SET_NULL
+    )
+    resolved_by_id: int | None
+    resolved_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "member_duplicate_cases"
+        indexes = (("org_id", "state"), ("state", "id"))

@@ -3,14 +3,36 @@
 from __future__ import annotations
 
 from forum.db import Models
-from forum.members import commands, demo, home, routes
+from forum.members import (
+    approvals,
+    audit_labels,
+    commands,
+    demo,
+    duplicates,
+    home,
+    routes,
+    service_requests,
+    todo,
+    transfers,
+)
 from forum.parts import Part
 
 PART = Part(
     name="members",
     models=(Models("directory", ("forum.members.models",), "forum.members.migrations"),),
     routes=routes.routes,
-    provides=(home.DUE,),
+    provides=(
+        home.DUE,
+        todo.APPROVALS,
+        todo.TRANSFERS,
+        todo.CONVERSIONS,
+        duplicates.TODO,
+        duplicates.NOTIFICATION_KIND,
+        transfers.NOTIFICATION_KIND,
+        approvals.NOTIFICATION_KIND,
+        service_requests.HANDLER,
+        *audit_labels.PROVIDES,
+    ),
     commands=(commands.register,),
     demo=demo.seed,
 )

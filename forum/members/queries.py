@@ -8,6 +8,7 @@ from typing import Any
 
 from tortoise.expressions import Subquery
 
+from forum import studyrecords
 from forum.clock import today
 from forum.errors import NotFound
 from forum.members.fields import MILESTONES
@@ -22,6 +23,8 @@ from forum.models import Member, Org, OrgRole, in_tree_order
 from forum.policy import (
     MEMBER_FIELDS,
     NOTHING,
+    SANCTION_KINDS,
+    STATUS_DECISION_KINDS,
     Viewer,
     can_see_member,
     can_see_member_field,
@@ -139,8 +142,19 @@ async def record_context(viewer: Viewer, member: Member) -> dict[str, Any]:
         "floating_records": [],
         "contacts": [],
         "reviews": [],
+        "decisions": [],
+        "committee": None,
+        "sanctions": [],
+        "suspensions": [],
+        "SANCTION_KINDS": SANCTION_KINDS,
+        "today": today(),
+        "DECISION_LABELS": {k: label for k, (_, label) in STATUS_DECISION_KINDS.items()},
         "age": None,
     }
+    if context["show"]["discipline"]:
+        from forum.members import discipline
+
+        context.update(await discipline.record_of(member.id))
     if not context["show"]["milestones"]:
         return context
     changes = await MemberChange.filter(member_id=member.id).order_by("-id").limit(100)
@@ -161,6 +175,11 @@ async def record_context(viewer: Viewer, member: Member) -> dict[str, Any]:
     context["reviews"] = await DevelopmentReview.filter(member_id=member.id).order_by(
         "-reviewed_on"
     )
+    from forum.members import approvals
+
+    context["decisions"] = await approvals.decisions_of(member.id)
+    context["committee"] = await approvals.superior_committee(member)
+    context["training"] = await studyrecords.completed_training(member.id)
     if member.birth_date:
         day = today()
         context["age"] = (
@@ -180,7 +199,7 @@ async def manageable_orgs(viewer: Viewer) -> list[Org]:
 async def workflow_context(viewer: Viewer, member: Member) -> dict[str, Any]:
     """Choices for the admin forms on a record page (transfer targets, introducers...)."""
     from forum.members.development import NEXT_STATUS, RULES
-    from forum.policy import can_edit_member
+    from forum.policy import can_edit_member, can_propose_status_change
 
     targets_query = Org.filter(is_active=True, kind__in=["committee", "general_branch", "branch"])
     if not can_edit_member(viewer, member):
@@ -203,7 +222,15 @@ async def workflow_context(viewer: Viewer, member: Member) -> dict[str, Any]:
         .limit(200)
     )
     next_status = NEXT_STATUS.get(str(member.status))
+    from forum.decisions import votes_about
+
+    votes = (
+        await votes_about(member.id, member.org_id)
+        if can_propose_status_change(viewer, member)
+        else []
+    )
     return {
+        "plenary_votes": votes,
         "workflows": True,
         "self_service": False,
         "transfer_targets": sorted(

@@ -4,12 +4,28 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from forum.members import api, web_import, web_records, web_stats, web_workflows
+from forum.members import (
+    api,
+    api_decisions,
+    api_discipline,
+    api_duplicates,
+    web_discipline,
+    web_duplicates,
+    web_import,
+    web_records,
+    web_stats,
+    web_workflows,
+)
 
 routes: list[BaseRoute] = [
     *web_records.routes,
     *web_stats.routes,
     *web_workflows.routes,
     *web_import.routes,
+    *web_discipline.routes,
+    *web_duplicates.routes,
     *api.routes,
+    *api_decisions.routes,
+    *api_discipline.routes,
+    *api_duplicates.routes,
 ]

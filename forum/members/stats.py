@@ -186,3 +186,49 @@ async def compute(org: Org) -> Stats:
         ),
     ]
     return Stats(org=org, total=sum(r.count for r in status_rows), dimensions=dimensions)
+
+
+# 大专及以上: free-text education values naming a college degree or above.
+COLLEGE_WORDS = ("研究生", "博士", "硕士", "本科", "专科", "大专", "大学")
+PARTY_STATUSES = ("full", "probationary")
+
+
+@dataclass
+class Headline:
+    """The figures a statistics page leads with, over Party members (full and probationary)
+    of the subtree; shares are of that number, ages of those with a birth date."""
+
+    members: int
+    average_age: float | None
+    women: int
+    minorities: int
+    college: int
+    admitted_this_year: int
+
+    def share(self, count: int) -> str:
+        return f"{100 * count / self.members:.1f}%" if self.members else "—"
+
+
+def _age(birth: dt.date, on: dt.date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+async def headline(org: Org) -> Headline:
+    """One query for the Party members' rows that the figures need, then plain counting."""
+    now = today()
+    rows = await (
+        subtree(org)
+        .filter(status__in=PARTY_STATUSES)
+        .values("sex", "birth_date", "ethnicity", "education", "probation_at")
+    )
+    ages = [_age(r["birth_date"], now) for r in rows if r["birth_date"]]
+    return Headline(
+        members=len(rows),
+        average_age=round(sum(ages) / len(ages), 1) if ages else None,
+        women=sum(1 for r in rows if r["sex"] == "F"),
+        minorities=sum(1 for r in rows if r["ethnicity"] and r["ethnicity"] != "汉族"),
+        college=sum(1 for r in rows if any(w in (r["education"] or "") for w in COLLEGE_WORDS)),
+        admitted_this_year=await subtree(org)
+        .filter(probation_at__gte=dt.date(now.year, 1, 1), probation_at__lte=now)
+        .count(),
+    )

@@ -13,13 +13,15 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from forum import audit
+from forum import audit, notifications
 from forum.clock import today
 from forum.errors import ActionError, NotFound
 from forum.members.actions import do_record_change
 from forum.members.models import TRANSFER_STATE_LABELS, Transfer, TransferState
-from forum.models import Member, Org
+from forum.models import Member, Org, OrgRole
+from forum.notifications import Announcement, NotificationKind
 from forum.policy import (
+    ADMIN_ROLES,
     TRANSFER_STEPS,
     Viewer,
     allowed_transfer_steps,
@@ -31,12 +33,15 @@ from forum.policy import (
     expired_transfer_letters,
     in_subtree,
     transfer_letter_expired,
+    transfer_letter_last_day,
     visible_transfers,
 )
 from forum.settings import get_settings
 from forum.validation import clean_text
+from forum.viewer import viewer_for_user
 
 OPEN_STATES = frozenset({"requested", "approved", "letter_issued", "accepted"})
+NOTIFICATION_KIND = NotificationKind("transfer.step", "组织关系转接有了进展", "组织关系")
 
 
 def allowed_steps(viewer: Viewer, transfer: Transfer) -> list[str]:
@@ -84,8 +89,37 @@ async def request_transfer(actor: Viewer, member: Member, to_org: Org, reason: s
             requested_by_id=actor.user_id,
         )
         await _log(actor, transfer, member.org, "transfer.requested", None, "requested")
-    transfer.from_org, transfer.to_org = member.org, to_org
+        transfer.from_org, transfer.to_org = member.org, to_org
+        sent = await _notify_step(actor, transfer, "requested")
+    await sent.send()
     return transfer
+
+
+async def _notify_step(actor: Viewer, transfer: Transfer, state: str) -> Announcement:
+    """Inside the step's transaction: the member's own account (when linked) and the
+    leaders of both orgs hear of the step, each only if the policy lets them see the slip."""
+    holders = await OrgRole.filter(
+        org_id__in=[transfer.from_org_id, transfer.to_org_id],
+        role__in=sorted(ADMIN_ROLES),
+        ended_at__isnull=True,
+    ).values("user_id")
+    member = await Member.get(id=transfer.member_id)
+    candidates = {int(r["user_id"]) for r in holders}
+    if member.user_id is not None:
+        candidates.add(member.user_id)
+    viewers = [await viewer_for_user(u) for u in sorted(candidates)]
+    people = [v.user_id for v in viewers if can_see_transfer(v, transfer)]
+    label = TRANSFER_STATE_LABELS.get(state, state)
+    return await notifications.notify(
+        people,
+        NOTIFICATION_KIND.key,
+        text=f"组织关系转接（{member.name}）：{label}",
+        title=f"{transfer.from_org.name} → {transfer.to_org.name}",
+        url=f"/members/transfers/{transfer.id}",
+        actor_id=actor.user_id,
+        subject=f"transfer:{transfer.id}",
+        data={"transfer_id": transfer.id, "state": state},
+    )
 
 
 async def _log(
@@ -110,15 +144,17 @@ async def _log(
     )
 
 
-async def advance_transfer(
+async def check_transfer_step(
     actor: Viewer,
     transfer: Transfer,
     step_name: str,
     *,
     reason: str = "",
     placed_org: Org | None = None,
-) -> Transfer:
-    """Take one step of the state machine (refreshing the row inside the transaction)."""
+) -> str:
+    """Raises what would refuse the step (policy, state, a lapsed letter, a missing reason or
+    placement), so the page asks for confirmation only when the step can go ahead; the
+    cleaned reason otherwise."""
     step = TRANSFER_STEPS.get(step_name)
     if step is None:
         raise NotFound()
@@ -133,6 +169,22 @@ async def advance_transfer(
         raise ActionError("退回时须填写原因", field="reason")
     if step_name == "place":
         _check_placement(transfer, placed_org)
+    return reason
+
+
+async def advance_transfer(
+    actor: Viewer,
+    transfer: Transfer,
+    step_name: str,
+    *,
+    reason: str = "",
+    placed_org: Org | None = None,
+) -> Transfer:
+    """Take one step of the state machine (refreshing the row inside the transaction)."""
+    reason = await check_transfer_step(
+        actor, transfer, step_name, reason=reason, placed_org=placed_org
+    )
+    step = TRANSFER_STEPS[step_name]
     async with in_transaction():
         current = await Transfer.filter(id=transfer.id).select_for_update(no_key=True).first()
         if current is None or str(current.state) != str(transfer.state):
@@ -145,7 +197,9 @@ async def advance_transfer(
             updates.update(
                 letter_number=f"{issued.year}-{transfer.id:06d}",
                 letter_issued_on=issued,
-                letter_expires_on=issued + dt.timedelta(days=get_settings().transfer_letter_days),
+                letter_expires_on=transfer_letter_last_day(
+                    issued, get_settings().transfer_letter_days
+                ),
             )
             extra = {"letter_number": updates["letter_number"]}
         if step_name == "reject":
@@ -160,6 +214,8 @@ async def advance_transfer(
         await _log(
             actor, transfer, side_org, f"transfer.{step.target}", before, step.target, extra, reason
         )
+        sent = await _notify_step(actor, transfer, step.target)
+    await sent.send()
     return transfer
 
 
@@ -266,6 +322,7 @@ __all__ = [
     "TRANSFER_STATE_LABELS",
     "advance_transfer",
     "allowed_steps",
+    "check_transfer_step",
     "expire_transfers",
     "get_transfer_for",
     "request_transfer",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from forum.answers import done, keep_in_place
 from forum.errors import ActionError, NotFound
 from forum.http import int_param, read_form, viewer_of
 from forum.members import importer, queries
@@ -23,7 +24,7 @@ async def upload_page(request: Request) -> Response:
     if not orgs:
         raise NotFound()
     recent = await ImportBatch.filter(created_by_id=viewer.user_id).order_by("-id").limit(10)
-    context = {"orgs": orgs, "recent": recent, "error": None, "selected_org": None}
+    context = {"orgs": orgs, "recent": recent}
     return render(request, "members/import.html", context)
 
 
@@ -44,14 +45,14 @@ async def upload(request: Request) -> Response:
         # The body limit bounds the bytes; forum.uploads bounds the work of parsing them.
         batch = await importer.create_batch(viewer, org, file.filename, await file.read())
     except (ActionError, NotFound) as exc:
+        # The same form again (a file cannot be kept), the org chosen and the message at
+        # its field.
         error = exc if isinstance(exc, ActionError) else ActionError(exc.message, field="org_id")
-        context = {"orgs": orgs, "recent": [], "error": error, "selected_org": org_choice(selected)}
+        keep_in_place(request, error, {"org_id": selected if isinstance(selected, str) else ""})
+        context = {"orgs": orgs, "recent": []}
         return render(request, "members/import.html", context, status_code=400)
-    return RedirectResponse(f"/members/import/{batch.id}", status_code=303)
-
-
-def org_choice(raw: object) -> int | None:
-    return int(raw) if isinstance(raw, str) and raw.isdigit() else None
+    message = f"已检查「{batch.filename}」：共 {batch.total_rows} 行，有效 {batch.valid_rows} 行。"
+    return done(request, f"/members/import/{batch.id}", message + "确认后才写入。")
 
 
 async def _batch(viewer: Viewer, batch_id: int) -> tuple[ImportBatch, Org]:
@@ -83,7 +84,9 @@ async def run(request: Request) -> Response:
     await ImportBatch.filter(id=batch.id).update(state="running", processed=0)
     batch.state = "running"
     task = BackgroundTask(_run_quietly, viewer, batch, only_valid)
-    return RedirectResponse(f"/members/import/{batch.id}", status_code=303, background=task)
+    response = done(request, f"/members/import/{batch.id}", "已开始导入，完成后本页显示结果。")
+    response.background = task
+    return response
 
 
 async def _run_quietly(viewer: Viewer, batch: ImportBatch, only_valid: bool) -> None:

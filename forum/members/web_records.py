@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from forum.answers import done, flash, keep_in_place
 from forum.errors import ActionError, NotFound
 from forum.http import int_param, no_store, read_form, viewer_of
 from forum.members import actions, queries
@@ -37,6 +38,12 @@ FORM_KEYS = (
 
 def form_dict(form: FormData) -> dict[str, Any]:
     return {key: form.get(key) for key in FORM_KEYS if isinstance(form.get(key), str)}
+
+
+def submitted(form: FormData) -> dict[str, str]:
+    """The input as typed, for the form shown again (the ID number too: the page is not
+    stored, and the number is never written to the kept-forms table)."""
+    return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
 async def optional_org(viewer: Viewer, raw: str | None) -> Org | None:
@@ -113,13 +120,24 @@ async def reveal(request: Request) -> Response:
     viewer = viewer_of(request)
     member = await queries.get_member_for(viewer, int_param(request.path_params["member_id"]))
     form = await read_form(request)
-    value = await actions.reveal_id_number(viewer, member, str(form.get("reason") or ""))
+    reason = str(form.get("reason") or "")
+    extra: dict[str, object]
+    try:
+        extra = {"revealed_id": await actions.reveal_id_number(viewer, member, reason)}
+    except ActionError as exc:
+        if exc.field != "reason":
+            raise
+        # The record again, the message at the reason field and the typed text kept.
+        extra = {"reveal_error": exc.message, "reveal_reason": reason[:200]}
+    else:
+        flash(request, "已显示完整身份证号，本次查看已记入操作日志。")
     context = await queries.record_context(viewer, member)
     context.update(await queries.workflow_context(viewer, member))
     response = render(
         request,
         "members/record.html",
-        {**context, "SEX_LABELS": SEX_LABELS, "FIELD_LABELS": FIELD_LABELS, "revealed_id": value},
+        {**context, "SEX_LABELS": SEX_LABELS, "FIELD_LABELS": FIELD_LABELS, **extra},
+        status_code=400 if "reveal_error" in extra else 200,
     )
     return no_store(response)
 
@@ -130,9 +148,13 @@ async def _form_page(
     member: Member | None,
     org: Org | None,
     values: dict[str, Any],
-    error: ActionError | None = None,
+    refused: tuple[ActionError, dict[str, str]] | None = None,
 ) -> Response:
+    """The record form; `values` are its defaults. A refused post shows the same form again
+    with the input as typed and the message at its field (`old()`, `field_error()`)."""
     viewer = viewer_of(request)
+    if refused is not None:
+        keep_in_place(request, *refused)
     orgs = await queries.manageable_orgs(viewer)
     response = render(
         request,
@@ -143,11 +165,10 @@ async def _form_page(
             "orgs": [o for o in orgs if str(o.kind) != "group"],
             "groups": [o for o in orgs if str(o.kind) == "group"],
             "values": values,
-            "error": error,
             "MILESTONES": MILESTONES,
             "TEXT_FIELDS": TEXT_FIELDS,
         },
-        status_code=400 if error else 200,
+        status_code=400 if refused else 200,
     )
     return no_store(response)  # the edit form holds the record's fields
 
@@ -176,9 +197,11 @@ async def create_member(request: Request) -> Response:
             viewer, org, values, int_param(group) if group else None
         )
     except ActionError as exc:
-        values.update(org_id=form.get("org_id"), group_id=form.get("group_id"))
-        return await _form_page(request, member=None, org=None, values=values, error=exc)
-    return RedirectResponse(f"/members/{member.id}?saved=1", status_code=303)
+        defaults = {"org_id": "", "status": "applicant"}
+        return await _form_page(
+            request, member=None, org=None, values=defaults, refused=(exc, submitted(form))
+        )
+    return done(request, f"/members/{member.id}", f"已录入党员「{member.name}」。")
 
 
 def _member_values(member: Member) -> dict[str, Any]:
@@ -218,11 +241,16 @@ async def update_member(request: Request) -> Response:
         new_org = await optional_org(viewer, str(form.get("org_id") or ""))
         await actions.update_member(viewer, member, values, new_org)
     except ActionError as exc:
-        # The edit form shows the status (changed only by the development workflow).
-        shown = {**values, "id_number": "", "org_id": form.get("org_id")}
-        shown["status"] = str(member.status)
-        return await _form_page(request, member=member, org=member.org, values=shown, error=exc)
-    return RedirectResponse(f"/members/{member.id}?saved=1", status_code=303)
+        # The defaults are the stored record (its status is changed only by the development
+        # workflow); the input shown is what was typed, a blank ID number stays blank.
+        return await _form_page(
+            request,
+            member=member,
+            org=member.org,
+            values=_member_values(member),
+            refused=(exc, submitted(form)),
+        )
+    return done(request, f"/members/{member.id}", f"已保存「{member.name}」的档案。")
 
 
 routes: list[BaseRoute] = [

@@ -8,7 +8,14 @@ from starlette.routing import BaseRoute, Route
 
 from forum.clock import today
 from forum.errors import NotFound
-from forum.http import attachment_disposition, dated_filename, int_param, viewer_of
+from forum.http import (
+    attachment_disposition,
+    dated_filename,
+    int_param,
+    read_form,
+    text_field,
+    viewer_of,
+)
 from forum.members import charts, exports, queries, stats
 from forum.models import ROLE_LABELS, STATUS_LABELS, Org
 from forum.policy import Viewer, can_export_members, can_see_member_stats, ensure_visible
@@ -69,6 +76,7 @@ async def dashboard(request: Request) -> Response:
         {
             "org": org,
             "stats": result,
+            "headline": await stats.headline(org),
             "blocks": blocks,
             "orgs": await queries.manageable_orgs(viewer),
             "R": charts.PIE_RADIUS,
@@ -107,11 +115,24 @@ async def directory_export(request: Request) -> Response:
         limit=EXPORT_LIMIT,
         max_limit=EXPORT_LIMIT,
     )
-    if request.path_params["fmt"] not in {"csv", "xlsx"}:
+    fmt = request.path_params["fmt"]
+    if fmt not in {"csv", "xlsx"}:
         raise NotFound()
     full_ids = params.get("ids") == "full"
-    rows, _ = await exports.directory_rows(viewer, org, page, full_ids=full_ids)
-    fmt = request.path_params["fmt"]
+    reason = ""
+    if full_ids:
+        # Full ID numbers leave the system only with a reason, which the audit keeps.
+        if request.method != "POST":
+            context = {
+                "org": org,
+                "count": len(page.members),
+                "fmt": fmt,
+                "query": request.url.query,
+            }
+            return render(request, "members/export_reason.html", context)
+        form = await read_form(request)
+        reason = text_field(form, "reason", "导出原因", max_length=500)
+    rows, _ = await exports.directory_rows(viewer, org, page, full_ids=full_ids, reason=reason)
     if fmt == "csv":
         body = exports.to_csv(exports.DIRECTORY_HEADER, rows)
     else:
@@ -122,5 +143,5 @@ async def directory_export(request: Request) -> Response:
 routes: list[BaseRoute] = [
     Route("/members/stats", dashboard, methods=["GET"]),
     Route("/members/stats.{fmt:str}", stats_export, methods=["GET"]),
-    Route("/members/export.{fmt:str}", directory_export, methods=["GET"]),
+    Route("/members/export.{fmt:str}", directory_export, methods=["GET", "POST"]),
 ]

@@ -212,7 +212,9 @@ async def move_org(actor: Viewer, org: Org, new_parent: Org) -> Org:
     return await Org.get(id=org.id)
 
 
-async def deactivate_org(actor: Viewer, org: Org, reason: str) -> Org:
+async def check_deactivate_org(actor: Viewer, org: Org) -> None:
+    """Raises what would refuse the step, so the page asks for confirmation only when the
+    step can go ahead."""
     ensure(can_manage_org(actor, org))
     if not org.is_active:
         raise ActionError("该组织已撤销")
@@ -220,6 +222,10 @@ async def deactivate_org(actor: Viewer, org: Org, reason: str) -> Org:
         raise ActionError("请先撤销或移走其下级组织")
     if await Member.filter(org_id=org.id).exists() or await Member.filter(group_id=org.id).exists():
         raise ActionError("该组织仍有党员，请先办理组织关系转接")
+
+
+async def deactivate_org(actor: Viewer, org: Org, reason: str) -> Org:
+    await check_deactivate_org(actor, org)
     async with in_transaction():
         await Org.filter(id=org.id).update(is_active=False)
         await OrgRole.filter(org_id=org.id, ended_at__isnull=True).update(ended_at=utcnow())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from forum.orgs import api, routes
+from forum.orgs import api, audit_labels, routes
 from forum.parts import Part
 
-PART = Part(name="orgs", routes=(*routes.routes, *api.routes))
+PART = Part(name="orgs", routes=(*routes.routes, *api.routes), provides=(audit_labels.LABELS,))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from forum import core_queries as queries
+from forum.answers import ask_confirmation, done
 from forum.errors import ActionError, NotFound
 from forum.http import int_param, read_form, text_field, viewer_of
 from forum.models import ORG_CHILD_KINDS, ROLE_LABELS, STATUS_LABELS, Org, OrgRole
@@ -50,16 +51,12 @@ async def org_admin(request: Request) -> Response:
         assignable_roles=[r for r in ROLE_LABELS if r != "site_admin"],
         role_history=await queries.role_history(org),
         move_targets=await queries.org_tree(viewer),
-        reordered=next(
-            (c for c in context["children"] if str(c.id) == request.query_params.get("reordered")),
-            None,
-        ),
     )
     return render(request, "forum/org_admin.html", context)
 
 
-def _back(org_id: int, anchor: str = "") -> RedirectResponse:
-    return RedirectResponse(f"/orgs/{org_id}/admin{anchor}", status_code=303)
+def _back(request: Request, org_id: int, message: str, anchor: str = "") -> Response:
+    return done(request, f"/orgs/{org_id}/admin{anchor}", message)
 
 
 async def create_child(request: Request) -> Response:
@@ -71,16 +68,15 @@ async def create_child(request: Request) -> Response:
         text_field(form, "name", "组织名称", max_length=200),
         str(form.get("kind", "")),
     )
-    return RedirectResponse(f"/orgs/{child.id}", status_code=303)
+    return done(request, f"/orgs/{child.id}", f"已创建下级组织「{child.name}」。")
 
 
 async def rename(request: Request) -> Response:
     org = await _org(request)
     form = await read_form(request)
-    await actions.rename_org(
-        viewer_of(request), org, text_field(form, "name", "组织名称", max_length=200)
-    )
-    return _back(org.id)
+    name = text_field(form, "name", "组织名称", max_length=200)
+    await actions.rename_org(viewer_of(request), org, name)
+    return _back(request, org.id, f"已更名为「{name}」。")
 
 
 async def move(request: Request) -> Response:
@@ -92,26 +88,29 @@ async def move(request: Request) -> Response:
     except NotFound as exc:
         raise ActionError("请选择有效的上级组织", field="parent") from exc
     await actions.move_org(viewer, org, parent)
-    return _back(org.id)
+    return _back(request, org.id, f"已将「{org.name}」移动到「{parent.name}」之下。")
 
 
 async def reorder(request: Request) -> Response:
     org = await _org(request)
     form = await read_form(request)
     await actions.reorder_org(viewer_of(request), org, str(form.get("direction", "")))
+    message = f"已调整「{org.name}」的排列顺序。"
     if org.parent_id is None:
-        return RedirectResponse("/admin", status_code=303)
-    return RedirectResponse(
-        f"/orgs/{org.parent_id}/admin?reordered={org.id}#children", status_code=303
-    )
+        return done(request, "/admin", message)
+    return done(request, f"/orgs/{org.parent_id}/admin#children", message)
 
 
 async def deactivate(request: Request) -> Response:
     org = await _org(request)
     form = await read_form(request)
     reason = text_field(form, "reason", "撤销原因", max_length=500)
+    await actions.check_deactivate_org(viewer_of(request), org)
+    question = f"撤销后「{org.name}」不再接收新的党员、会议和帖子，且不能恢复。确定撤销？"
+    if (ask := await ask_confirmation(request, question, confirm_label="撤销组织")) is not None:
+        return ask
     await actions.deactivate_org(viewer_of(request), org, reason)
-    return RedirectResponse(f"/orgs/{org.id}", status_code=303)
+    return done(request, f"/orgs/{org.id}", f"已撤销组织「{org.name}」。")
 
 
 async def grant_role(request: Request) -> Response:
@@ -122,19 +121,24 @@ async def grant_role(request: Request) -> Response:
     user = await queries.find_user(text_field(form, "username", "用户名", max_length=64))
     if user is None:
         raise ActionError("找不到该用户名", field="username")
-    await actions.assign_role(viewer, org, user, str(form.get("role", "")))
-    return _back(org.id, "#roles")
+    role = str(form.get("role", ""))
+    await actions.assign_role(viewer, org, user, role)
+    label = ROLE_LABELS.get(role, role)
+    return _back(request, org.id, f"已任命 {user.display_name} 为{label}。", "#roles")
 
 
 async def end_role(request: Request) -> Response:
     viewer = viewer_of(request)
-    grant = await OrgRole.get_or_none(id=int_param(request.path_params["role_id"]))
-    if grant is None:
-        raise NotFound()
+    grant, holder = await queries.role_grant_for(viewer, int_param(request.path_params["role_id"]))
     form = await read_form(request)
+    name = holder.display_name
+    label = ROLE_LABELS.get(grant.role, grant.role)
+    question = f"确定让 {name} 卸任{label}？卸任后其管理权限立即失效。"
+    if (ask := await ask_confirmation(request, question, confirm_label="卸任")) is not None:
+        return ask
     await actions.end_role(viewer, grant, str(form.get("reason", "")))
     target = f"/orgs/{grant.org_id}/admin#roles" if grant.org_id else "/admin#roles"
-    return RedirectResponse(target, status_code=303)
+    return done(request, target, f"{name} 已卸任{label}。")
 
 
 async def site_admin(request: Request) -> Response:
@@ -155,7 +159,7 @@ async def create_top_org(request: Request) -> Response:
     org = await actions.create_org(
         viewer, None, text_field(form, "name", "组织名称", max_length=200), "committee"
     )
-    return RedirectResponse(f"/orgs/{org.id}", status_code=303)
+    return done(request, f"/orgs/{org.id}", f"已创建基层党委「{org.name}」。")
 
 
 async def grant_site_role(request: Request) -> Response:
@@ -165,8 +169,10 @@ async def grant_site_role(request: Request) -> Response:
     user = await queries.find_user(text_field(form, "username", "用户名", max_length=64))
     if user is None:
         raise ActionError("找不到该用户名", field="username")
-    await actions.assign_role(viewer, None, user, str(form.get("role", "")))
-    return RedirectResponse("/admin#roles", status_code=303)
+    role = str(form.get("role", ""))
+    await actions.assign_role(viewer, None, user, role)
+    label = ROLE_LABELS.get(role, role)
+    return done(request, "/admin#roles", f"已任命 {user.display_name} 为{label}。")
 
 
 routes: list[BaseRoute] = [

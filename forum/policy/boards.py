@@ -33,6 +33,7 @@ __all__ = [
     "can_admin_board",
     "can_attach_board",
     "can_close_topic",
+    "can_compose",
     "can_create_board",
     "can_create_boards",
     "can_delete_attachment",
@@ -269,6 +270,13 @@ def _may(viewer: Viewer, access: BoardAccess, verb: str) -> bool:
     if not can_read_board(viewer, access) or not _can_write(viewer):
         return False
     return can_moderate_board(viewer, access) or _granted(viewer, access, verb)
+
+
+def can_compose(viewer: Viewer) -> bool:
+    """The composer's helpers (preview, @mention suggestions): anyone who may write at all.
+    Every signed-in account that is not silenced or suspended may reply somewhere (the site
+    boards take replies from everyone logged in); each draft or post still asks its board."""
+    return _can_write(viewer)
 
 
 def can_start_topic(viewer: Viewer, access: BoardAccess) -> bool:

@@ -86,6 +86,7 @@ class Viewer:
     silenced: bool = False
     suspended: bool = False
     ip: str = ""  # where the request came from (for the audit log)
+    unread_notifications: int = 0  # the bell's count when the viewer was loaded (no rule)
 
     @property
     def is_authenticated(self) -> bool:

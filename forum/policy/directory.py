@@ -13,6 +13,7 @@ from tortoise.expressions import Q
 
 from forum.policy.core import (
     EVERYTHING,
+    NOTHING,
     HasPath,
     Viewer,
     can_manage_org,
@@ -20,6 +21,7 @@ from forum.policy.core import (
     can_see_member_record,
     under_paths,
 )
+from forum.policy.discipline import can_record_discipline
 
 if TYPE_CHECKING:
     from forum.models import Member
@@ -29,16 +31,20 @@ __all__ = [
     "PUBLIC_MEMBER_FIELDS",
     "RECORD_MEMBER_FIELDS",
     "can_create_member_in",
+    "can_decide_inflow",
     "can_edit_member",
     "can_export_members",
     "can_import_members",
     "can_manage_development",
     "can_manage_floating",
     "can_register_inflow",
+    "can_resolve_duplicate",
     "can_see_member_changes",
     "can_see_member_field",
     "can_see_member_stats",
     "directory_scope_paths",
+    "duplicate_case_paths",
+    "id_number_visible",
     "visible_members",
 ]
 
@@ -96,6 +102,8 @@ def can_see_member_field(viewer: Viewer, member: Member, field: str) -> bool:
         return False
     if field == "changes":
         return can_see_member_changes(viewer, member)
+    if field == "discipline" and can_record_discipline(viewer, member):
+        return True  # the discipline member sees what they record, not the rest
     return can_see_member_record(viewer, member)
 
 
@@ -135,5 +143,39 @@ def can_manage_floating(viewer: Viewer, member: Member) -> bool:
 
 
 def can_register_inflow(viewer: Viewer, host_org: HasPath) -> bool:
-    """In-flow registration belongs to the host side (the member may be outside its scope)."""
+    """In-flow registration belongs to the host side (the member may be outside its scope).
+    The host only asks: the home side decides (`can_decide_inflow`)."""
     return can_manage_org(viewer, host_org)
+
+
+def can_decide_inflow(viewer: Viewer, member: Member) -> bool:
+    """The member's home side, which issued the 活动证, confirms or declines an inflow."""
+    return can_manage_floating(viewer, member)
+
+
+def id_number_visible(viewer: Viewer, existing: Member) -> bool:
+    """Whether a create or import may say "this number is already registered" about
+    `existing`: only to someone who may see that record. Anyone else gets the same answer as
+    for a new number, and a duplicate case goes to the orgs above both records."""
+    return can_see_member_record(viewer, existing)
+
+
+def can_resolve_duplicate(viewer: Viewer, case_org: HasPath | None) -> bool:
+    """A duplicate case is for the lowest org above both records (its admins, or those of an
+    org above it); with no common org, for the site admin."""
+    if viewer.suspended:
+        return False
+    if case_org is None:
+        return viewer.is_site_admin
+    return can_manage_org(viewer, case_org)
+
+
+def duplicate_case_paths(viewer: Viewer) -> Q:
+    """`can_resolve_duplicate` as a filter on `DuplicateCase` rows."""
+    if viewer.suspended:
+        return NOTHING
+    if viewer.is_site_admin:
+        return EVERYTHING
+    if not viewer.admin_paths:
+        return NOTHING
+    return under_paths(viewer.admin_paths, "org__path")

@@ -37,6 +37,7 @@ __all__ = [
     "MEETING_RULES",
     "NO_SEAT",
     "MeetingRule",
+    "MinutesVisibility",
     "Seat",
     "branch_path_of",
     "can_archive_meeting",
@@ -62,6 +63,7 @@ __all__ = [
     "can_see_vote_results",
     "can_speak_in_meeting",
     "meeting_role",
+    "minutes_visibility",
     "results_visible",
     "visible_meetings",
 ]
@@ -91,7 +93,9 @@ class MeetingRule:
     frequency_days: int  # the usual frequency, for overdue flags (domain.md §3)
 
 
-_ALL_KINDS = frozenset({"motion", "admission", "conversion", "election"})
+_ALL_KINDS = frozenset(
+    {"motion", "admission", "conversion", "extension", "cancellation", "election"}
+)
 MEETING_RULES: dict[str, MeetingRule] = {
     "branch_plenary": MeetingRule("支部党员大会", "branch", "all", True, False, _ALL_KINDS, 92),
     "branch_committee": MeetingRule(
@@ -376,6 +380,46 @@ def can_see_vote_results(viewer: Viewer, meeting: MeetingLike, vote: VoteLike) -
 
 def can_see_minutes(viewer: Viewer, meeting: MeetingLike) -> bool:
     return str(meeting.status) in {"ended", "archived"} and can_see_meeting(viewer, meeting)
+
+
+def _self_and_ancestors(path: str) -> tuple[str, ...]:
+    """`/1/3/7/` -> `/1/`, `/1/3/`, `/1/3/7/`: the subtrees that contain `path`."""
+    ids = [p for p in path.split("/") if p]
+    return tuple("/" + "/".join(ids[: n + 1]) + "/" for n in range(len(ids)))
+
+
+@dataclass(frozen=True)
+class MinutesVisibility:
+    """`can_see_minutes` as query-level facts over the minutes of ended and archived meetings
+    (the search lists them). A meeting's minutes are visible when its branch
+    (`branch_path_of`) is one of `branch_paths`, its org lies under one of `subtree_paths`,
+    or it names `host_user_id` as a host."""
+
+    everything: bool = False
+    nothing: bool = False
+    branch_paths: tuple[str, ...] = ()
+    subtree_paths: tuple[str, ...] = ()
+    host_user_id: int | None = None
+
+
+def minutes_visibility(viewer: Viewer) -> MinutesVisibility:
+    if viewer.suspended or viewer.user_id is None:
+        return MinutesVisibility(nothing=True)
+    if can_admin_site(viewer):
+        return MinutesVisibility(everything=True)
+    subtrees = viewer.role_paths(MEETING_HOST_ROLES)
+    branches: tuple[str, ...] = ()
+    if viewer.is_member:
+        subtrees += viewer.role_paths(ADMIN_ROLES)
+        if viewer.org_path is not None:
+            branches += _self_and_ancestors(viewer.org_path)
+        if viewer.floating and viewer.host_org_path is not None:  # a guest of the host branch
+            branches += _self_and_ancestors(viewer.host_org_path)
+    return MinutesVisibility(
+        branch_paths=tuple(dict.fromkeys(branches)),
+        subtree_paths=tuple(dict.fromkeys(subtrees)),
+        host_user_id=viewer.user_id,
+    )
 
 
 def can_edit_minutes(viewer: Viewer, meeting: MeetingLike) -> bool:

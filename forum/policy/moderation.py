@@ -35,6 +35,7 @@ __all__ = [
     "can_moderate_scope",
     "can_pin_site_wide",
     "can_post_or_speak",
+    "can_sanction_author",
     "can_sanction_user",
     "can_see_feedback",
     "can_see_held_content",
@@ -159,6 +160,15 @@ def can_sanction_user(viewer: Viewer, target: SanctionTargetRef) -> Decision:
     else:
         in_scope = can_moderate_scope(viewer, target.org_path)
     return decide(in_scope, "该账号不在您的管理范围内")
+
+
+def can_sanction_author(viewer: Viewer, author_id: int | None, org_path: str | None) -> Decision:
+    """Warn, silence or suspend the author of an item from the item itself (the post menu):
+    the account rule above, for an author whose member org path is known ("" = no record).
+    `org_path=None` (not loaded for this viewer) refuses."""
+    if author_id is None or org_path is None:
+        return refused("无法处理该作者")
+    return can_sanction_user(viewer, SanctionTargetRef(user_id=author_id, org_path=org_path))
 
 
 def can_lift_sanction(viewer: Viewer, target: SanctionTargetRef) -> Decision:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from forum.policy.core import Viewer, can_admin_site
 from forum.policy.directory import directory_scope_paths
 from forum.policy.disclosures import can_manage_disclosure_catalogue, can_work_on_disclosures
+from forum.policy.learning import can_study
 from forum.policy.moderation import can_manage_words, can_view_audit, can_view_review_queue
 
 __all__ = [
@@ -29,6 +30,10 @@ class NavLink:
     label: str
     # In the phone tab bar (six tabs at most, product.md); the others sit in the phone header.
     tab: bool = True
+    # Shows the 待办 count (filled after load from /api/v1/todo/count by static/js/app.js).
+    todo_count: bool = False
+    # Shown as this icon (static/icons) where space is short: the phone header.
+    icon: str = ""
 
 
 def can_use_directory(viewer: Viewer) -> bool:
@@ -81,8 +86,13 @@ def nav_links(viewer: Viewer) -> tuple[NavLink, ...]:
     links = list(_PUBLIC)
     if can_use_directory(viewer):
         links.append(NavLink("members", "/members", "党员"))
+    if can_study(viewer):
+        links.append(NavLink("learning", "/learning", "学习", tab=False, icon="file-text"))
     if viewer.is_authenticated:
         links.append(NavLink("me", "/me", "我的"))
+        links.append(
+            NavLink("todo", "/todo", "待办", tab=False, todo_count=True, icon="circle-check")
+        )
     if can_open_manage_hub(viewer):
-        links.append(NavLink("admin", "/manage", "管理", tab=False))
+        links.append(NavLink("admin", "/manage", "管理", tab=False, icon="settings"))
     return tuple(links)

@@ -40,6 +40,7 @@ __all__ = [
     "can_take_transfer_step",
     "expired_transfer_letters",
     "transfer_letter_expired",
+    "transfer_letter_last_day",
     "visible_transfers",
 ]
 
@@ -125,7 +126,15 @@ def can_accept_transfer(viewer: Viewer, transfer: TransferLike) -> bool:
     return can_manage_org(viewer, transfer.to_org)
 
 
+def transfer_letter_last_day(issued_on: dt.date, validity_days: int) -> dt.date:
+    """The last day a letter is valid (有效期至). The day of issue counts as the first of its
+    `validity_days` (90 by default): issued on 1 March, a 90-day letter is valid through
+    29 May and expired on 30 May."""
+    return issued_on + dt.timedelta(days=max(1, validity_days) - 1)
+
+
 def transfer_letter_expired(transfer: TransferSlip, today: dt.date) -> bool:
+    """Past its last day (`letter_expires_on`, stored as that day)."""
     return (
         str(transfer.state) == "letter_issued"
         and transfer.letter_expires_on is not None

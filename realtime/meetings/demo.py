@@ -1,5 +1,7 @@
 """Demo meetings in the first branch: an archived plenary with minutes, a live theme Party
-day the demo accounts can join, and a scheduled plenary with an admission question ahead."""
+day the demo accounts can join, and a scheduled plenary with an admission question ahead.
+The archived plenary passed the admission of the demo development target (`target`): the
+secretary reports it from the record, the committee admin approves it."""
 
 from __future__ import annotations
 
@@ -31,15 +33,54 @@ async def seed(ctx: DemoContext) -> None:
     for member in members:
         if member.user_id is not None and not member.on_probation_sanction:
             await actions.check_in(await viewer_for_user(member.user_id), past)
+    # Members without an account were in the room: the host records them (代签到) and
+    # counts their hands for the branch's decision below.
+    in_room = await Member.filter(
+        org_id=branch.id,
+        status="full",
+        user_id__isnull=True,
+        on_probation_sanction=False,
+        membership_suspended=False,
+    )
+    for member in in_room:
+        await actions.record_attendance(host, past, member.id, note="现场签到")
     vote = await actions.create_vote(host, past, kind="motion", title="审议通过支部工作计划")
     await actions.open_vote(host, past, vote)
     for member in members:
         if member.user_id is not None and not member.on_probation_sanction:
             viewer = await viewer_for_user(member.user_id)
             await actions.cast_ballot(viewer, past, vote, choice="yes")
+    # An admission question about the demo development target, passed: the secretary can
+    # report it to the committee from the target's record (党委组织管理员 then approves).
+    target = (
+        await Member.get_or_none(
+            org_id=branch.id, status="development_target", user_id=ctx.users["target"].id
+        )
+        if "target" in ctx.users
+        else None
+    )
+    if target is not None:
+        admission = await actions.create_vote(
+            host,
+            past,
+            kind="admission",
+            title=f"讨论接收{target.name}为预备党员",
+            candidate_id=target.id,
+        )
+        await actions.open_vote(host, past, admission)
+        for member in members:
+            if member.user_id is not None and not member.on_probation_sanction:
+                viewer = await viewer_for_user(member.user_id)
+                await actions.cast_ballot(viewer, past, admission, choice="yes")
+        await actions.record_in_person_count(
+            host, past, admission, yes=len(in_room), no=0, abstain=0
+        )
+        await actions.close_vote(host, past, admission)
     await actions.post_message(host, past, "本季度工作计划已审议，请各党小组抓好落实。")
     past = await actions.end_meeting(host, past)
-    await actions.update_minutes_summary(host, past, "会议审议并表决通过了支部工作计划。")
+    await actions.update_minutes_summary(
+        host, past, "会议审议并表决通过了支部工作计划，部署下一季度党建工作。"
+    )
     await actions.archive_meeting(host, past)
 
     # A live theme Party day to walk into.

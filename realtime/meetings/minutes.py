@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from forum import markup
 from forum.models import STATUS_LABELS, Member, User
-from forum.policy import MEETING_RULES
+from forum.policy import MEETING_RULES, branch_path_of
 from forum.templating import format_datetime, local
 from realtime.meetings import queries
 from realtime.meetings import votes as rules
@@ -285,3 +286,31 @@ def to_markdown(
         ]
         lines.append(correction.body_raw)
     return "\n".join(lines) + "\n"
+
+
+# ---- search: the plain text of the minutes and the facts of its visibility filter ----------
+
+SEARCH_TEXT_LIMIT = 200_000
+
+
+def search_text(record: dict[str, Any], summary_html: str, corrections_html: list[str]) -> str:
+    """The minutes as plain text, one line per piece: title, agenda, discussion (the rendered
+    messages stripped to text), questions put to the vote, the summary, the corrections."""
+    plain = [markup.excerpt(h, SEARCH_TEXT_LIMIT) for h in (summary_html, *corrections_html)]
+    lines = [
+        f"{record.get('title', '')}（{record.get('type_label', '')}）",
+        *[str(a["title"]) for a in record.get("agenda", [])],
+        *[
+            f"{m['author_name']}：{markup.excerpt(str(m.get('html', '')), SEARCH_TEXT_LIMIT)}"
+            for m in record.get("messages", [])
+        ],
+        *[f"{v['kind_label']}：{v['title']}" for v in record.get("votes", [])],
+        *[text for text in plain if text],
+    ]
+    return "\n".join(line for line in lines if line)[:SEARCH_TEXT_LIMIT]
+
+
+def search_facts(meeting: Meeting) -> tuple[str, str]:
+    """The columns `minutes_visibility` is matched against: `branch_path`, `host_ids`."""
+    hosts = ",".join(str(i) for i in meeting.host_user_ids)
+    return branch_path_of(meeting), f",{hosts}," if hosts else ","

@@ -311,7 +311,8 @@ class Vote(models.Model):
 
     class Meta:
         table = "meeting_votes"
-        indexes = (("meeting_id", "state"),)
+        # (candidate_id, state): the votes about one member that a status change may cite.
+        indexes = (("meeting_id", "state"), ("candidate_id", "state"))
 
 
 class VoteCandidate(models.Model):
@@ -413,9 +414,17 @@ class Minutes(models.Model):
     generated_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     archived_at = fields.DatetimeField(null=True)
+    # The search (`realtime.meetings.search`): the record's plain text (title, agenda,
+    # discussion, votes, summary, corrections), kept by the actions that write the minutes,
+    # and the facts its visibility filter reads (`minutes_visibility`): the meeting's branch
+    # (`branch_path_of`) and its named hosts as ",3,7,".
+    search_text = fields.TextField(default="", db_default="")
+    branch_path = fields.CharField(max_length=255, default="", db_default="")
+    host_ids = fields.CharField(max_length=500, default=",", db_default=",")
 
     class Meta:
         table = "meeting_minutes"
+        indexes = (("branch_path", "generated_at"),)
 
 
 class MinutesCorrection(models.Model):

@@ -6,13 +6,13 @@ delete both remove, restore brings the message back (`message.posted` to the ope
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from forum.clock import utcnow
 from forum.errors import ActionError
 from forum.events import ChannelEvent
 from forum.policy import Viewer, can_moderate_meeting, can_see_meeting
-from moderation.registry import FlagTarget, TargetInfo
+from moderation.registry import FlagTarget, Place, TargetInfo
 from realtime.meetings import eventtypes, queries
 from realtime.meetings.actions._common import _event
 from realtime.meetings.models import Meeting, MeetingMessage
@@ -74,6 +74,19 @@ async def restore_message(message_id: int, actor: Viewer, reason: str) -> Sequen
     return [await _event(meeting, eventtypes.MESSAGE_POSTED, payload)]
 
 
+async def message_places(message_ids: Sequence[int]) -> Mapping[int, Place]:
+    """「会议：标题」 and the meeting's room for each message: two queries."""
+    messages = await MeetingMessage.filter(id__in=list(message_ids)).only("id", "meeting_id")
+    titles = dict(
+        await Meeting.filter(id__in={m.meeting_id for m in messages}).values_list("id", "title")
+    )
+    return {
+        m.id: Place(f"会议：{titles[m.meeting_id]}", f"/meetings/{m.meeting_id}")
+        for m in messages
+        if m.meeting_id in titles
+    }
+
+
 FLAG_TARGET = FlagTarget(
     "meeting_message",
     label="会议发言",
@@ -82,4 +95,5 @@ FLAG_TARGET = FlagTarget(
     restore=restore_message,
     delete=remove_message,
     visible_to=message_visible,
+    places=message_places,
 )

@@ -4,12 +4,38 @@ from __future__ import annotations
 
 from forum.db import Models
 from forum.parts import Part
-from realtime.meetings import channel, demo, eventtypes, moderation, routes
+from realtime.meetings import (
+    audit_labels,
+    channel,
+    commands,
+    decisions,
+    demo,
+    eventtypes,
+    moderation,
+    notices,
+    routes,
+    search,
+    study,
+    todo,
+)
 
 PART = Part(
     name="meetings",
     models=(Models("meetings", ("realtime.meetings.models",), "realtime.meetings.migrations"),),
     routes=routes.routes,
-    provides=(routes.HOME, channel.MEETING_CHANNEL, *eventtypes.ALL, moderation.FLAG_TARGET),
+    provides=(
+        routes.HOME,
+        todo.VOTES,
+        channel.MEETING_CHANNEL,
+        *eventtypes.ALL,
+        moderation.FLAG_TARGET,
+        search.SOURCE,
+        decisions.SOURCE,
+        study.PARTY_LECTURES,
+        *notices.KINDS,
+        *audit_labels.PROVIDES,
+        *commands.REBAKE,
+    ),
+    commands=(commands.register,),
     demo=demo.seed,
 )

@@ -41,6 +41,7 @@ HOME = HomeSection(
     title="近期会议",
     template="meetings/_home.html",
     loader=_home_loader,
+    group="agenda",
 )
 
 
@@ -56,6 +57,7 @@ routes: list[BaseRoute] = [
     Route("/meetings/{meeting_id:int}/checkin/qr", room.qr_checkin_page, methods=["GET"]),
     Route("/meetings/{meeting_id:int}/checkin/qr", room.qr_checkin, methods=["POST"]),
     Route("/meetings/{meeting_id:int}/qr", room.qr_code, methods=["GET"]),
+    Route("/meetings/{meeting_id:int}/regions", room.room_regions, methods=["GET"]),
     Route("/meetings/{meeting_id:int}/{verb:str}", room.post_verb, methods=["POST"]),
     Route("/api/v1/meetings/{meeting_id:int}", api.api_state, methods=["GET"]),
     Route("/api/v1/meetings/{meeting_id:int}/actions", api.api_action, methods=["POST"]),

@@ -24,6 +24,9 @@ class VoteKind(StrEnum):
     motion = "motion"
     admission = "admission"
     conversion = "conversion"
+    # The other outcomes of probation (domain.md §2), each about one named probationary member.
+    extension = "extension"
+    cancellation = "cancellation"
     election = "election"
 
 
@@ -48,6 +51,8 @@ KIND_LABELS: dict[str, str] = {
     "motion": "议题表决",
     "admission": "接收预备党员",
     "conversion": "预备党员转正",
+    "extension": "延长预备期",
+    "cancellation": "取消预备党员资格",
     "election": "选举",
 }
 STATE_LABELS: dict[str, str] = {"unpublished": "未发布", "open": "投票中", "closed": "已结束"}
@@ -55,6 +60,8 @@ CHOICE_LABELS: dict[str, str] = {"yes": "赞成", "no": "反对", "abstain": "�
 
 # Kinds for which absent voters may submit a written opinion (书面意见).
 WRITTEN_OPINION_KINDS = frozenset({VoteKind.admission, VoteKind.conversion})
+# Kinds that name one member (the candidate) and decide that member's status.
+PERSON_KINDS = frozenset({"admission", "conversion", "extension", "cancellation"})
 
 _TRANSITIONS: dict[VoteState, frozenset[VoteState]] = {
     VoteState.unpublished: frozenset({VoteState.open}),

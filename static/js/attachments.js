@@ -21,6 +21,31 @@
     textarea.dispatchEvent(new Event("input", { bubbles: true }));
   }
 
+  // One upload through the JSON API; resolves with its metadata (`markdown`, `filename`) or
+  // rejects with the server's Chinese message. Shared with the composer's paste and drop
+  // (static/js/composer.js) through window.grassroots.uploadAttachment.
+  function uploadFile(boardId, file, maxBytes) {
+    if (maxBytes && file.size > maxBytes) {
+      return Promise.reject(new Error("文件过大，每个附件不能超过 " + Math.round(maxBytes / 1048576) + " MB"));
+    }
+    var body = new FormData();
+    body.append("file", file, file.name || "image.png");
+    return fetch("/api/v1/boards/" + boardId + "/attachments", {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": token, "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (!response.ok) throw new Error(data.error || "上传失败（" + response.status + "）");
+        return data;
+      });
+    });
+  }
+
+  window.grassroots = window.grassroots || {};
+  window.grassroots.uploadAttachment = uploadFile;
+
   function setup(field) {
     var form = field.closest("form");
     var input = field.querySelector('input[type="file"]');
@@ -44,25 +69,11 @@
     }
 
     function upload(file) {
-      if (maxBytes && file.size > maxBytes) {
-        say(file.name + "：文件过大，每个附件不能超过 " + Math.round(maxBytes / 1048576) + " MB", true);
-        return Promise.resolve();
-      }
-      var body = new FormData();
-      body.append("file", file, file.name);
       busy(1);
       say("正在上传 " + file.name + " …", false);
-      return fetch("/api/v1/boards/" + boardId + "/attachments", {
-        method: "POST",
-        body: body,
-        credentials: "same-origin",
-        headers: { "X-CSRF-Token": token, "Accept": "application/json" }
-      }).then(function (response) {
-        return response.json().catch(function () { return {}; }).then(function (data) {
-          if (!response.ok) throw new Error(data.error || "上传失败（" + response.status + "）");
-          insertAtCursor(textarea, data.markdown);
-          say("已上传 " + data.filename, false);
-        });
+      return uploadFile(boardId, file, maxBytes).then(function (data) {
+        insertAtCursor(textarea, data.markdown);
+        say("已上传 " + data.filename, false);
       }).catch(function (err) {
         say(file.name + "：" + err.message, true);
       }).then(function () { busy(-1); });

@@ -22,9 +22,14 @@
     article.setAttribute("data-number", String(data.number));
     var header = document.createElement("header");
     header.className = "post-meta";
-    var author = document.createElement("span");
+    // The author's name links to their profile (and opens the user card, static/js/people.js).
+    var author = document.createElement(data.author_username ? "a" : "span");
     author.className = "post-author";
     author.textContent = data.author;
+    if (data.author_username) {
+      author.href = "/u/" + encodeURIComponent(data.author_username);
+      author.setAttribute("data-user-card", "");
+    }
     var link = document.createElement("a");
     link.className = "muted small";
     link.href = "/t/" + topicId + "/" + data.number;

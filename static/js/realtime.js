@@ -10,7 +10,9 @@
  *   });
  *   rt.action("meeting:5", "check_in", {...}).then(ackData => ..., errorFrame => ...);
  *   document.addEventListener("realtime:notice", e => e.detail);  // {event, data}
+ *   rt.listen();  // stay connected with no channel (the bell hears its notices)
  *   document.addEventListener("realtime:state", e => e.detail);   // "open" | "closed" | "ended"
+ *   rt.state();  // the current one, for a widget that starts after the socket opened
  *
  * It reconnects with exponential backoff (0.5 s doubling up to 30 s, with jitter) and
  * resubscribes every channel from the last id it delivered, so nothing is missed or repeated.
@@ -18,6 +20,10 @@
  */
 (function () {
   "use strict";
+
+  if (window.GrassrootsRealtime) {
+    return; // loaded twice (the base page and a live page): one socket per page
+  }
 
   var PING_EVERY = 25000;
   var PONG_WITHIN = 10000;
@@ -30,8 +36,12 @@
   var pingTimer = null;
   var pongTimer = null;
   var retryTimer = null;
+  var keepOpen = false;
+
+  var state = "idle";  // the last "realtime:state": "idle" | "open" | "closed" | "ended"
 
   function emit(name, detail) {
+    if (name === "realtime:state") state = detail;
     document.dispatchEvent(new CustomEvent(name, { detail: detail }));
   }
 
@@ -97,7 +107,7 @@
   }
 
   function scheduleReconnect() {
-    if (ended || retryTimer || subs.size === 0) {
+    if (ended || retryTimer || (subs.size === 0 && !keepOpen)) {
       return;
     }
     var delay = Math.min(30000, 500 * Math.pow(2, attempt));
@@ -206,6 +216,13 @@
           reject({ type: "error", code: "disconnected", message: "连接已断开，请稍后重试" });
         }
       });
+    },
+    listen: function () {
+      keepOpen = true;
+      connect();
+    },
+    state: function () {
+      return state;  // a widget that starts late (the bell may have opened the socket)
     },
     lastId: function (channel) {
       var sub = subs.get(channel);

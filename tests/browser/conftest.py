@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -31,6 +32,10 @@ CHROMIUM_ARGS = [
 # The live server's environment (its FORUM_DATA_DIR): tests that seed its database directly
 # run `python -m ...` subprocesses with it.
 LIVE_ENV: dict[str, str] = {}
+# CI runs its four lanes at once on two cores: a websocket handshake or a page of hundreds of
+# rows can take longer than Playwright's default 5 s. Waits still end as soon as the condition
+# holds; only a failure takes the whole timeout.
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture(scope="session")
@@ -102,20 +107,21 @@ def serve_demo(env: dict[str, str], port: int) -> Iterator[str]:
         server.wait(10)
 
 
+# New-member safety and cooldowns off: tests post as fresh accounts quickly (the moderation
+# tests exercise them with their own settings).
+QUICK_POSTING = {
+    "FORUM_NEW_ACCOUNT_DAYS": "0",
+    "FORUM_NEW_ACCOUNT_MIN_POSTS": "0",
+    "FORUM_POST_COOLDOWN_SECONDS": "0",
+    "FORUM_NEW_ACCOUNT_POST_COOLDOWN_SECONDS": "0",
+}
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("browser-data")
     port = _free_port()
-    env = demo_env(
-        data,
-        port,
-        # New-member safety and cooldowns off: tests post as fresh accounts quickly
-        # (the moderation tests exercise them with their own settings).
-        FORUM_NEW_ACCOUNT_DAYS="0",
-        FORUM_NEW_ACCOUNT_MIN_POSTS="0",
-        FORUM_POST_COOLDOWN_SECONDS="0",
-        FORUM_NEW_ACCOUNT_POST_COOLDOWN_SECONDS="0",
-    )
+    env = demo_env(data, port, **QUICK_POSTING)
     LIVE_ENV.update(env)
     yield from serve_demo(env, port)
 

@@ -120,13 +120,21 @@ def test_reply_appears_live_in_another_readers_page(page: Any, live_server: str)
         expect(reader.locator("#posts")).to_be_visible()
         reader.wait_for_function("window.GrassrootsRealtime !== undefined")
         before = reader.locator("#posts .post").count()
-        expect(reader.locator(".notif-badge .badge-unread")).to_have_count(0)
+        bell = reader.locator("header [data-notification-bell]")
+        unread = int(bell.get_attribute("data-unread") or 0)
         page.fill(".reply-form textarea[name=body]", "**现场**补充通知 @probationary")
         page.click(".reply-form button[type=submit]")
         live_post = reader.locator("#posts .post").nth(before)
         expect(live_post.locator(".post-body strong")).to_have_text("现场", timeout=10_000)
         expect(live_post.locator(".post-author")).to_have_text("第一党支部书记")
-        expect(reader.locator(".notif-badge .badge-unread")).to_have_text("1")  # the mention
+        # The live-inserted name links to the profile, like the names the server rendered.
+        expect(live_post.locator("a.post-author")).to_have_attribute("href", "/u/secretary")
+        # @mention links to the mentioned member's profile (markup VERSION 3).
+        expect(live_post.locator(".post-body a.mention")).to_have_attribute(
+            "href", "/u/probationary"
+        )
+        # The mention arrives live: the header bell counts one more.
+        expect(bell.locator("[data-notification-count]")).to_have_text(str(unread + 1))
         assert reader.url == topic_url  # no reload happened
     finally:
         reader_context.close()

@@ -22,7 +22,7 @@ def test_member_logs_in_on_a_phone_and_sees_profile(page: Any, live_server: str)
     login(page, live_server, "full_member")
     page.goto(live_server + "/me")
     expect(page.locator("h1")).to_have_text("我的")
-    expect(page.get_by_text("正式党员").first).to_be_visible()
+    expect(page.locator("main").get_by_text("正式党员").first).to_be_visible()
     expect(page.locator(".tab-bar")).to_be_visible()  # bottom tab bar on phones
     assert _no_horizontal_scroll(page)
     for path in ["/", "/orgs", "/login"]:
@@ -36,7 +36,10 @@ def test_wrong_password_shows_chinese_error(page: Any, live_server: str) -> None
     page.fill("input[name=username]", "secretary")
     page.fill("input[name=password]", "not-the-password")
     page.click("button[type=submit]")
-    expect(page.locator(".alert-error")).to_have_text("用户名或密码错误")
+    # The same form again: the message at the password field, the username kept.
+    expect(page.locator("#password-error")).to_have_text("用户名或密码错误")
+    expect(page.locator("#password")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#username")).to_have_value("secretary")
 
 
 def test_secretary_manages_branch_and_creates_group(page: Any, live_server: str) -> None:

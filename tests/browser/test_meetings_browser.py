@@ -15,6 +15,14 @@ from tests.browser.conftest import login
 PHONE = {"width": 360, "height": 740}
 
 
+def _confirm(page: Any) -> None:
+    """结束表决 asks first (the verb table's `confirm`): in the dialog when the room's form
+    is marked `data-confirm`, else on the server's confirm page."""
+    page.locator(
+        "dialog.confirm-dialog button.button-danger, .confirm-page button.button-danger"
+    ).click()
+
+
 def _no_horizontal_scroll(page: Any) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
@@ -37,7 +45,7 @@ def test_two_members_join_speak_and_vote(browser: Any, live_server: str) -> None
         host.get_by_role("link", name="十一月主题党日：重温入党誓词").first.click()
         host.get_by_role("link", name="本组织会议").click()
         expect(host.locator(".overdue")).to_be_visible()
-        host.get_by_role("link", name="安排会议").click()
+        host.locator(".page-header").get_by_role("link", name="安排会议").click()
         host.select_option("select[name=type]", "branch_plenary")
         host.fill("input[name=title]", "浏览器测试党员大会")
         host.fill("input[name=scheduled_at]", "2099-01-01T09:00")
@@ -79,6 +87,7 @@ def test_two_members_join_speak_and_vote(browser: Any, live_server: str) -> None
         expect(host.locator("[data-ballots]")).to_have_text("2")
 
         host.get_by_role("button", name="结束表决").click()
+        _confirm(host)
         for page in (alice, bob):
             expect(page.locator(".result")).to_be_visible()
             expect(page.locator("[data-tally]")).to_contain_text("赞成 2")
@@ -145,6 +154,7 @@ def test_hybrid_plenary_host_checks_in_17_of_33_and_member_scans_qr(
         count.get_by_role("button", name="保存现场计数").click()
         expect(host.locator("[data-in-person]")).to_contain_text("赞成 17")
         host.get_by_role("button", name="结束表决").click()
+        _confirm(host)
         result = host.locator(".result")
         expect(result).to_have_text("通过")
         expect(host.locator("[data-tally]")).to_contain_text("赞成 17")

@@ -47,7 +47,7 @@ def _register(page: Any, base: str, username: str) -> None:
     page.fill("input[name=password]", "a-long-password-2026")
     page.fill("input[name=password_confirm]", "a-long-password-2026")
     page.click("main button[type=submit]")
-    expect(page.get_by_text("注册成功，欢迎加入！")).to_be_visible()
+    expect(page.get_by_text("注册成功，欢迎加入")).to_be_visible()
 
 
 def test_new_members_held_post_is_marked_and_its_mention_delivered_on_approval(
@@ -86,14 +86,16 @@ def test_new_members_held_post_is_marked_and_its_mention_delivered_on_approval(
             newcomer.click("main form button[type=submit]")
         assert answer.value.status == 429
         expect(newcomer.locator("textarea[name=body]")).to_have_value("第二条回复，文字不能丢")
-        expect(newcomer.locator("#body-wait")).to_have_text(re.compile(r"请在 \d+ 秒后再发帖"))
+        expect(newcomer.locator("#body-error")).to_have_text(re.compile(r"请在 \d+ 秒后再发帖"))
         expect(newcomer.locator("h1")).to_contain_text("回复")
         assert _no_horizontal_scroll(newcomer)
         newcomer.screenshot(path=str(SHOTS / "premod-cooldown-360.png"), full_page=True)
 
         # The author's own page lists the held reply.
         newcomer.goto(base + "/me")
-        section = newcomer.locator("section.profile-section")
+        section = newcomer.locator(
+            "section.profile-section", has=newcomer.get_by_role("heading", name="等待审核的帖子")
+        )
         expect(section.locator("h2")).to_have_text("等待审核的帖子")
         expect(section.get_by_role("link", name=TOPIC)).to_be_visible()
         expect(section.locator(".badge-held")).to_have_text("等待审核")

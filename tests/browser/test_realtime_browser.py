@@ -82,7 +82,8 @@ def test_page_client_receives_in_order_and_resumes_after_a_worker_restart(
     page.evaluate(
         """channel => {
             window.__events = [];
-            window.__states = [];
+            // The page's bell may have opened the shared socket already.
+            window.__states = [GrassrootsRealtime.state()];
             document.addEventListener("realtime:state", e => window.__states.push(e.detail));
             GrassrootsRealtime.subscribe(channel, {
                 lastId: 0,

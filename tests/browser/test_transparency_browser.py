@@ -67,6 +67,7 @@ def test_publish_then_visitor_reads_and_sees_correction(browser: Any, live_serve
     login(page, live_server, "publisher")
     page.goto(item_url)
     page.click("button:has-text('发布')")
+    page.locator("dialog.confirm-dialog button.button-danger").click()  # 发布 asks first
     expect(page.locator(".disc-state")).to_have_text("已发布")
 
     # 5. a visitor on a phone finds it on the public board

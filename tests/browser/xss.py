@@ -7,6 +7,7 @@ any origin other than the app's are recorded too. A page is clean when nothing w
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,12 +39,28 @@ class Probe:
     base: str
     hits: list[str] = field(default_factory=list)
     canaries: int = 0  # pages on which the canary script was caught by the hook
+    # Requests in flight and the moment the last one started or ended: the probe's own
+    # network-idle (Playwright's "networkidle" can be lost for good when requests start and
+    # finish before DOMContentLoaded on a long page, microsoft/playwright#42598).
+    inflight: set[Any] = field(default_factory=set)
+    last_activity: float = 0.0
 
     def attach(self, page: Any) -> None:
         page.add_init_script(HOOK)
         page.on("dialog", self._on_dialog)
         page.on("console", lambda msg: self._on_console(msg))
-        page.on("request", lambda req: self._on_request(req.url))
+        page.on("request", self._on_request_started)
+        page.on("requestfinished", self._on_request_done)
+        page.on("requestfailed", self._on_request_done)
+
+    def _on_request_started(self, request: Any) -> None:
+        self.inflight.add(request)
+        self.last_activity = time.monotonic()
+        self._on_request(request.url)
+
+    def _on_request_done(self, request: Any) -> None:
+        self.inflight.discard(request)
+        self.last_activity = time.monotonic()
 
     def _on_dialog(self, dialog: Any) -> None:
         self.hits.append(f"dialog:{dialog.message}")
@@ -76,8 +93,17 @@ class Probe:
         """
         page.goto(url, wait_until="load")
         if settle:
-            page.wait_for_load_state("networkidle")
+            self.wait_idle(page)
         return self.scan(page)
+
+    def wait_idle(self, page: Any, *, quiet: float = 0.5, timeout: float = 20.0) -> None:
+        """Wait until no request has been in flight for `quiet` seconds (websockets aside)."""
+        deadline = time.monotonic() + timeout
+        while self.inflight or time.monotonic() - self.last_activity < quiet:
+            if time.monotonic() > deadline:
+                pending = sorted(r.url[:120] for r in self.inflight)
+                raise AssertionError(f"network not idle after {timeout}s: {pending}")
+            page.wait_for_timeout(50)  # lets Playwright deliver the request events
 
     def scan(self, page: Any) -> list[str]:
         """Every hit on the page as it is now (after nudging event handlers), then the canary."""

@@ -20,7 +20,7 @@ from tests.corpora import all_xss_vectors
 # Field lengths the packing respects (the models' max_length, the forms' limits).
 TITLE_CHARS = 120
 NAME_CHARS = 32  # users.display_name
-SNIPPET_CHARS = 160  # boards search shows body_raw[:160]
+SNIPPET_CHARS = 160  # the search's excerpt: about 120 characters of text around the keyword
 FEEDBACK_CHARS = 2000
 MESSAGE_CHARS = 5000
 BODY_CHARS = 40_000
@@ -36,6 +36,7 @@ SPEAKERS = (
     "probationary",
 )
 SEARCH_GROUP = 480  # disclosures per search keyword (the search caps hits at 500)
+POST_GROUP = 180  # posts per keyword of the one search (it ranks at most 200 per query)
 
 
 def pack(vectors: list[str], limit: int, sep: str = " ") -> list[str]:
@@ -55,6 +56,10 @@ def pack(vectors: list[str], limit: int, sep: str = " ") -> list[str]:
 
 def group_keyword(index: int) -> str:
     return f"XQ{index // SEARCH_GROUP:03d}"
+
+
+def post_keyword(index: int) -> str:
+    return f"XB{index // POST_GROUP:03d}"
 
 
 async def seed_disclosures(vectors: list[str]) -> dict[str, Any]:
@@ -130,16 +135,17 @@ async def seed_disclosures(vectors: list[str]) -> dict[str, Any]:
 
 async def seed_boards(vectors: list[str]) -> dict[str, Any]:
     from forum import markup
-    from forum.boards.models import Board, Notification, Post, Topic
+    from forum.boards.models import Board, Post, Topic
     from forum.models import User
+    from forum.notifications import Notification
 
     author = await User.get(username="publicity")
     reader = await User.get(username="full_member")
     board = await Board.get(name="学习园地")
     now = dt.datetime.now(dt.UTC)
     titles = pack(vectors, TITLE_CHARS)
-    # The search snippet is the first 160 characters of the post: the keyword, then vectors.
-    snippets = [f"XSSFIND {s}" for s in pack(vectors, SNIPPET_CHARS - 8)]
+    # The search excerpt is cut around the keyword: the keyword of its group, then vectors.
+    snippets = [f"{post_keyword(i)} {s}" for i, s in enumerate(pack(vectors, SNIPPET_CHARS - 8))]
     count = max(len(titles), len(snippets))
     topics = [
         Topic(
@@ -177,8 +183,11 @@ async def seed_boards(vectors: list[str]) -> dict[str, Any]:
                 user_id=reader.id,
                 kind=kinds[i % len(kinds)],
                 actor_id=author.id,
-                topic_id=topic.id,
-                post_number=1,
+                title=topic.title,
+                text=f"{author.display_name} 提到了你",
+                url=f"/t/{topic.id}/1",
+                subject=f"topic:{topic.id}",
+                number=1,
             )
             for i, topic in enumerate(created[: len(titles)])
         ],
@@ -188,6 +197,7 @@ async def seed_boards(vectors: list[str]) -> dict[str, Any]:
         "topics": count,
         "notifications": len(titles),
         "snippets": len(snippets),
+        "snippet_groups": sorted({post_keyword(i) for i in range(len(snippets))}),
         "reader": reader.username,
     }
 

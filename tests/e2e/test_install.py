@@ -118,13 +118,16 @@ def test_wheel_in_fresh_virtualenv_serves_demo(wheel: Path, workdir: Path) -> No
         page = httpx.get(base + "/")
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         assert "基层党建交流平台" in page.text
-        # Every stylesheet and script the pages name answers with its own bytes.
+        # Every stylesheet, script and icon sprite the pages name answers with its own bytes.
         pages = [page.text, httpx.get(base + "/forum").text]
         assets = {a for text in pages for a in re.findall(r'(?:href|src)="(/static/[^"?]+)', text)}
         assert any(a.endswith(".css") for a in assets)
+        assert "/static/icons/sprite.svg" in assets  # the header's search icon
         for asset in assets | {"/static/css/app.css", "/static/js/realtime.js"}:
             answer = httpx.get(base + asset)
-            kind = "text/css" if asset.endswith(".css") else "javascript"
+            kind = {".css": "text/css", ".js": "javascript", ".svg": "image/svg+xml"}[
+                asset[asset.rindex(".") :]
+            ]
             assert answer.status_code == 200 and kind in answer.headers["content-type"], asset
             assert answer.content == (ROOT / asset.removeprefix("/")).read_bytes()
         # The demo data went where a user runs the command, not into the site-packages.

@@ -40,7 +40,13 @@ async def test_suspension_closes_open_socket_on_another_worker_and_refuses_login
             b.base_url,
             moderator,
             "/moderation/sanctions",
-            {"username": "full_member", "kind": "suspend", "days": "1", "reason": "e2e 封禁"},
+            {
+                "username": "full_member",
+                "kind": "suspend",
+                "days": "1",
+                "reason": "e2e 封禁",
+                "confirmed": "1",
+            },
         )
         assert response.status_code == 303, response.text[:300]
         assert await ws.closed_with() == 4401  # its session was revoked
@@ -62,7 +68,13 @@ async def test_silence_keeps_socket_open_and_delivers_the_notice(
             b.base_url,
             moderator,
             "/moderation/sanctions",
-            {"username": "probationary", "kind": "silence", "hours": "2", "reason": "e2e 禁言"},
+            {
+                "username": "probationary",
+                "kind": "silence",
+                "hours": "2",
+                "reason": "e2e 禁言",
+                "confirmed": "1",
+            },
         )
         assert response.status_code == 303, response.text[:300]
         notice = await ws.next_frame(lambda f: f["type"] == "notice")

@@ -60,7 +60,13 @@ async def test_silence_and_lift_apply_to_the_open_meeting_socket(
             a.base_url,
             sec,
             "/moderation/sanctions",
-            {"username": f"{p}v1", "kind": "silence", "hours": "2", "reason": "e2e 禁言"},
+            {
+                "username": f"{p}v1",
+                "kind": "silence",
+                "hours": "2",
+                "reason": "e2e 禁言",
+                "confirmed": "1",
+            },
         )
         assert silenced.status_code == 303, silenced.text[:300]
         notice = await ws.next_frame(_viewer_changed)
@@ -110,7 +116,13 @@ async def test_a_silence_that_runs_out_unlocks_the_open_socket(
             a.base_url,
             sec,
             "/moderation/sanctions",
-            {"username": f"{p}v1", "kind": "silence", "hours": "2", "reason": "e2e 到期"},
+            {
+                "username": f"{p}v1",
+                "kind": "silence",
+                "hours": "2",
+                "reason": "e2e 到期",
+                "confirmed": "1",
+            },
         )
         assert silenced.status_code == 303, silenced.text[:300]
         assert (await ws.next_frame(_viewer_changed))["data"]["can_post"] is False

@@ -56,7 +56,10 @@ async def test_reply_hidden_on_one_worker_is_never_replayed_on_the_other(
         assert created["event"] == "post.created" and secret in created["data"]["html"]
         number = created["data"]["number"]
         response = await post_form(
-            a.base_url, moderator, f"/t/{topic_id}/{number}/hide", {"hidden": "1"}
+            a.base_url,
+            moderator,
+            f"/t/{topic_id}/{number}/hide",
+            {"hidden": "1", "confirmed": "1"},
         )
         assert response.status_code == 303, response.text[:300]
         (hidden,) = await live.events(channel, 1)

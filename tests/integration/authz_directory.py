@@ -13,9 +13,18 @@ from typing import Any
 
 from forum import clock, idcard
 from forum.members import importer
-from forum.members.models import FloatingRecord, Transfer
+from forum.members.models import (
+    DuplicateCase,
+    FloatingInflow,
+    FloatingRecord,
+    MembershipSuspension,
+    Sanction,
+    StatusDecision,
+    Transfer,
+)
+from forum.models import Member
 from forum.policy import RoleGrant, Viewer
-from tests.factories import Tree, make_member
+from tests.factories import Tree, make_member, make_plenary_vote
 
 KINDS = (
     "visitor",
@@ -50,6 +59,15 @@ def side(ok: int, seen: int, other: int, target: str) -> dict[str, int]:
     return {k: ok if k == "sibling_admin" else seen if k == "floating" else other for k in KINDS}
 
 
+def discipline(ok: int, seen: int, target: str) -> dict[str, int]:
+    """Discipline is recorded by the branch secretary (the sibling admin for B) and the orgs
+    above; branch A's org admin sees the record but is refused (403). `seen`: what those who
+    see the card get (403 for the routes on a member, 404 for a sanction's own route)."""
+    if target == "in":
+        return {k: 403 if k == "admin" else seen if k in A_MEMBERS else 404 for k in KINDS}
+    return {k: ok if k == "sibling_admin" else seen if k == "floating" else 404 for k in KINDS}
+
+
 def record_form(name: str, id_number: str) -> dict[str, str]:
     return {
         "org_id": "{org_id}",
@@ -60,6 +78,29 @@ def record_form(name: str, id_number: str) -> dict[str, str]:
     }
 
 
+REVEAL = {"reason": "核对身份"}
+SANCTION_JSON = {
+    "kind": "warning",
+    "decision_number": "纪〔2026〕1号",
+    "deciding_body": "支部党员大会",
+    "decided_on": TODAY.isoformat(),
+}
+SANCTION_FORM = {**SANCTION_JSON, "confirmed": "1"}
+SUSPEND_JSON = {
+    "reason": "失去联系超过六个月",
+    "decision_number": "支〔2026〕2号",
+    "approving_body": "党委",
+    "approved_on": TODAY.isoformat(),
+}
+SUSPEND_FORM = {**SUSPEND_JSON, "confirmed": "1"}
+END_SANCTION_JSON = {
+    "outcome": "restore",
+    "on": TODAY.isoformat(),
+    "decision_number": "支〔2026〕3号",
+}
+END_SANCTION = {**END_SANCTION_JSON, "confirmed": "1"}
+END_SUSPENSION_JSON = {"outcome": "restore", "on": TODAY.isoformat(), "note": "已取得联系"}
+END_SUSPENSION = {**END_SUSPENSION_JSON, "confirmed": "1"}
 EDIT_FORM = {
     "name": "改名党员",
     "status": "full",
@@ -99,10 +140,18 @@ def _cases() -> list[tuple[Any, ...]]:
         ("GET", "/members/stats", "-", admins(200)),
         ("GET", "/members/stats.{fmt:str}", "-", admins(200)),
         ("GET", "/members/export.{fmt:str}", "-", admins(200)),
+        # A POST is how an export with full ID numbers carries its reason; without
+        # `ids=full` it is the same masked export.
+        ("POST", "/members/export.{fmt:str}", "-", admins(200)),
         ("GET", "/members/transfers", "-", exp(200, visitor=404)),
         ("GET", "/members/floating", "-", admins(200)),
         ("GET", "/members/development", "-", admins(200)),
+        ("GET", "/members/approvals", "-", admins(200)),
+        ("GET", "/api/v1/members/decisions", "-", admins(200)),
         ("GET", "/members/import", "-", admins(200)),
+        # Duplicate cases: the lists answer every admin (each sees its own cases only).
+        ("GET", "/members/duplicates", "-", admins(200)),
+        ("GET", "/api/v1/members/duplicates", "-", admins(200)),
         ("GET", "/api/v1/members", "-", exp(200)),
         ("GET", "/api/v1/members/stats", "-", admins(200)),
         # No file in the form: the admins get the form back with an error (400).
@@ -115,8 +164,15 @@ def _cases() -> list[tuple[Any, ...]]:
             ("GET", "/api/v1/members/{member_id:int}", t, side(200, 200, 404, t)),
             ("GET", "/members/{member_id:int}/edit", t, side(200, 404, 404, t)),
             ("POST", "/members/{member_id:int}/edit", t, side(303, 403, 404, t), EDIT_FORM),
-            ("POST", "/members/{member_id:int}/reveal", t, side(200, 403, 404, t)),
-            ("POST", "/api/v1/members/{member_id:int}/reveal", t, side(200, 403, 404, t), {}, {}),
+            ("POST", "/members/{member_id:int}/reveal", t, side(200, 403, 404, t), REVEAL),
+            (
+                "POST",
+                "/api/v1/members/{member_id:int}/reveal",
+                t,
+                side(200, 403, 404, t),
+                {},
+                REVEAL,
+            ),
             (
                 "POST",
                 "/members/new",
@@ -143,14 +199,24 @@ def _cases() -> list[tuple[Any, ...]]:
                 {"to_org_id": "{org_c}", "reason": "调动"},
             ),
             ("POST", "/members/{member_id:int}/floating", t, side(303, 403, 404, t), FLOAT_FORM),
-            ("POST", "/members/floating/{rid:int}/end", t, side(303, 404, 404, t)),
+            # Confirmed steps carry `confirmed=1`, so the sweep measures the authorization.
+            (
+                "POST",
+                "/members/floating/{rid:int}/end",
+                t,
+                side(303, 404, 404, t),
+                {"confirmed": "1"},
+            ),
             ("POST", "/members/floating/inflow", t, exp(403, **{owner: 303}), INFLOW_FORM),
+            # The home side decides an inflow request about its member; to anyone else the
+            # request does not exist (the host included: it may only withdraw).
+            ("POST", "/members/floating/inflows/{iid:int}/{verb:str}", t, side(303, 404, 404, t)),
             (
                 "POST",
                 "/members/{member_id:int}/advance",
                 t,
                 side(303, 403, 404, t),
-                {"target": "development_target", "on": TODAY.isoformat()},
+                {"target": "development_target", "on": TODAY.isoformat(), "confirmed": "1"},
             ),
             (
                 "POST",
@@ -171,7 +237,139 @@ def _cases() -> list[tuple[Any, ...]]:
                 "/members/{member_id:int}/extend",
                 t,
                 side(303, 403, 404, t),
-                {"months": "6", "on": TODAY.isoformat(), "vote_id": "1"},
+                {"months": "6", "vote_id": "{ext_vote}", "confirmed": "1"},
+            ),
+            # A plenary decision reported for approval (here: cancellation of probation).
+            (
+                "POST",
+                "/members/{member_id:int}/decisions",
+                t,
+                side(303, 403, 404, t),
+                {"kind": "cancellation", "vote_id": "{cancel_vote}", "confirmed": "1"},
+            ),
+            (
+                "POST",
+                "/api/v1/members/{member_id:int}/decisions",
+                t,
+                side(201, 403, 404, t),
+                {},
+                {"kind": "cancellation", "vote_id": "{api_vote}"},
+            ),
+            # Only the superior committee decides: the branch's own admin is refused (403);
+            # to everyone else the decision does not exist.
+            (
+                "POST",
+                "/members/decisions/{did:int}/{verb:str}",
+                t,
+                side(403, 404, 404, t),
+                {"on": TODAY.isoformat(), "confirmed": "1"},
+            ),
+            (
+                "POST",
+                "/api/v1/members/decisions/{decision_id:int}/approve",
+                t,
+                side(403, 404, 404, t),
+                {},
+                {"on": TODAY.isoformat()},
+            ),
+            (
+                "POST",
+                "/api/v1/members/decisions/{decision_id:int}/reject",
+                t,
+                side(403, 404, 404, t),
+                {},
+                {"on": TODAY.isoformat(), "note": "材料不全"},
+            ),
+            # Discipline: the branch's secretary (the sibling admin for "out") records it; the
+            # branch's org admin sees the record but may not (403); so do its members (403),
+            # who see the card only.
+            (
+                "POST",
+                "/members/{member_id:int}/sanctions",
+                t,
+                discipline(303, 403, t),
+                SANCTION_FORM,
+            ),
+            (
+                "POST",
+                "/api/v1/members/{member_id:int}/sanctions",
+                t,
+                discipline(201, 403, t),
+                {},
+                SANCTION_JSON,
+            ),
+            (
+                "POST",
+                "/members/{member_id:int}/suspensions",
+                t,
+                discipline(303, 403, t),
+                SUSPEND_FORM,
+            ),
+            (
+                "POST",
+                "/api/v1/members/{member_id:int}/suspensions",
+                t,
+                discipline(201, 403, t),
+                {},
+                SUSPEND_JSON,
+            ),
+            # Ending: whoever does not see the discipline field gets 404.
+            ("POST", "/members/sanctions/{sid:int}/end", t, discipline(303, 404, t), END_SANCTION),
+            (
+                "POST",
+                "/api/v1/members/sanctions/{sanction_id:int}/end",
+                t,
+                discipline(200, 404, t),
+                {},
+                END_SANCTION_JSON,
+            ),
+            (
+                "POST",
+                "/members/suspensions/{sid:int}/end",
+                t,
+                discipline(303, 404, t),
+                END_SUSPENSION,
+            ),
+            (
+                "POST",
+                "/api/v1/members/suspensions/{suspension_id:int}/end",
+                t,
+                discipline(200, 404, t),
+                {},
+                END_SUSPENSION_JSON,
+            ),
+            # A duplicate case lives at the org above both records (here the branch itself):
+            # to anyone not managing it, it does not exist.
+            ("GET", "/members/duplicates/{cid:int}", t, side(200, 404, 404, t)),
+            (
+                "POST",
+                "/members/duplicates/{cid:int}/merge",
+                t,
+                side(303, 404, 404, t),
+                {"keep": "{keep}", "confirmed": "1"},
+            ),
+            (
+                "POST",
+                "/members/duplicates/{cid:int}/dismiss",
+                t,
+                side(303, 404, 404, t),
+                {"note": "核对后不是同一人"},
+            ),
+            (
+                "POST",
+                "/api/v1/members/duplicates/{case_id:int}/merge",
+                t,
+                side(200, 404, 404, t),
+                {},
+                {"keep": "{keep_api}"},
+            ),
+            (
+                "POST",
+                "/api/v1/members/duplicates/{case_id:int}/dismiss",
+                t,
+                side(200, 404, 404, t),
+                {},
+                {"note": "核对后不是同一人"},
             ),
             ("GET", "/members/import/{bid:int}", t, side(200, 404, 404, t)),
             ("POST", "/members/import/{bid:int}/run", t, side(303, 404, 404, t)),
@@ -214,7 +412,77 @@ async def build(tree: Tree) -> dict[str, Any]:
             t, _id(dt.date(1991, 3, 4) if t == "in" else dt.date(1992, 3, 4))
         )
         batch = await importer.create_batch(site, branch, "sweep.csv", sheet.encode())
+        inflow = await FloatingInflow.create(  # about `person`: `member` gets an outflow
+            host_org_id=tree.branch_c.id,
+            member_id=person.id,
+            id_number_hint="350102********0011",
+            certificate_number="LR-0",
+            starts_on=TODAY,
+            ends_on=TODAY + dt.timedelta(days=90),
+        )
+        cancelled = await make_member(
+            branch, "probationary", probation_at=TODAY - dt.timedelta(days=200)
+        )
+        api_member = await make_member(
+            branch, "probationary", probation_at=TODAY - dt.timedelta(days=200)
+        )
+        waiting = await make_member(
+            branch, "probationary", probation_at=TODAY - dt.timedelta(days=400)
+        )
+        waiting_vote = await make_plenary_vote(branch, "conversion", waiting)
+        decision = await StatusDecision.create(
+            member_id=waiting.id,
+            kind="conversion",
+            vote_id=waiting_vote,
+            voted_on=TODAY,
+            committee_id=tree.committee.id,
+        )
+        ended: dict[str, int] = {}
+        for n in (1, 2):
+            disc = await make_member(branch, "full", **full)
+            started = TODAY - dt.timedelta(days=800)
+            sanction = await Sanction.create(
+                member_id=disc.id,
+                kind="probation",
+                years=1,
+                decision_number=f"纪〔2024〕{n}号",
+                deciding_body="支部党员大会",
+                decided_on=started,
+                starts_on=started,
+                ends_on=started + dt.timedelta(days=365),
+                state="active",
+            )
+            suspension = await MembershipSuspension.create(
+                member_id=disc.id,
+                reason="失联",
+                decision_number=f"支〔2024〕{n}号",
+                approving_body="党委",
+                approved_on=started,
+            )
+            await Member.filter(id=disc.id).update(
+                on_probation_sanction=True, membership_suspended=True
+            )
+            ended[f"sanction{n}"], ended[f"suspension{n}"] = sanction.id, suspension.id
+        dups: dict[str, int] = {}
+        for name in ("merge", "dismiss", "api_merge", "api_dismiss"):
+            one = await make_member(branch, "full", **full)
+            two = await make_member(branch, "full", **full)
+            case = await DuplicateCase.create(member_id=two.id, existing_id=one.id, org=branch)
+            dups[f"dup_{name}"], dups[f"keep_{name}"] = case.id, one.id
+        suspendee = await make_member(branch, "full", **full)
+        api_suspendee = await make_member(branch, "full", **full)
         ids[t] = {
+            **ended,
+            **dups,
+            "suspendee": suspendee.id,
+            "api_suspendee": api_suspendee.id,
+            "ext_vote": await make_plenary_vote(branch, "extension", probationary),
+            "cancel_vote": await make_plenary_vote(branch, "cancellation", cancelled),
+            "api_vote": await make_plenary_vote(branch, "cancellation", api_member),
+            "cancelled": cancelled.id,
+            "api_member": api_member.id,
+            "decision": decision.id,
+            "inflow": inflow.id,
             "member": member.id,
             "person": person.id,
             "activist": activist.id,
@@ -240,6 +508,8 @@ MEMBER_BY_SUFFIX = (
     ("/contacts", "activist"),
     ("/reviews", "activist"),
     ("/extend", "probationary"),
+    ("/decisions", "cancelled"),
+    ("/suspensions", "suspendee"),
 )
 
 
@@ -248,12 +518,39 @@ def fill(value: str, target: str, ids: dict[str, Any]) -> str:
         return value
     own = ids["out" if target == "out" else "in"]
     key = next((k for suffix, k in MEMBER_BY_SUFFIX if value.endswith(suffix)), "member")
+    if value.startswith("/api/v1/members/{member_id:int}/decisions"):
+        key = "api_member"
+    if value.startswith("/api/v1/members/{member_id:int}/suspensions"):
+        key = "api_suspendee"
+    for verb in ("merge", "dismiss"):
+        value = value.replace(
+            f"/members/duplicates/{{cid:int}}/{verb}",
+            f"/members/duplicates/{own['dup_' + verb]}/{verb}",
+        ).replace(
+            f"/duplicates/{{case_id:int}}/{verb}", f"/duplicates/{own['dup_api_' + verb]}/{verb}"
+        )
+    value = (
+        value.replace("{cid:int}", str(own["dup_merge"]))
+        .replace("{keep_api}", str(own["keep_api_merge"]))
+        .replace("{keep}", str(own["keep_merge"]))
+        .replace("/sanctions/{sid:int}", f"/sanctions/{own['sanction1']}")
+        .replace("/suspensions/{sid:int}", f"/suspensions/{own['suspension1']}")
+        .replace("{sanction_id:int}", str(own["sanction2"]))
+        .replace("{suspension_id:int}", str(own["suspension2"]))
+    )
     return (
         value.replace("{member_id:int}", str(own[key]))
         .replace("{tid:int}", str(own["transfer"]))
         .replace("{transfer_id:int}", str(own["transfer"]))
         .replace("{step:str}", "approve")
         .replace("{rid:int}", str(own["floating"]))
+        .replace("{iid:int}", str(own["inflow"]))
+        .replace("{did:int}/{verb:str}", f"{own['decision']}/approve")
+        .replace("{decision_id:int}", str(own["decision"]))
+        .replace("{verb:str}", "confirm")
+        .replace("{ext_vote}", str(own["ext_vote"]))
+        .replace("{cancel_vote}", str(own["cancel_vote"]))
+        .replace("{api_vote}", str(own["api_vote"]))
         .replace("{bid:int}", str(own["batch"]))
         .replace("{fmt:str}", "csv")
         .replace("{org_c}", str(ids["org_c"]))

@@ -203,7 +203,8 @@ async def test_no_js_form_uploads_links_and_shows_files(client: Client) -> None:
     image, pdf = await Attachment.all().order_by("id")
     assert image.post_id == post.id and pdf.post_id == post.id
     assert f"![现场.png](/attachments/{image.id}/" in post.body_raw
-    assert f'<img alt="现场.png" src="/attachments/{image.id}/' in post.body_html
+    assert f'<img src="/attachments/{image.id}/' in post.body_html
+    assert 'alt="现场.png"' in post.body_html
     page = await client.get(f"/t/{topic.id}")
     assert f'src="/attachments/{image.id}/' in page.text
     assert 'class="post-files"' in page.text and "议程.pdf" in page.text
@@ -353,8 +354,14 @@ async def test_moderator_soft_deletes_an_attachment_with_audit(client: Client) -
     await client.logout()
     await client.login("sec")
     page = await client.get(f"/t/{topic.id}")
-    assert page.text.count("删除附件") == 2 and "合影.png" in page.text
-    response = await client.post_form(f"/attachments/{pdf.id}/delete", {"reason": "违规"})
+    assert page.text.count(">删除附件</button>") == 2 and "合影.png" in page.text
+    # Without confirmed=1 the step asks first and changes nothing.
+    asked = await client.post_form(f"/attachments/{pdf.id}/delete", {"reason": "违规"})
+    assert asked.status_code == 200 and "确定删除" in asked.text
+    assert not (await Attachment.get(id=pdf.id)).deleted
+    response = await client.post_form(
+        f"/attachments/{pdf.id}/delete", {"reason": "违规", "confirmed": "1"}
+    )
     assert response.status_code == 303
     row = await Attachment.get(id=pdf.id)
     assert row.deleted and Path(files.path_of(row.storage_key)).exists()

@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from starlette.routing import Mount, Route, WebSocketRoute
 
-from forum.boards import actions
-from forum.boards.models import Attachment, Board, BoardModerator, Post, Topic
+from forum.boards import actions, queries
+from forum.boards.models import Attachment, Board, BoardModerator, Bookmark, Post, Topic
 from tests.boards_helpers import png_bytes, reply_to, start_topic, upload
+from tests.factories import viewer_of
 from tests.figures import report
 from tests.helpers import Client
 from tests.integration.test_authz_sweep import KINDS, World, _world
@@ -59,6 +60,9 @@ class Case:
     upload: bool = False  # multipart `file` (a PNG) with the CSRF header, like the JS picker
 
 
+# Irreversible steps ask first (forum.answers); the sweep takes them confirmed.
+CONFIRMED = {"confirmed": "1"}
+
 MATRIX_FORM = {
     f"{verb}_{part}": value
     for verb, rule in actions.DEFAULT_ORG_MATRIX.items()
@@ -79,7 +83,7 @@ P = "/t/{topic_id:int}/{number:int}"
 API_P = "/api/v1/topics/{topic_id:int}/posts/{number:int}"
 TABLE: list[Case] = [
     Case("GET", "/forum", "/forum", everyone(200)),
-    Case("GET", "/forum/search", "/forum/search?q=基层党建", everyone(200)),
+    Case("GET", "/forum/search", "/forum/search?q=基层党建", everyone(301)),  # to /search
     Case("GET", "/forum/notifications", "/forum/notifications", members(200, visitor=404)),
     Case("POST", "/forum/notifications/read", "/forum/notifications/read", members(303, 403)),
     Case("GET", "/forum/boards/new", "/forum/boards/new", only(200, 404, "admin", "sibling_admin")),
@@ -115,6 +119,7 @@ TABLE: list[Case] = [
         B + "/moderators/{grant_id:int}/delete",
         "/forum/b/{in_board}/moderators/{mod_grant}/delete",
         only(303, 404, "admin"),
+        form=CONFIRMED,
     ),
     Case("GET", B + "/feed.atom", "/forum/b/{pub_board}/feed.atom", everyone(200)),
     Case("GET", B + "/feed.atom", "/forum/b/{in_board}/feed.atom", everyone(404)),
@@ -132,6 +137,20 @@ TABLE: list[Case] = [
     ),
     Case("GET", P, "/t/{in_topic}/2", inside(303, 303, READERS)),
     Case("GET", P + "/history", "/t/{in_topic}/2/history", inside(200, 200, READERS)),
+    Case("GET", P + "/likes", "/t/{in_topic}/2/likes", inside(200, 200, READERS)),
+    Case("GET", P + "/likes", "/t/{pub_topic}/2/likes?fragment=1", everyone(200)),
+    # Bookmarks: private, so any signed-in reader (sanctioned and silenced too).
+    Case("POST", P + "/{action:str}", "/t/{in_topic}/2/bookmark", inside(303, 303, READERS)),
+    Case("POST", T + "/{action:str}", "/t/{in_topic}/bookmark", inside(303, 303, READERS)),
+    Case("POST", T + "/{action:str}", "/t/{pub_topic}/bookmark", members(303, 403)),
+    Case("GET", "/me/bookmarks", "/me/bookmarks", members(200, 303)),
+    # Someone else's bookmark looks missing; a visitor has none.
+    Case(
+        "POST",
+        "/me/bookmarks/{bookmark_id:int}/delete",
+        "/me/bookmarks/{bookmark}/delete",
+        members(404, 403),
+    ),
     Case("GET", P + "/edit", "/t/{in_topic}/2/edit", inside(200, 403, MODERATORS)),
     Case(
         "POST",
@@ -147,9 +166,15 @@ TABLE: list[Case] = [
         P + "/{action:str}",
         "/t/{in_topic}/2/hide",
         inside(303, 403, MODERATORS),
-        form={"hidden": "1"},
+        form={"hidden": "1", **CONFIRMED},
     ),
-    Case("POST", P + "/{action:str}", "/t/{in_topic}/2/delete", inside(303, 403, MODERATORS)),
+    Case(
+        "POST",
+        P + "/{action:str}",
+        "/t/{in_topic}/2/delete",
+        inside(303, 403, MODERATORS),
+        form=CONFIRMED,
+    ),
     Case(
         "POST",
         T + "/{action:str}",
@@ -246,6 +271,44 @@ TABLE: list[Case] = [
         "/attachments/{attachment_id:int}/delete",
         "/attachments/{in_file}/delete",
         inside(303, 403, MODERATORS),
+        form=CONFIRMED,
+    ),
+    # The composer: preview and suggestions for anyone who may write; drafts follow the
+    # reply right; a draft is one's own, so discarding it is open to every account.
+    Case(
+        "POST",
+        "/api/v1/preview",
+        "/api/v1/preview",
+        members(200, visitor=403),
+        json={"body": "**预览**"},
+    ),
+    Case(
+        "POST",
+        "/api/v1/drafts",
+        "/api/v1/drafts",
+        inside(200, 403, REPLIERS),
+        json={"topic_id": "{in_topic}", "body": "草稿"},
+    ),
+    Case(
+        "POST",
+        "/api/v1/drafts",
+        "/api/v1/drafts",
+        members(200, visitor=403),
+        json={"board_id": "{pub_board}", "title": "新主题草稿", "body": "草稿"},
+    ),
+    Case("GET", "/api/v1/users/suggest", "/api/v1/users/suggest?q=党", members(200, visitor=403)),
+    Case(
+        "GET",
+        "/api/v1/users/suggest",
+        "/api/v1/users/suggest?q=党&topic={in_topic}",
+        inside(200, 200, READERS),
+    ),
+    Case(
+        "POST",
+        "/forum/drafts/discard",
+        "/forum/drafts/discard",
+        members(303, 403),
+        form={"key": "reply:{in_topic}", **CONFIRMED},
     ),
     # Last: hiding the topic (only its moderators may; the flows tests check the effect).
     Case(
@@ -253,7 +316,7 @@ TABLE: list[Case] = [
         T + "/{action:str}",
         "/t/{in_topic}/hide",
         inside(303, 403, MODERATORS),
-        {"value": "1"},
+        {"value": "1", **CONFIRMED},
     ),
 ]
 
@@ -289,6 +352,11 @@ async def _board_world() -> BoardWorld:
         await Attachment.filter(id=attachment.id).update(post_id=first.id)
         files[key] = attachment.id
     files["draft_file"] = (await upload(branch, deputy)).id
+    deputy_viewer = await viewer_of(deputy)
+    await actions.toggle_bookmark(
+        deputy_viewer, await queries.get_topic_for(deputy_viewer, topics[0].id)
+    )
+    files["bookmark"] = (await Bookmark.get(user_id=deputy.id)).id
     ids = {
         "pub_board": public.id,
         "in_board": branch.id,
@@ -320,7 +388,11 @@ async def _request(client: Client, case: Case, world: BoardWorld) -> int:
             )
         ).status_code
     if case.json is not None:
-        return (await client.request_json(case.method, path, case.json)).status_code
+        body = {
+            k: int(_fill(v, world)) if isinstance(v, str) and v.startswith("{") else v
+            for k, v in case.json.items()
+        }
+        return (await client.request_json(case.method, path, body)).status_code
     if case.method == "DELETE":
         return (await client.request_json("DELETE", path)).status_code
     form = {k: _fill(v, world) for k, v in case.form.items()}

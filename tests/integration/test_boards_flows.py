@@ -7,14 +7,17 @@ from forum.auditlog import AuditEntry
 from forum.boards.models import (
     BoardGrant,
     Like,
-    Notification,
     Post,
     PostRevision,
     Topic,
     TopicRead,
 )
+from forum.notifications import Notification
 from tests.boards_helpers import make_world, reply_to, start_topic
 from tests.helpers import Client
+
+# Irreversible steps ask first (forum.answers); these tests take them confirmed.
+CONFIRMED = {"confirmed": "1"}
 
 
 async def counts() -> tuple[int, int, int]:
@@ -48,7 +51,7 @@ async def test_start_topic_reply_and_read_tracking(client: Client) -> None:
     assert "<strong>加粗</strong>" in page.text
     response = await client.post_form(f"/t/{topic.id}/reply", {"body": "第二楼"})
     assert response.status_code == 303
-    assert response.headers["location"] == f"/t/{topic.id}?from=2#p2"
+    assert response.headers["location"] == f"/t/{topic.id}#p2"  # its page, in context
     post = await Post.get(topic_id=topic.id, number=2)
     assert post.body_html == "<p>第二楼</p>" and post.render_version == markup.VERSION
     topic = await Topic.get(id=topic.id)
@@ -102,7 +105,9 @@ async def test_invalid_input_writes_nothing(client: Client) -> None:
     ):
         response = await client.post_form(f"/forum/b/{world.public.id}/new", data)
         assert response.status_code == 400, data["title"][:5]
-        assert "alert-error" in response.text
+        # The form again, the message at its field (and in the summary).
+        assert 'class="field-error"' in response.text
+        assert 'aria-invalid="true"' in response.text
     assert (
         await client.post_form("/forum/b/99999/new", {"title": "x", "body": "y"})
     ).status_code == 404
@@ -213,7 +218,7 @@ async def test_delete_like_hide_pin_accept(client: Client, other_client: Client)
     assert "采纳的答案" in page.text
     assert (await client.post_form(f"/t/{topic.id}/2/delete")).status_code == 403
     await other_client.login("full")
-    assert (await other_client.post_form(f"/t/{topic.id}/2/delete")).status_code == 303
+    assert (await other_client.post_form(f"/t/{topic.id}/2/delete", CONFIRMED)).status_code == 303
     assert (await Post.get(id=answer.id)).deleted
     assert (await Topic.get(id=topic.id)).accepted_post_id is None
     page = await client.get(f"/t/{topic.id}")
@@ -226,7 +231,9 @@ async def test_moderator_hides_post_audited(client: Client) -> None:
     topic = await start_topic(world.public, world.users["full"])
     post = await reply_to(topic, world.users["full2"], "不当言论")
     await client.login("bmod")
-    response = await client.post_form(f"/t/{topic.id}/2/hide", {"hidden": "1", "reason": "违规"})
+    response = await client.post_form(
+        f"/t/{topic.id}/2/hide", {"hidden": "1", "reason": "违规", "confirmed": "1"}
+    )
     assert response.status_code == 303
     assert (await Post.get(id=post.id)).hidden
     assert (await Topic.get(id=topic.id)).reply_count == 0  # visible replies only
@@ -235,7 +242,9 @@ async def test_moderator_hides_post_audited(client: Client) -> None:
     shown = await client.post_form(f"/t/{topic.id}/2/hide", {"hidden": "0", "reason": "误判"})
     assert shown.status_code == 303 and not (await Post.get(id=post.id)).hidden
     assert (await Topic.get(id=topic.id)).reply_count == 1
-    await client.post_form(f"/t/{topic.id}/2/hide", {"hidden": "1", "reason": "违规"})
+    await client.post_form(
+        f"/t/{topic.id}/2/hide", {"hidden": "1", "reason": "违规", "confirmed": "1"}
+    )
     response = await client.post_form(f"/t/{topic.id}/pin", {"value": "1"})
     assert response.status_code == 303 and (await Topic.get(id=topic.id)).pinned
     await client.logout()
@@ -314,7 +323,7 @@ async def test_search_finds_chinese_substrings_within_policy(client: Client) -> 
     await start_topic(world.public, world.users["full"], "学习心得", "我们要推进基层党建工作")
     await start_topic(world.branch, world.users["full"], "内部通知", "基层党建内部材料")
     await start_topic(world.public, world.users["full"], "组织生活会的准备", "正文")
-    response = await client.get("/forum/search", params={"q": "基层党建"})
+    response = await client.get("/search", params={"q": "基层党建", "part": "forum"})
     assert "学习心得" in response.text and "内部通知" not in response.text
     api = (await client.get("/api/v1/search", params={"q": "基层党建"})).json()
     assert [p["topic_id"] for p in api["items"]] and len(api["items"]) == 1
@@ -358,7 +367,7 @@ async def test_board_admin_adds_person_and_role_moderators(client: Client) -> No
     await client.logout()
     await client.login("sec")
     grant = await BoardModerator.get(board_id=world.branch.id, user_id=world.users["full2"].id)
-    response = await client.post_form(f"{url}/{grant.id}/delete")
+    response = await client.post_form(f"{url}/{grant.id}/delete", CONFIRMED)
     assert response.status_code == 303
     assert await BoardModerator.filter(board_id=world.branch.id).count() == 1
     assert await AuditEntry.filter(action="board.moderator_removed").count() == 1
@@ -419,7 +428,9 @@ async def test_moderator_hides_topic_from_readers(client: Client, other_client: 
     await other_client.login("full2")
     assert (await other_client.post_form(f"/t/{topic.id}/hide", {"value": "1"})).status_code == 403
     await client.login("bmod")
-    assert (await client.post_form(f"/t/{topic.id}/hide", {"value": "1"})).status_code == 303
+    assert (
+        await client.post_form(f"/t/{topic.id}/hide", {"value": "1", **CONFIRMED})
+    ).status_code == 303
     assert (await Topic.get(id=topic.id)).hidden
     assert await AuditEntry.filter(action="topic.hidden", target_id=str(topic.id)).count() == 1
     assert (await client.get(f"/t/{topic.id}")).status_code == 200  # moderators still see it

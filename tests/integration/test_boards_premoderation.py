@@ -8,7 +8,8 @@ API, search, feed); a cooldown refusal keeps the compose form; approval delivers
 
 from __future__ import annotations
 
-from forum.boards.models import Notification, Post, Topic
+from forum.boards.models import Post, Topic
+from forum.notifications import Notification
 from moderation import review
 from moderation.models import Notice
 from tests.boards_helpers import make_world, start_topic
@@ -46,7 +47,7 @@ async def test_held_reply_is_seen_by_its_author_only_and_a_quick_retry_keeps_the
     # A second reply inside the 120 s new-account cooldown: the form again, text kept.
     again = await client.post_form(f"/t/{topic.id}/reply", {"body": "第二条，文字不能丢"})
     assert again.status_code == 429 and 1 <= int(again.headers["Retry-After"]) <= 120
-    assert 'id="body-wait"' in again.text and "秒后再发帖" in again.text
+    assert 'id="body-error"' in again.text and "秒后再发帖" in again.text
     assert "第二条，文字不能丢</textarea>" in again.text and "发表回复" in again.text
     api = await client.post_json(f"/api/v1/topics/{topic.id}/posts", {"body": "接口重试"})
     assert api.status_code == 429 and "error" in api.json()
@@ -58,17 +59,17 @@ async def test_held_reply_is_seen_by_its_author_only_and_a_quick_retry_keeps_the
     assert "群众的第一条回复" not in other.text and "此回帖已被隐藏" in other.text
     theirs = (await other_client.get(f"/api/v1/topics/{topic.id}")).json()["posts"][1]
     assert theirs["html"] is None and theirs["held"] is False
-    found = await other_client.get("/forum/search?q=群众的第一条回复")
+    found = await other_client.get("/search?q=群众的第一条回复")
     assert "没有找到包含“群众的第一条回复”的内容" in found.text
     feed = await other_client.get(f"/forum/b/{world.public.id}/feed.atom")
     assert "群众的第一条回复" not in feed.text
-    assert not await Notification.filter(topic_id=topic.id, kind="mention").exists()
+    assert not await Notification.filter(subject=f"topic:{topic.id}", kind="mention").exists()
 
     # Approval publishes it and delivers the mention; the author is told it passed.
     mod = await viewer_of(world.users["boardmod"])
     await review.moderate_content(mod, "post", post.id, "approve")
-    mention = await Notification.get(topic_id=topic.id, kind="mention")
-    assert mention.user_id == world.users["full2"].id and mention.post_number == 2
+    mention = await Notification.get(subject=f"topic:{topic.id}", kind="mention")
+    assert mention.user_id == world.users["full2"].id and mention.number == 2
     assert "群众的第一条回复" in (await other_client.get(f"/t/{topic.id}")).text
     assert "等待审核的帖子" not in (await client.get("/me")).text
     notice = await Notice.get(user_id=world.users["public"].id)
@@ -93,7 +94,7 @@ async def test_held_topic_opens_for_its_author_and_is_404_for_others_until_appro
     assert (await other_client.get(f"/t/{topic.id}")).status_code == 404
     listing = await other_client.get(f"/forum/b/{world.public.id}")
     assert "群众的第一个主题" not in listing.text
-    assert not await Notification.filter(topic_id=topic.id).exists()
+    assert not await Notification.filter(subject=f"topic:{topic.id}").exists()
 
     # Rejected: the author is told why, and the topic is closed to them too.
     mod = await viewer_of(world.users["boardmod"])
@@ -101,10 +102,10 @@ async def test_held_topic_opens_for_its_author_and_is_404_for_others_until_appro
     notice = await Notice.get(user_id=world.users["public"].id)
     assert notice.title == "您的主题未通过审核" and "与本版主题无关" in notice.body
     assert (await client.get(f"/t/{topic.id}")).status_code == 404
-    assert not await Notification.filter(topic_id=topic.id).exists()
+    assert not await Notification.filter(subject=f"topic:{topic.id}").exists()
     # Restored later by a moderator: the opening post's mention goes out then.
     await review.moderate_content(mod, "topic", topic.id, "restore")
-    mention = await Notification.get(topic_id=topic.id)
+    mention = await Notification.get(subject=f"topic:{topic.id}")
     assert mention.user_id == world.users["full"].id and mention.kind == "mention"
 
 
@@ -116,4 +117,6 @@ async def test_confirmed_members_first_post_is_published_at_once(client: Client)
     assert response.status_code == 303 and "held=1" not in response.headers["location"]
     post = await Post.get(topic_id=topic.id, number=2)
     assert not post.hidden and not post.held
-    assert await Notification.filter(topic_id=topic.id, user_id=world.users["full"].id).exists()
+    assert await Notification.filter(
+        subject=f"topic:{topic.id}", user_id=world.users["full"].id
+    ).exists()

@@ -25,7 +25,7 @@ async def test_reply_edit_hide_publish_topic_events(
     post = await Post.get(topic_id=topic.id, number=2)
     await client.post_form(f"/t/{topic.id}/2/edit", {"body": "改过"})
     await other_client.login("bmod")
-    await other_client.post_form(f"/t/{topic.id}/2/hide", {"hidden": "1"})
+    await other_client.post_form(f"/t/{topic.id}/2/hide", {"hidden": "1", "confirmed": "1"})
     published = published_events.events
     assert [(m["channel"], m["event"]) for m in published] == [
         (f"topic:{topic.id}", "post.created"),
@@ -35,6 +35,8 @@ async def test_reply_edit_hide_publish_topic_events(
     created, edited, hidden = (m["data"] for m in published)
     assert created["html"] == "<p><strong>新回复</strong></p>" and created["number"] == 2
     assert created["post_id"] == post.id and "body_raw" not in created
+    author = world.users["full2"]
+    assert (created["author"], created["author_username"]) == (author.display_name, author.username)
     assert edited["html"] == "<p>改过</p>"
     assert hidden == {"post_id": post.id, "number": 2, "state": "hidden"}
     assert published[0]["audience"]["board"]["board_id"] == world.public.id

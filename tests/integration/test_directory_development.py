@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
-from forum import clock
+from forum import clock, idcard
 from forum.auditlog import AuditEntry
 from forum.errors import ActionError, Forbidden
-from forum.members import development, floating
-from forum.members.models import FloatingRecord, MemberChange
-from forum.models import Member
+from forum.members import approvals, development, floating
+from forum.members.models import (
+    FloatingInflow,
+    FloatingRecord,
+    MemberChange,
+    ProbationExtension,
+)
+from forum.models import Member, Org
 from forum.policy import Viewer, can_vote_in
-from tests.factories import Tree, make_member, make_person, make_tree, viewer_of
+from tests.factories import (
+    Tree,
+    make_member,
+    make_person,
+    make_plenary_vote,
+    make_tree,
+    viewer_of,
+)
 from tests.helpers import Client
 
 TODAY = clock.today()
@@ -45,7 +58,7 @@ async def test_activist_to_target_refused_before_one_year(
     assert await AuditEntry.filter(action="member.status_changed").count() == 1
 
 
-async def test_admission_needs_two_full_introducers_and_a_vote(
+async def test_admission_needs_two_full_introducers_and_a_passed_vote(
     tree: Tree, branch_secretary: Viewer
 ) -> None:
     target = await _loaded(
@@ -65,20 +78,20 @@ async def test_admission_needs_two_full_introducers_and_a_vote(
             branch_secretary, target, await _loaded(probationary), "introducer"
         )
     await development.add_contact(branch_secretary, target, await _loaded(intro1), "introducer")
+    vote = await make_plenary_vote(tree.branch_a, "admission", target, closed_on=TODAY)
     with pytest.raises(ActionError, match="2 名正式党员"):
-        await development.advance_member(
-            branch_secretary, target, "probationary", on=TODAY, vote_id=7
-        )
+        await approvals.propose(branch_secretary, target, "admission", vote_id=vote)
     await development.add_contact(branch_secretary, target, await _loaded(intro2), "introducer")
-    with pytest.raises(ActionError, match="表决"):
+    # The secretary alone cannot take the step: the plenary votes, the committee approves.
+    with pytest.raises(ActionError, match="上级党委审批"):
         await development.advance_member(branch_secretary, target, "probationary", on=TODAY)
-    await development.advance_member(branch_secretary, target, "probationary", on=TODAY, vote_id=42)
+    with pytest.raises(ActionError, match="表决"):
+        await approvals.propose(branch_secretary, target, "admission", vote_id=None)
+    decision = await approvals.propose(branch_secretary, target, "admission", vote_id=vote)
+    assert decision.state == "pending"
+    assert (await Member.get(id=target.id)).status == "development_target"
     change = await MemberChange.get(member_id=target.id, kind="status")
-    assert change.vote_id == 42 and change.effective_on == TODAY
-    # Conversion: refused before one year of probation.
-    target = await _loaded(target)
-    with pytest.raises(ActionError, match="满 12 个月"):
-        await development.advance_member(branch_secretary, target, "full", on=TODAY, vote_id=43)
+    assert change.vote_id == vote and change.effective_on == TODAY
 
 
 async def test_conversion_due_list_and_warnings(database: object) -> None:
@@ -108,22 +121,24 @@ async def test_conversion_due_list_and_warnings(database: object) -> None:
     assert by_name["未到期"].due == development.add_months(TODAY - dt.timedelta(days=30), 12)
 
 
-async def test_secretary_cannot_advance_self_or_sibling(database: object) -> None:
+async def test_secretary_cannot_report_for_self_or_sibling(database: object) -> None:
     tree = await make_tree()
     sec_user = await make_person(
         tree.branch_a, "probationary", role="secretary", probation_at=TODAY - dt.timedelta(days=400)
     )
     sec = await viewer_of(sec_user)
     own = await Member.get(user_id=sec_user.id).prefetch_related("org")
+    vote = await make_plenary_vote(tree.branch_a, "conversion", own)
     with pytest.raises(Forbidden):
-        await development.advance_member(sec, own, "full", on=TODAY, vote_id=1)
+        await approvals.propose(sec, own, "conversion", vote_id=vote)
     other = await _loaded(
         await make_member(
             tree.branch_b, "probationary", probation_at=TODAY - dt.timedelta(days=400)
         )
     )
+    vote = await make_plenary_vote(tree.branch_b, "conversion", other)
     with pytest.raises(Forbidden):
-        await development.advance_member(sec, other, "full", on=TODAY, vote_id=1)
+        await approvals.propose(sec, other, "conversion", vote_id=vote)
 
 
 async def test_floating_outflow_makes_member_a_guest_in_host(database: object) -> None:
@@ -150,37 +165,140 @@ async def test_floating_outflow_makes_member_a_guest_in_host(database: object) -
     assert not (await Member.get(id=member.id)).floating
 
 
-async def test_floating_inflow_by_id_number(client: Client) -> None:
+INFLOW = {
+    "certificate_number": "LR-1",
+    "starts_on": "2026-01-01",
+    "ends_on": "2026-03-01",
+}
+
+
+def _inflow(host: Org, id_number: str, **extra: str) -> dict[str, str]:
+    return {"host_org_id": str(host.id), "id_number": id_number, **INFLOW, **extra}
+
+
+def _without_tokens(page: str) -> str:
+    return re.sub(r'(csrf[-_]token" (?:content|value)=")[^"]+', r"\1", page)
+
+
+async def test_floating_inflow_is_a_request_the_home_branch_confirms(
+    client: Client, other_client: Client
+) -> None:
     tree = await make_tree()
-    await make_member(tree.branch_a, "full", name="流入者", id_number="34052419800101001X")
+    known = "34052419800101001X"
+    await make_member(tree.branch_a, "full", name="流入者", id_number=known)
     await make_person(tree.branch_x, role="secretary", username="hostsec")
+    await make_person(tree.branch_a, role="secretary", username="homesec")
     await client.login("hostsec")
-    response = await client.post_form(
-        "/members/floating/inflow",
-        {
-            "host_org_id": str(tree.branch_x.id),
-            "id_number": "34052419800101001x",
-            "certificate_number": "LR-1",
-            "starts_on": "2026-01-01",
-            "ends_on": "2026-03-01",
-        },
+    sent = await client.post_form(
+        "/members/floating/inflow", _inflow(tree.branch_x, "34052419800101001x")
     )
-    assert response.status_code == 303
-    page = await client.get("/members/floating")
-    assert "流入者" in page.text and "LR-1" in page.text
+    assert sent.status_code == 303
+    page = (await client.get(sent.headers["location"])).text
+    # Until the home side confirms, the host learns nothing: the masked number it typed.
+    assert "待党员所在党组织确认" in page and "340524********001X" in page
+    assert "流入者" not in page and tree.branch_a.name not in page
+    stored = await Member.get(name="流入者")
+    assert not stored.floating and stored.host_org_id is None
+    assert await MemberChange.filter(member_id=stored.id, kind="floating").count() == 0
+    # Each side's log has the step: the host's names only its request.
+    host_entry = await AuditEntry.get(
+        action="floating.inflow_requested", target_type="floating_inflow"
+    )
+    assert host_entry.org_path == tree.branch_x.path and "member" not in str(host_entry.after)
+    home_entry = await AuditEntry.get(action="floating.inflow_requested", target_type="member")
+    assert home_entry.org_path == tree.branch_a.path and home_entry.target_id == str(stored.id)
+    # The home side sees the request with the name and confirms it.
+    await other_client.login("homesec")
+    home_page = (await other_client.get("/members/floating")).text
+    assert "待本组织确认的流入登记" in home_page and "流入者" in home_page
+    request_id = (await FloatingInflow.get(member_id=stored.id)).id
+    # Nobody else may decide it: the host, a sibling branch (404 like a missing request).
+    assert (
+        await client.post_form(f"/members/floating/inflows/{request_id}/confirm")
+    ).status_code == 404
+    confirmed = await other_client.post_form(f"/members/floating/inflows/{request_id}/confirm")
+    assert confirmed.status_code == 303
     stored = await Member.get(name="流入者")
     assert stored.floating and stored.host_org_id == tree.branch_x.id
+    assert await MemberChange.filter(member_id=stored.id, kind="floating").count() == 1
+    assert await AuditEntry.filter(action="floating.inflow_confirmed").count() == 1
+    # Now the host sees whom it hosts.
+    assert "流入者" in (await client.get("/members/floating")).text
+    # A bad number is a format error for anyone, registered or not.
     bad = await client.post_form(
-        "/members/floating/inflow",
-        {
-            "host_org_id": str(tree.branch_x.id),
-            "id_number": "340524198001010019",
-            "certificate_number": "LR-2",
-            "starts_on": "2026-01-01",
-            "ends_on": "2026-03-01",
-        },
+        "/members/floating/inflow", _inflow(tree.branch_x, "340524198001010019")
     )
     assert bad.status_code == 400 and "校验位" in bad.text
+
+
+async def test_a_sibling_probing_inflow_gets_identical_answers_and_writes_nothing(
+    client: Client,
+) -> None:
+    tree = await make_tree()
+    known = "34052419800101001X"
+    first17 = "11010119900101002"
+    unknown = first17 + idcard.check_char(first17)
+    await make_member(tree.branch_a, "full", name="第一支部党员", id_number=known)
+    await make_person(tree.branch_b, role="secretary", username="sibling_sec")
+    await client.login("sibling_sec")
+    await client.get("/")  # the page after logging in shows (and spends) its welcome
+    answers = []
+    for number in (known, unknown):
+        response = await client.post_form(
+            "/members/floating/inflow", _inflow(tree.branch_b, number)
+        )
+        assert response.status_code == 303
+        page = (await client.get(response.headers["location"])).text
+        answers.append((response.headers["location"], page))
+    assert answers[0][0] == answers[1][0]
+    flashes = [re.findall(r'<p class="flash[^"]*">([^<]*)</p>', page) for _, page in answers]
+    assert flashes[0] == flashes[1] == ["已提交流入登记，待党员所在党组织确认后生效。"]
+    last = _without_tokens(answers[1][1])
+    assert "第一支部党员" not in last and tree.branch_a.name not in last
+    # Both rows read the same to the host: masked number, certificate, period, state.
+    assert last.count("待流出地确认") == 2
+    stored = await Member.get(name="第一支部党员")
+    assert not stored.floating and stored.host_org_id is None
+    assert not await MemberChange.filter(member_id=stored.id).exists()
+
+
+async def test_the_home_side_declines_with_a_reason_and_the_host_may_withdraw(
+    client: Client, other_client: Client
+) -> None:
+    tree = await make_tree()
+    await make_member(tree.branch_a, "full", name="甲", id_number="34052419800101001X")
+    await make_person(tree.branch_x, role="secretary", username="hostsec")
+    await make_person(tree.branch_a, role="secretary", username="homesec")
+    await client.login("hostsec")
+    await client.post_form("/members/floating/inflow", _inflow(tree.branch_x, "34052419800101001X"))
+    request = await FloatingInflow.get()
+    await other_client.login("homesec")
+    blank = await other_client.post_form(
+        f"/members/floating/inflows/{request.id}/decline", {"reason": " "}
+    )
+    assert blank.status_code == 400 and "退回原因" in blank.text
+    declined = await other_client.post_form(
+        f"/members/floating/inflows/{request.id}/decline", {"reason": "未签发该活动证"}
+    )
+    assert declined.status_code == 303
+    host_page = (await client.get("/members/floating")).text
+    assert (
+        "已退回：未签发该活动证" in host_page
+        and "甲" not in host_page.split("本组织提交的流入登记")[1][:400]
+    )
+    assert not (await Member.get(name="甲")).floating
+    assert await AuditEntry.filter(action="floating.inflow_declined").count() == 2  # both sides
+    await client.post_form(
+        "/members/floating/inflow",
+        _inflow(tree.branch_x, "34052419800101001X", certificate_number="LR-9"),
+    )
+    again = await FloatingInflow.get(certificate_number="LR-9")
+    assert (
+        await other_client.post_form(f"/members/floating/inflows/{again.id}/withdraw")
+    ).status_code == 404
+    withdrawn = await client.post_form(f"/members/floating/inflows/{again.id}/withdraw")
+    assert withdrawn.status_code == 303
+    assert (await FloatingInflow.get(id=again.id)).state == "withdrawn"
 
 
 async def test_record_page_offers_workflows_to_admins(client: Client) -> None:
@@ -196,15 +314,15 @@ async def test_record_page_offers_workflows_to_admins(client: Client) -> None:
     await client.login("sec")
     page = await client.get(f"/members/{member.id}")
     assert "确定为发展对象" in page.text and "申请组织关系转接" in page.text
-    response = await client.post_form(
-        f"/members/{member.id}/advance",
-        {
-            "target": "development_target",
-            "on": TODAY.isoformat(),
-        },
-    )
+    step = {"target": "development_target", "on": TODAY.isoformat()}
+    # A status change cannot be taken back: the page asks first and changes nothing.
+    asked = await client.post_form(f"/members/{member.id}/advance", step)
+    assert asked.status_code == 200 and "不能撤回" in asked.text
+    assert (await Member.get(id=member.id)).status == "activist"
+    response = await client.post_form(f"/members/{member.id}/advance", {**step, "confirmed": "1"})
     assert response.status_code == 303
-    page = await client.get(f"/members/{member.id}")
+    page = await client.get(response.headers["location"])
+    assert "积极分子甲：已确定为发展对象。" in page.text
     assert "确定为发展对象" in page.text  # now on the timeline
     assert (await Member.get(id=member.id)).status == "development_target"
 
@@ -248,30 +366,39 @@ async def test_development_page_lists_next_steps(client: Client) -> None:
 
 
 async def test_probation_extension_once_moves_conversion_date(
-    tree: Tree, branch_secretary: Viewer
+    tree: Tree, branch_secretary: Viewer, org_admin: Viewer
 ) -> None:
     start = TODAY - dt.timedelta(days=380)
     member = await _loaded(await make_member(tree.branch_a, "probationary", probation_at=start))
+    vote = await make_plenary_vote(tree.branch_a, "extension", member, closed_on=TODAY)
     with pytest.raises(ActionError, match="6 至 12"):
-        await development.extend_probation(branch_secretary, member, months=3, on=TODAY, vote_id=5)
+        await approvals.propose(branch_secretary, member, "extension", vote_id=vote, months=5)
+    with pytest.raises(ActionError, match="6 至 12"):
+        await approvals.propose(branch_secretary, member, "extension", vote_id=vote, months=13)
     with pytest.raises(ActionError, match="表决"):
-        await development.extend_probation(
-            branch_secretary, member, months=6, on=TODAY, vote_id=None
-        )
-    await development.extend_probation(branch_secretary, member, months=6, on=TODAY, vote_id=5)
+        await approvals.propose(branch_secretary, member, "extension", vote_id=None, months=6)
+    decision = await approvals.propose(
+        branch_secretary, member, "extension", vote_id=vote, months=6
+    )
+    assert not await ProbationExtension.filter(member_id=member.id).exists()  # pending only
+    decision, m, committee = await approvals.get_decision_for(org_admin, decision.id)
+    await approvals.decide(org_admin, decision, m, committee, approve=True, on=TODAY)
+    again = await make_plenary_vote(tree.branch_a, "extension", member, closed_on=TODAY)
     with pytest.raises(ActionError, match="一次"):
-        await development.extend_probation(branch_secretary, member, months=6, on=TODAY, vote_id=6)
+        await approvals.propose(branch_secretary, member, "extension", vote_id=again, months=6)
     # Conversion now waits for the extended probation to end.
-    with pytest.raises(ActionError, match="满 18 个月"):
-        await development.advance_member(branch_secretary, member, "full", on=TODAY, vote_id=7)
+    conversion = await make_plenary_vote(tree.branch_a, "conversion", member, closed_on=TODAY)
+    with pytest.raises(ActionError, match="预备期满"):
+        await approvals.propose(branch_secretary, member, "conversion", vote_id=conversion)
     items = await development.due_list(tree.branch_a.path)
     assert items[0].due == development.add_months(start, 18) and items[0].warnings == []
-    assert await AuditEntry.filter(action="member.probation_extended").count() == 1
+    assert await AuditEntry.filter(action="member.status_approved").count() == 1
 
 
 async def test_vote_numbers_must_be_plain_positive_whole_numbers(client: Client) -> None:
     """str.isdigit() takes superscripts ("⁰⁴⁵") that int() refuses: that was a 500. Numbers
-    past the 32-bit column were a 500 on PostgreSQL."""
+    past the 32-bit column were a 500 on PostgreSQL. A well-formed number of no vote is
+    refused too (it used to convert the member)."""
     tree = await make_tree()
     member = await make_member(
         tree.branch_a, "probationary", probation_at=TODAY - dt.timedelta(days=400)
@@ -283,20 +410,20 @@ async def test_vote_numbers_must_be_plain_positive_whole_numbers(client: Client)
             (f"/members/{member.id}/advance", {"target": "full"}),
             (f"/members/{member.id}/extend", {"months": "6"}),
         ):
-            data = {**extra, "on": TODAY.isoformat(), "vote_id": bad}
+            data = {**extra, "vote_id": bad}
             response = await client.post_form(url, data)
             assert response.status_code == 400 and "表决编号须" in response.text, bad
     response = await client.post_form(
-        f"/members/{member.id}/extend", {"months": "⁶", "on": TODAY.isoformat(), "vote_id": "3"}
+        f"/members/{member.id}/extend", {"months": "⁶", "vote_id": "3"}
     )
     assert response.status_code == 400 and "延长月数" in response.text
-    assert not await MemberChange.filter(member_id=member.id).exists()
     response = await client.post_form(
         f"/members/{member.id}/advance",
-        {"target": "full", "on": TODAY.isoformat(), "vote_id": " 2147483647 "},
+        {"target": "full", "vote_id": " 2147483647 ", "confirmed": "1"},
     )
-    assert response.status_code == 303
-    assert (await MemberChange.get(member_id=member.id)).vote_id == 2147483647
+    assert response.status_code == 400 and "找不到本支部党员大会的该项表决" in response.text
+    assert not await MemberChange.filter(member_id=member.id).exists()
+    assert (await Member.get(id=member.id)).status == "probationary"
 
 
 async def test_extension_reason_is_kept_whole_or_refused(client: Client) -> None:
@@ -307,14 +434,15 @@ async def test_extension_reason_is_kept_whole_or_refused(client: Client) -> None
     )
     await make_person(tree.branch_a, role="secretary", username="sec")
     await client.login("sec")
+    vote = await make_plenary_vote(tree.branch_a, "extension", member)
     url = f"/members/{member.id}/extend"
-    data = {"months": "12", "on": TODAY.isoformat(), "vote_id": "9"}
+    data = {"months": "12", "vote_id": str(vote)}
     response = await client.post_form(url, {**data, "reason": "长" * 181})
     assert response.status_code == 400 and "不能超过 180 个字符" in response.text
-    response = await client.post_form(url, {**data, "reason": "长" * 180})
+    response = await client.post_form(url, {**data, "reason": "长" * 180, "confirmed": "1"})
     assert response.status_code == 303
     change = await MemberChange.get(member_id=member.id, kind="status")
-    assert change.summary == "延长预备期 12 个月：" + "长" * 180
+    assert change.summary == "延长预备期报上级党委审批：" + "长" * 180
 
 
 async def test_certificate_number_keeps_its_spaces(client: Client) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -113,11 +114,17 @@ async def test_raw_id_never_stored_in_plaintext(database: object) -> None:
     viewer = await viewer_of(admin)
     member = await actions.create_member(viewer, tree.branch_a, record_data())
     await actions.update_member(viewer, member, {**record_data(), "phone": "13800000000"})
-    await actions.reveal_id_number(viewer, await Member.get(id=member.id).prefetch_related("org"))
+    await actions.reveal_id_number(
+        viewer, await Member.get(id=member.id).prefetch_related("org"), "核对"
+    )
     if BACKEND == "sqlite":
-        # The bytes of the database file (and its WAL), not just what the ORM returns.
+        # The bytes of the database file (and its WAL), not just what the ORM returns. Read
+        # by another process: closing a file descriptor on the database in this process
+        # would drop the test connection's POSIX locks, and a later CLI subprocess would
+        # then checkpoint and delete the WAL under it (later writes lost to other processes).
         path = Path(DATABASE_URL.removeprefix("sqlite://"))
-        blob = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+        files = sorted(str(p) for p in path.parent.glob(path.name + "*"))
+        blob = subprocess.run(["cat", *files], capture_output=True, check=True).stdout
     else:
         conn = Tortoise.get_connection("default")
         dumped = []
@@ -163,7 +170,7 @@ async def test_record_page_fields_by_policy_and_sibling_404(client: Client) -> N
     assert (await client.get(f"/members/{target.id}")).status_code == 404
     await client.login("sibsec")
     assert (await client.get(f"/members/{target.id}")).status_code == 404
-    response = await client.post_form(f"/members/{target.id}/reveal")
+    response = await client.post_form(f"/members/{target.id}/reveal", {"reason": "核对"})
     assert response.status_code == 404
     assert await AuditEntry.filter(action="member.id_revealed").count() == 0
 
@@ -173,7 +180,7 @@ async def test_record_page_fields_by_policy_and_sibling_404(client: Client) -> N
     assert "340524********001X" in page.text and VALID_ID not in page.text
     revealed = await client.post_form(f"/members/{target.id}/reveal", {"reason": "核对"})
     assert revealed.status_code == 200 and VALID_ID in revealed.text
-    await client.post_form(f"/members/{target.id}/reveal")
+    await client.post_form(f"/members/{target.id}/reveal", {"reason": "再次核对"})
     entries = await AuditEntry.filter(action="member.id_revealed").order_by("id")
     assert [e.target_id for e in entries] == [str(target.id)] * 2
     assert entries[0].reason == "核对" and entries[0].actor_name == "gbadmin"
@@ -187,7 +194,8 @@ async def test_member_cannot_reveal_own_id(client: Client) -> None:
     await client.login("self")
     page = await client.get(f"/members/{member.id}")
     assert "340524********001X" in page.text and "查看完整号码" not in page.text
-    assert (await client.post_form(f"/members/{member.id}/reveal")).status_code == 403
+    response = await client.post_form(f"/members/{member.id}/reveal", {"reason": "看看"})
+    assert response.status_code == 403
 
 
 async def test_create_member_form_shows_chinese_error(client: Client) -> None:
@@ -233,3 +241,26 @@ async def test_edit_form_refuses_with_the_form_and_checks_birth_date(client: Cli
     stored = await Member.get(id=member.id)
     assert stored.workplace == "县农业局" and str(stored.birth_date) == "1980-01-01"
     assert actions.stored_id_number(stored) == VALID_ID
+
+
+async def test_a_member_changes_branch_only_through_a_transfer(client: Client) -> None:
+    """An admin over both branches cannot move a member with the edit form (no letter, no
+    record on either side); moving to a 党小组 of the same branch stays an edit."""
+    tree = await make_tree()
+    await make_person(tree.gb1, role="org_admin", username="gb_admin")
+    await client.login("gb_admin")
+    data = {**record_data(), "org_id": str(tree.branch_a.id)}
+    assert (await client.post_form("/members/new", data)).status_code == 303
+    member = await Member.get(name="张三丰")
+    url = f"/members/{member.id}/edit"
+    keep_id = {**data, "id_number": "", "sex": "", "birth_date": ""}
+    moved = await client.post_form(url, {**keep_id, "org_id": str(tree.branch_b.id)})
+    assert moved.status_code == 400 and "组织关系接转" in moved.text
+    stored = await Member.get(id=member.id)
+    assert stored.org_id == tree.branch_a.id
+    assert await MemberChange.filter(member_id=member.id, kind="updated").count() == 0
+    assert not await AuditEntry.filter(action="member.updated").exists()
+    grouped = await client.post_form(url, {**keep_id, "group_id": str(tree.group_a1.id)})
+    assert grouped.status_code == 303
+    stored = await Member.get(id=member.id)
+    assert stored.org_id == tree.branch_a.id and stored.group_id == tree.group_a1.id

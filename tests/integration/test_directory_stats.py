@@ -111,7 +111,7 @@ async def test_dashboard_renders_svg_charts_and_tables(client: Client) -> None:
     await client.login("gbadmin")
     page = await client.get("/members/stats")
     assert page.status_code == 200
-    assert page.text.count("<svg") == 9
+    assert page.text.count('<svg class="chart ') == 9
     assert "chart-pie" in page.text and "chart-bar" in page.text
     assert 'id="stats-total">5<' in page.text
     # Outside the admin's subtree: 404, not a 403 that confirms the org exists.
@@ -132,11 +132,26 @@ async def test_exports_masked_by_default_full_ids_audited(client: Client) -> Non
     text = csv_response.content.decode("utf-8-sig")
     assert "导出测试" in text and "340524********001X" in text  # masked by default
     assert "34052419800101001X" not in text
-    full = (await client.get("/members/export.csv?ids=full")).content.decode("utf-8-sig")
-    assert "34052419800101001X" in full  # the secretary may reveal: on request, audited
+    # Full numbers: the link asks for a reason first and exports nothing until given one.
+    asked = await client.get("/members/export.csv?ids=full")
+    assert asked.status_code == 200 and "导出原因" in asked.text
+    assert 'action="/members/export.csv?ids=full"' in asked.text
+    assert "34052419800101001X" not in asked.text
+    blank = await client.post_form("/members/export.csv?ids=full", {"reason": "  "})
+    assert blank.status_code == 400 and "导出原因" in blank.text
+    assert await AuditEntry.filter(action="member.exported").count() == 1
+    full_response = await client.post_form("/members/export.csv?ids=full", {"reason": "年度统计"})
+    full = full_response.content.decode("utf-8-sig")
+    assert "34052419800101001X" in full  # the secretary may reveal: with a reason, audited
     entries = await AuditEntry.filter(action="member.exported").order_by("id")
     assert [e.after["full_ids"] for e in entries] == [False, True]  # type: ignore[index]
     assert entries[1].after["ids_revealed"] == 5  # type: ignore[index]
+    assert entries[1].reason == "年度统计"
+    # The entry names each member whose full number was exported, not only a count.
+    named = entries[1].after["revealed"]  # type: ignore[index]
+    assert len(named) == 5 and "导出测试" in {m["name"] for m in named}
+    exported = await Member.get(name="导出测试")
+    assert exported.id in {m["id"] for m in named}
     xlsx = await client.get(f"/members/stats.xlsx?org={tree.branch_a.id}")  # type: ignore[attr-defined]
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = [tuple(r) for r in sheet.iter_rows(values_only=True)]

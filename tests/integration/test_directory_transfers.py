@@ -37,7 +37,8 @@ async def test_cross_committee_transfer_full_path(database: object) -> None:
     t = await transfers.get_transfer_for(out_admin, t.id)
     await transfers.advance_transfer(out_admin, t, "approve")
     await transfers.advance_transfer(out_admin, t, "issue_letter")
-    assert t.letter_number and t.letter_expires_on == clock.today() + dt.timedelta(days=90)
+    # Valid 90 days, the day of issue the first: the last valid day is issue + 89.
+    assert t.letter_number and t.letter_expires_on == clock.today() + dt.timedelta(days=89)
     assert (await Member.get(id=member.id)).org_id == tree.branch_a.id  # not yet
     t = await transfers.get_transfer_for(in_admin, t.id)  # the receiving side sees the slip
     await transfers.advance_transfer(in_admin, t, "accept")
@@ -122,7 +123,11 @@ async def test_slip_visible_to_both_sides_not_to_siblings(client: Client) -> Non
     await client.login("inadm")
     page = await client.get("/members/transfers")
     assert "转出人" in page.text
-    response = await client.post_form(f"/members/transfers/{t.id}/accept")
+    # Accepting moves the relation for good: asked first, nothing changes until confirmed.
+    asked = await client.post_form(f"/members/transfers/{t.id}/accept")
+    assert asked.status_code == 200 and "确定接收" in asked.text
+    assert (await Member.get(id=member.id)).org_id == tree.branch_a.id
+    response = await client.post_form(f"/members/transfers/{t.id}/accept", {"confirmed": "1"})
     assert response.status_code == 303
     assert (await Member.get(id=member.id)).org_id == tree.branch_x.id
 
@@ -141,8 +146,13 @@ async def test_member_requests_own_transfer_and_withdraws(client: Client) -> Non
     slip_url = response.headers["location"]
     assert "撤回" in (await client.get(slip_url)).text
     assert (await client.post_form(slip_url + "/approve")).status_code == 403
-    assert (await client.post_form(slip_url + "/withdraw")).status_code == 303
+    asked = await client.post_form(slip_url + "/withdraw")
+    assert asked.status_code == 200 and "确定撤回" in asked.text
+    assert (await Transfer.get(member_id=member.id)).state == "requested"
+    withdrawn = await client.post_form(slip_url + "/withdraw", {"confirmed": "1"})
+    assert withdrawn.status_code == 303
     assert (await Transfer.get(member_id=member.id)).state == "withdrawn"
+    assert "已撤回该转接申请。" in (await client.get(withdrawn.headers["location"])).text
 
 
 async def test_reject_reason_over_200_is_refused_not_cut(client: Client) -> None:
@@ -155,5 +165,6 @@ async def test_reject_reason_over_200_is_refused_not_cut(client: Client) -> None
     response = await client.post_form(url, {"reason": "退" * 201})
     assert response.status_code == 400 and "不能超过 200 个字符" in response.text
     assert (await Transfer.get(id=t.id)).state == "requested"
-    assert (await client.post_form(url, {"reason": "退" * 200})).status_code == 303
+    confirmed = {"reason": "退" * 200, "confirmed": "1"}
+    assert (await client.post_form(url, confirmed)).status_code == 303
     assert (await Transfer.get(id=t.id)).rejection_reason == "退" * 200

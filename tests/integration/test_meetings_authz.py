@@ -82,6 +82,15 @@ TABLE: list[Row] = [
     ),
     Row("GET", M, "/meetings/{meeting}", "in", see(200, SEE_A)),
     Row("GET", M, "/meetings/{meeting}", "out", only(200, 404, "sibling_admin", "floating")),
+    # The room's regions (the live room's in-place updates) answer exactly as the page does.
+    Row("GET", M + "/regions", "/meetings/{meeting}/regions", "in", see(200, SEE_A)),
+    Row(
+        "GET",
+        M + "/regions",
+        "/meetings/{meeting}/regions?names=votes,roll",
+        "out",
+        only(200, 404, "sibling_admin", "floating"),
+    ),
     Row("GET", M + "/minutes", "/meetings/{meeting}/minutes", "in", everyone(404)),
     Row("GET", M + "/minutes", "/meetings/{meeting}/minutes", "ended", see(200, SEE_A)),
     Row("GET", M + "/minutes.md", "/meetings/{meeting}/minutes.md", "ended", see(200, SEE_A)),
@@ -199,6 +208,7 @@ TABLE: list[Row] = [
         "/meetings/{meeting}/end",
         "out",
         _only(303, 404, "sibling_admin", floating=403),
+        form={"confirmed": "1"},  # a confirmed step: the sweep measures authorization
     ),
     Row(
         "POST",
@@ -206,6 +216,7 @@ TABLE: list[Row] = [
         "/meetings/{meeting}/archive",
         "ended",
         see(303, HOST_A, denied=403),
+        form={"confirmed": "1"},
     ),
 ]
 

@@ -247,10 +247,12 @@ async def test_hybrid_forms_without_js_and_minutes_in_local_time(
         f"/meetings/{meeting.id}/record_in_person_count",
         {"vote_id": str(vote.id), "yes": "3", "no": "0", "abstain": "0"},
     )
-    await client.post_form(f"/meetings/{meeting.id}/close_vote", {"vote_id": str(vote.id)})
+    await client.post_form(
+        f"/meetings/{meeting.id}/close_vote", {"vote_id": str(vote.id), "confirmed": "1"}
+    )
     room = await client.get(f"/meetings/{meeting.id}")
     assert "现场举手表决计数" in room.text and "由主持人代签到" in room.text
-    await client.post_form(f"/meetings/{meeting.id}/end")
+    await client.post_form(f"/meetings/{meeting.id}/end", {"confirmed": "1"})
 
     minutes = await Minutes.get(meeting_id=meeting.id)
     row = await CheckIn.filter(meeting_id=meeting.id, method="proxy").first()

@@ -13,9 +13,10 @@ import moderation.routes  # noqa: F401  (registers the boards targets)
 from forum.auditlog import AuditEntry
 from forum.boards import actions as board_actions
 from forum.boards import queries as board_queries
-from forum.boards.models import Notification, Post, PostRevision, Topic
+from forum.boards.models import Post, PostRevision, Topic
 from forum.errors import ActionError, Forbidden
 from forum.models import User
+from forum.notifications import Notification
 from moderation import hooks, review
 from moderation.models import Notice, ReviewItem
 from tests.boards_helpers import make_world, reply_to, start_topic
@@ -294,12 +295,12 @@ async def test_new_member_posts_wait_in_the_queue_until_approved(
     item = await ReviewItem.get(target_kind="post", target_id=post.id)
     assert item.source == "premoderation" and item.hidden_by_review
     # Nobody is notified of a held post yet: not the topic's author, not the mentioned.
-    assert not await Notification.filter(topic_id=topic.id).exists()
+    assert not await Notification.filter(subject=f"topic:{topic.id}").exists()
     new_topic = await start_topic(world.public, newcomer, "新成员的主题", "请 @full 指导")
     stored_topic = await Topic.get(id=new_topic.id)
     assert stored_topic.hidden and stored_topic.held
     assert await ReviewItem.filter(target_kind="topic", target_id=new_topic.id).exists()
-    assert not await Notification.filter(topic_id=new_topic.id).exists()
+    assert not await Notification.filter(subject=f"topic:{new_topic.id}").exists()
     # A confirmed member's first post (0-day account too) is published at once.
     member_post = await reply_to(topic, u["full2"], "正式党员的第一条回复")
     assert not (await Post.get(id=member_post.id)).hidden
@@ -318,13 +319,13 @@ async def test_new_member_posts_wait_in_the_queue_until_approved(
     sent = (
         await Notification.filter(actor_id=newcomer.id)
         .order_by("id")
-        .values_list("user_id", "kind", "topic_id")
+        .values_list("user_id", "kind", "subject")
     )
     assert sorted(sent) == sorted(
         [
-            (u["secretary"].id, "mention", topic.id),
-            (u["full"].id, "reply", topic.id),
-            (u["full"].id, "mention", new_topic.id),
+            (u["secretary"].id, "mention", f"topic:{topic.id}"),
+            (u["full"].id, "reply", f"topic:{topic.id}"),
+            (u["full"].id, "mention", f"topic:{new_topic.id}"),
         ]
     )
     # Approving again (restore after a later hide) sends nothing twice.
@@ -349,7 +350,9 @@ async def test_reply_count_follows_visibility_whichever_tool_changes_it(
 
     mod = await viewer_of(u["boardmod"])
     await client.login("bmod")
-    hide = await client.post_form(f"/t/{topic.id}/2/hide", {"hidden": "1", "reason": "违规"})
+    hide = await client.post_form(
+        f"/t/{topic.id}/2/hide", {"hidden": "1", "reason": "违规", "confirmed": "1"}
+    )
     assert hide.status_code == 303 and await count() == 1
     await review.moderate_content(mod, "post", first.id, "delete", "删除")  # already invisible
     assert await count() == 1
@@ -358,7 +361,9 @@ async def test_reply_count_follows_visibility_whichever_tool_changes_it(
     fresh = await Post.get(id=first.id)
     assert not fresh.hidden and not fresh.deleted
     await client.login("full2")
-    assert (await client.post_form(f"/t/{topic.id}/3/delete")).status_code == 303
+    assert (
+        await client.post_form(f"/t/{topic.id}/3/delete", {"confirmed": "1"})
+    ).status_code == 303
     assert await count() == 1 and (await Post.get(id=second.id)).deleted
 
 

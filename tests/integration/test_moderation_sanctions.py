@@ -148,11 +148,14 @@ async def test_sanction_pages_and_api(database, services, client: Client) -> Non
     await client.login(moderator.username)
     page = await client.get("/moderation/sanctions")
     assert page.status_code == 200 and "处理账号" in page.text
-    response = await client.post_form(
-        "/moderation/sanctions",
-        {"username": member.username, "kind": "silence", "days": "1", "reason": "网页操作"},
-    )
+    form = {"username": member.username, "kind": "silence", "days": "1", "reason": "网页操作"}
+    # A sanction takes effect at once: the page asks first (without JS), naming the step.
+    asked = await client.post_form("/moderation/sanctions", form)
+    assert asked.status_code == 200 and f"确定禁言 {member.display_name} 1 天" in asked.text
+    assert not await Sanction.exists()
+    response = await client.post_form("/moderation/sanctions", {**form, "confirmed": "1"})
     assert response.status_code == 303
+    assert "已禁言" in (await client.get(response.headers["location"])).text
     sanction = await Sanction.get(user_id=member.id)
     assert member.username in (await client.get("/moderation/sanctions")).text
     bad = await client.post_json(
@@ -240,7 +243,7 @@ async def test_out_of_range_periods_refused_not_500(database, services, client: 
     """A period too large for a timedelta (or negative) is a clear 400 that writes nothing."""
     _, moderator, member = await _setup()
     await client.login(moderator.username)
-    base = {"username": member.username, "kind": "silence", "reason": "期限测试"}
+    base = {"username": member.username, "kind": "silence", "reason": "期限测试", "confirmed": "1"}
     for period, message in (
         ({"days": "9" * 12}, "天数须在 0 到 3650 之间"),
         ({"hours": "9" * 30}, "小时数须在 0 到 87600 之间"),

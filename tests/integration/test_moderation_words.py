@@ -116,11 +116,14 @@ async def test_word_pages_add_upload_and_delete(database, services, client: Clie
         data={"csrf_token": csrf, "action": "flag"},
         files={"file": ("words.txt", "上传一\n上传二,block\n".encode(), "text/plain")},
     )
-    assert upload.status_code == 303 and "imported" in upload.headers["location"]
+    assert upload.status_code == 303 and upload.headers["location"] == "/moderation/words"
     page = await client.get(upload.headers["location"])
     assert "新增 2 个" in page.text and "上传二" in page.text
     word = await WatchedWord.get(word="网页词")
-    assert (await client.post_form(f"/moderation/words/{word.id}/delete")).status_code == 303
+    delete = f"/moderation/words/{word.id}/delete"
+    assert "确定删除" in (await client.post_form(delete)).text  # asked first
+    assert await WatchedWord.filter(word="网页词").exists()
+    assert (await client.post_form(delete, {"confirmed": "1"})).status_code == 303
     assert not await WatchedWord.filter(word="网页词").exists()
     assert (
         await AuditEntry.filter(action__in=["word.add", "word.import", "word.delete"]).count() == 3

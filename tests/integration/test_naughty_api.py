@@ -25,6 +25,7 @@ from tests.naughty import (
     fresh_review_item,
     fresh_sanction,
     id_number,
+    latest,
     no_site_pins,
     normalisations,
     prepare,
@@ -33,6 +34,8 @@ from tests.naughty import (
     strings_for,
     write_fingerprint,
 )
+from tests.naughty_forms import development as dev
+from tests.naughty_forms import tasks as task_forms
 
 # --- API operations: who calls them, on what, with which valid base request ----------------
 
@@ -81,6 +84,52 @@ def _echo(data: Any, path: str) -> str | None:
     return found
 
 
+async def _latest_of(model: str, attribute: str, world: World) -> str | None:
+    """The attribute of the newest row of a directory model about the fresh member."""
+    from forum.members import models
+
+    return await latest(getattr(models, model), attribute, member_id=world.ids["dev_member"])
+
+
+def _reads(model: str, columns: dict[str, str]) -> Reader:
+    """A reader for the fields stored on `model` (field -> column); others are not echoed."""
+
+    async def read(world: World, response: httpx.Response, name: str) -> str | None:
+        column = columns.get(name)
+        return None if column is None else await _latest_of(model, column, world)
+
+    return read
+
+
+async def _none() -> None:
+    return None
+
+
+async def fresh_published_resource(world: World) -> None:
+    """A published library resource full_member may study (the demo publishes some)."""
+    from forum.learning.models import Resource
+
+    row = await Resource.filter(state="published").order_by("id").first()
+    assert row is not None, "the demo publishes library resources"
+    world.ids["learning_resource"] = row.id
+
+
+async def _task_field(world: World, response: httpx.Response, name: str) -> str | None:
+    from forum.tasks.models import Task
+
+    columns = {"title": "title", "body": "body_raw", "deadline": "deadline"}
+    return await latest(Task, columns[name]) if name in columns else None
+
+
+async def _task_answer(world: World, response: httpx.Response, name: str) -> str | None:
+    if name != "answer":
+        return None  # the reason is read on a return, not on a submit
+    from forum.tasks.models import TaskAssignment
+
+    row = await TaskAssignment.get(id=world.ids["task_row"])
+    return row.answer_raw
+
+
 OPERATIONS: dict[str, Op] = {
     "POST /api/v1/orgs": Op(
         "admin", lambda w: "/api/v1/orgs", lambda w: {"kind": "group", "parent_id": w.ids["branch"]}
@@ -102,6 +151,15 @@ OPERATIONS: dict[str, Op] = {
         lambda w: {"body": f"修改后的正文 {next(serial)}", "reason": "修改原因"},
     ),
     "GET /api/v1/search": Op("full_member", lambda w: "/api/v1/search"),
+    "POST /api/v1/preview": Op(
+        "full_member", lambda w: "/api/v1/preview", lambda w: {"body": "预览正文"}
+    ),
+    "POST /api/v1/drafts": Op(
+        "publicity",
+        lambda w: "/api/v1/drafts",
+        lambda w: {"board_id": w.ids["board"], "title": "草稿标题", "body": "草稿正文"},
+    ),
+    "GET /api/v1/users/suggest": Op("full_member", lambda w: "/api/v1/users/suggest"),
     "GET /api/v1/members": Op("secretary", lambda w: "/api/v1/members"),
     "POST /api/v1/members": Op(
         "secretary",
@@ -114,7 +172,100 @@ OPERATIONS: dict[str, Op] = {
         },
     ),
     "POST /api/v1/members/{member_id}/reveal": Op(
-        "secretary", lambda w: f"/api/v1/members/{w.ids['member']}/reveal"
+        "secretary",
+        lambda w: f"/api/v1/members/{w.ids['member']}/reveal",
+        lambda w: {"reason": "核对身份"},
+    ),
+    # Status decisions and discipline: each works once per member, so every try gets a fresh one
+    # (tests/naughty_forms/development.py). Dates and enums are strict; texts round-trip.
+    "POST /api/v1/members/{member_id}/decisions": Op(
+        "secretary",
+        lambda w: f"/api/v1/members/{w.ids['dev_member']}/decisions",
+        lambda w: {"kind": "cancellation", "vote_id": w.ids["dev_vote"], "reason": "原因"},
+        read=lambda w, r, name: (
+            _latest_of("StatusDecision", "reason", w) if name == "reason" else None
+        ),
+        fresh=dev.fresh_due_cancellation,
+    ),
+    "POST /api/v1/members/decisions/{decision_id}/approve": Op(
+        "admin",
+        lambda w: f"/api/v1/members/decisions/{w.ids['decision']}/approve",
+        lambda w: {"on": dev._today().isoformat(), "note": "同意"},
+        fresh=dev.fresh_pending_decision,
+    ),
+    "POST /api/v1/members/decisions/{decision_id}/reject": Op(
+        "admin",
+        lambda w: f"/api/v1/members/decisions/{w.ids['decision']}/reject",
+        lambda w: {"on": dev._today().isoformat(), "note": "材料不全"},
+        fresh=dev.fresh_pending_decision,
+    ),
+    "POST /api/v1/members/{member_id}/sanctions": Op(
+        "secretary",
+        lambda w: f"/api/v1/members/{w.ids['dev_member']}/sanctions",
+        lambda w: {
+            "kind": "warning",
+            "decision_number": "纪〔2026〕1号",
+            "deciding_body": "支部党员大会",
+            "decided_on": dev._today().isoformat(),
+            "approving_body": "党委",
+            "approved_on": dev._today().isoformat(),
+        },
+        read=lambda w, r, name: (
+            _latest_of("Sanction", name, w)
+            if name in {"deciding_body", "approving_body", "decision_number"}
+            else None
+        ),
+        fresh=dev.fresh_full,
+    ),
+    "POST /api/v1/members/sanctions/{sanction_id}/end": Op(
+        "secretary",
+        lambda w: f"/api/v1/members/sanctions/{w.ids['dev_sanction']}/end",
+        lambda w: {
+            "outcome": "restore",
+            "on": dev._today().isoformat(),
+            "decision_number": "支〔2026〕5号",
+        },
+        read=lambda w, r, name: (
+            _latest_of("Sanction", "outcome_decision", w) if name == "decision_number" else None
+        ),
+        fresh=dev.fresh_on_probation_sanction,
+    ),
+    "POST /api/v1/members/duplicates/{case_id}/merge": Op(
+        "admin",
+        lambda w: f"/api/v1/members/duplicates/{w.ids['duplicate']}/merge",
+        lambda w: {"keep": w.ids["dup_keep"], "note": "同一人"},
+        fresh=dev.fresh_duplicate,
+    ),
+    "POST /api/v1/members/duplicates/{case_id}/dismiss": Op(
+        "admin",
+        lambda w: f"/api/v1/members/duplicates/{w.ids['duplicate']}/dismiss",
+        lambda w: {"note": "不是同一人"},
+        fresh=dev.fresh_duplicate,
+    ),
+    "POST /api/v1/members/{member_id}/suspensions": Op(
+        "secretary",
+        lambda w: f"/api/v1/members/{w.ids['dev_member']}/suspensions",
+        lambda w: {
+            "reason": "失去联系超过六个月",
+            "decision_number": "支〔2026〕2号",
+            "approving_body": "党委",
+            "approved_on": dev._today().isoformat(),
+        },
+        read=lambda w, r, name: (
+            _latest_of("MembershipSuspension", name, w)
+            if name in {"reason", "decision_number", "approving_body"}
+            else None
+        ),
+        fresh=dev.fresh_full,
+    ),
+    "POST /api/v1/members/suspensions/{suspension_id}/end": Op(
+        "secretary",
+        lambda w: f"/api/v1/members/suspensions/{w.ids['dev_suspension']}/end",
+        lambda w: {"outcome": "restore", "on": dev._today().isoformat(), "note": "已取得联系"},
+        read=lambda w, r, name: (
+            _latest_of("MembershipSuspension", "end_note", w) if name == "note" else None
+        ),
+        fresh=dev.fresh_suspended,
     ),
     "POST /api/v1/moderation/flags": Op(
         "full_member",
@@ -153,6 +304,35 @@ OPERATIONS: dict[str, Op] = {
         extra=("data.body",),
     ),
     "GET /api/v1/disclosures": Op("publisher", lambda w: "/api/v1/disclosures"),
+    # 任务下达: a task from 第一党支部 to full_member, answered by full_member.
+    "POST /api/v1/tasks": Op(
+        "secretary",
+        lambda w: "/api/v1/tasks",
+        lambda w: {
+            "org_id": w.ids["branch"],
+            "title": "语料任务",
+            "deadline": task_forms._deadline(),
+            "target": "members",
+            "usernames": "full_member",
+        },
+        read=_task_field,
+    ),
+    "POST /api/v1/tasks/{task_id}/assignments/{assignment_id}": Op(
+        "full_member",
+        lambda w: f"/api/v1/tasks/{w.ids['task']}/assignments/{w.ids['task_row']}",
+        lambda w: {"step": "submit", "answer": "已办理"},
+        read=_task_answer,
+        fresh=task_forms.fresh_to_answer,
+    ),
+    # 在线学习: the library list's tab (an enum) and a heartbeat's tab id (not stored).
+    "GET /api/v1/learning/resources": Op("full_member", lambda w: "/api/v1/learning/resources"),
+    "POST /api/v1/learning/resources/{resource_id}/beat": Op(
+        "full_member",
+        lambda w: f"/api/v1/learning/resources/{w.ids['learning_resource']}/beat",
+        lambda w: {"tab": "tab-1", "position": 0, "visible": True, "active": True},
+        read=lambda w, r, name: _none(),
+        fresh=fresh_published_resource,
+    ),
     "POST /api/v1/disclosures": Op(
         "publisher",
         lambda w: "/api/v1/disclosures",

@@ -49,6 +49,9 @@ COVERED_ELSEWHERE: dict[tuple[str, str], str] = {
 # Field names a template renders in a loop, and the code lists they come from.
 DYNAMIC_NAMES: dict[str, list[str]] = {
     "members/form.html": [*TEXT_FIELDS, *(name for name, _ in MILESTONES)],
+    # A request kind's own fields (data): the identity-proof kind's is swept, the others take
+    # the same path (forum/affairs/actions.py clean_answers).
+    "affairs/new.html": ["f_purpose"],
 }
 
 
@@ -61,7 +64,8 @@ def _actions(raw: str) -> list[str]:
         pieces = re.findall(r"'([^']*)'", raw)
     else:
         pieces = [raw]
-    return [re.sub(r"{{.*?}}|%[ds]", "{}", p) for p in pieces]
+    # The query string is not part of the route (the sweep's rows drop theirs too).
+    return [re.sub(r"{{.*?}}|%[ds]", "{}", p).split("?")[0] for p in pieces]
 
 
 def template_fields() -> set[tuple[str, str]]:

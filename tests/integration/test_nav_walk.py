@@ -23,7 +23,7 @@ async def _walk(client: Client) -> list[str]:
     assert home.status_code == 200
     bars = nav_of(home.text)
     assert set(bars) == {"main-nav", "tab-bar", "phone-nav"}
-    # Phones get every link too: six tabs at most, the rest (管理) in the phone header.
+    # Phones get every link too: six tabs at most, the rest (待办, 管理) in the phone header.
     assert len(bars["tab-bar"]) <= 6
     assert sorted(bars["main-nav"]) == sorted(bars["tab-bar"] + bars["phone-nav"])
     for href, key in bars["main-nav"]:
@@ -49,8 +49,8 @@ async def test_every_demo_role_nav_links_answer_200(client: Client) -> None:
         await client.logout()
     public = ["home", "forum", "meetings", "disclosures"]
     assert seen["anonymous"] == public
-    assert seen["visitor"] == [*public, "me"]
-    assert seen["full_member"] == [*public, "members", "me"]
+    assert seen["visitor"] == [*public, "me", "todo"]
+    assert seen["full_member"] == [*public, "members", "learning", "me", "todo"]
     # The first walk: the site moderator's 管理 was a 404, publishers and 宣传委员 had none.
     for key in ("moderator", "publisher", "publicity", "admin", "secretary", "committee_admin"):
         assert seen[key][-1] == "admin", key

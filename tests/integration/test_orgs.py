@@ -150,8 +150,15 @@ async def test_roles_grant_and_end_with_history_and_audit(client: Client, tree: 
     assert response.status_code == 303
     grant = await OrgRole.get(user_id=candidate.id, role="secretary")
     assert grant.ended_at is None and grant.org_id == tree.branch_a.id
-    ended = await client.post_form(f"/roles/{grant.id}/end", {"reason": "换届"})
+    # An irreversible step asks first (without JS: a confirm page that re-posts the form).
+    asked = await client.post_form(f"/roles/{grant.id}/end", {"reason": "换届"})
+    assert asked.status_code == 200 and "确定让" in asked.text and 'name="confirmed"' in asked.text
+    assert 'name="reason" value="换届"' in asked.text
+    await grant.refresh_from_db()
+    assert grant.ended_at is None
+    ended = await client.post_form(f"/roles/{grant.id}/end", {"reason": "换届", "confirmed": "1"})
     assert ended.status_code == 303
+    assert "已卸任" in (await client.get(ended.headers["location"])).text
     await grant.refresh_from_db()
     assert grant.ended_at is not None  # kept as history, never deleted
     actions = [e.action for e in await AuditEntry.all().order_by("id")]
@@ -190,7 +197,12 @@ async def test_deactivate_refused_while_members_remain(client: Client, tree: Tre
     )
     empty.path = f"{tree.branch_a.path}{empty.id}/"
     await empty.save()
-    ok = await client.post_form(f"/orgs/{empty.id}/deactivate", {"reason": "合并"})
+    asked = await client.post_form(f"/orgs/{empty.id}/deactivate", {"reason": "合并"})
+    assert asked.status_code == 200 and "不能恢复" in asked.text
+    assert (await Org.get(id=empty.id)).is_active
+    ok = await client.post_form(
+        f"/orgs/{empty.id}/deactivate", {"reason": "合并", "confirmed": "1"}
+    )
     assert ok.status_code == 303
     assert not (await Org.get(id=empty.id)).is_active
     assert await AuditEntry.filter(action="org.deactivated", reason="合并").exists()

@@ -77,7 +77,9 @@ async def test_hidden_post_is_replayed_without_its_text(app: Any, running_hub: h
     async with AsgiWebSocket(app, live_client) as live:
         await live.subscribe(channel, None)
         moderator = await _login(app, "bmod")
-        response = await moderator.post_form(f"/t/{topic.id}/2/hide", {"hidden": "1"})
+        response = await moderator.post_form(
+            f"/t/{topic.id}/2/hide", {"hidden": "1", "confirmed": "1"}
+        )
         assert response.status_code == 303
         hidden = (await live.until(lambda f: f.get("event") == "post.hidden"))[-1]
         assert hidden["data"]["number"] == 2 and hidden["data"]["state"] == "hidden"
@@ -99,7 +101,7 @@ async def test_post_deleted_by_its_author_is_replayed_without_its_text(
     secret = "作者删掉的话乙二"
     topic, cursor, author = await _topic_with_reply(app, secret)
     channel = f"topic:{topic.id}"
-    response = await author.post_form(f"/t/{topic.id}/2/delete")
+    response = await author.post_form(f"/t/{topic.id}/2/delete", {"confirmed": "1"})
     assert response.status_code == 303
     assert (await Post.get(topic_id=topic.id, number=2)).deleted
     assert all(secret not in str(row.payload) for row in await _stored(channel))
@@ -117,7 +119,7 @@ async def test_restored_post_reappears_with_its_current_text(
     topic, cursor, author = await _topic_with_reply(app, secret)
     channel = f"topic:{topic.id}"
     moderator = await _login(app, "bmod")
-    await moderator.post_form(f"/t/{topic.id}/2/hide", {"hidden": "1"})
+    await moderator.post_form(f"/t/{topic.id}/2/hide", {"hidden": "1", "confirmed": "1"})
     await moderator.post_form(f"/t/{topic.id}/2/hide", {"hidden": "0"})
     client = await _login(app, "prob")
     async with AsgiWebSocket(app, client) as ws:
@@ -125,7 +127,7 @@ async def test_restored_post_reappears_with_its_current_text(
     events_ = [(f["event"], secret in str(f["data"])) for f in frames if f["type"] == "event"]
     assert events_ == [("post.hidden", False), ("post.hidden", False), ("post.edited", True)]
     # Hidden again: the restore's event is redacted too.
-    await moderator.post_form(f"/t/{topic.id}/2/hide", {"hidden": "1"})
+    await moderator.post_form(f"/t/{topic.id}/2/hide", {"hidden": "1", "confirmed": "1"})
     texts = await _replays(app, "prob", channel, [0, cursor])
     assert all(secret not in text for text in texts)
     for c in (author, moderator, client):
@@ -156,7 +158,7 @@ async def test_replay_rechecks_rows_written_before_redaction(
     created = await ChannelEvent.get(channel=channel, seq=cursor + 1)
     original = dict(created.payload)
     moderator = await _login(app, "bmod")
-    await moderator.post_form(f"/t/{topic.id}/2/hide", {"hidden": "1"})
+    await moderator.post_form(f"/t/{topic.id}/2/hide", {"hidden": "1", "confirmed": "1"})
     await ChannelEvent.filter(id=created.id).update(
         type="post.created", payload=original, subject=None
     )

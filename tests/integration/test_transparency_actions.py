@@ -374,7 +374,7 @@ async def test_notifications_after_commit_for_reject_publish_and_answer(
     services.broker.subscribe(f"user:{publisher_id}", handler)
     services.broker.subscribe(f"user:{member_id}", handler)
     d = await actions.propose_disclosure(await w.v("publisher"), await draft(w))
-    assert received == []  # proposing notifies nobody
+    assert received == []  # proposing notifies the reviewers only (neither of these two)
     await actions.reject_disclosure(await w.v("secretary"), d, "请补充数据")
     assert [(c, m["kind"]) for c, m in received] == [
         (f"user:{publisher_id}", "disclosure.rejected")
@@ -386,7 +386,8 @@ async def test_notifications_after_commit_for_reject_publish_and_answer(
         await actions.reject_disclosure(await w.v("member_a"), d, "无权退回")
     assert received == []
     d = await publish_through(w, await draft(w))
-    assert [m["kind"] for _, m in received] == ["disclosure.published"]
+    # The publisher hears that the item may now be published; not of their own publishing.
+    assert [m["kind"] for _, m in received] == ["disclosure.approved"]
     received.clear()
     fb = await actions.leave_feedback(await w.v("member_a"), d, "请问明细？")
     await actions.answer_feedback(await w.v("publicity"), d, fb, "已公布。", public=False)

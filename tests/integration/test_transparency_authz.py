@@ -146,7 +146,8 @@ TABLE: list[Case] = [
         "/disclosures/{item_id:int}/{step:str}",
         "public",
         everyone(403, secretary=303, committee_secretary=303),
-        form={"reason": "扫描撤回"},
+        # 撤回 asks first: confirmed, so the sweep measures who may take the step.
+        form={"reason": "扫描撤回", "confirmed": "1"},
     ),
     Case("GET", "/api/v1/disclosures", "-", everyone(200)),
     Case(

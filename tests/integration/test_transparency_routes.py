@@ -67,7 +67,10 @@ async def test_publisher_drafts_through_form_and_workflow_buttons(
     await other_client.logout()
     await other_client.login("committee_secretary")
     assert (await other_client.post_form(item_url + "/approve")).status_code == 303
-    assert (await client.post_form(item_url + "/publish")).status_code == 303
+    asked = await client.post_form(item_url + "/publish")  # 发布 asks first
+    assert asked.status_code == 200 and "确定发布" in asked.text
+    assert (await Disclosure.get(id=d.id)).state == "approved"
+    assert (await client.post_form(item_url + "/publish", {"confirmed": "1"})).status_code == 303
     await other_client.logout()
     public = await other_client.get("/disclosures")
     assert "关于2026年度民主评议党员结果的公示" in public.text
@@ -169,7 +172,9 @@ async def test_withdrawn_item_stays_visible_as_withdrawn(w: World, client: Clien
     assert (
         await client.post_form(f"/disclosures/{d.id}/withdraw", {"reason": ""})
     ).status_code == 400
-    r = await client.post_form(f"/disclosures/{d.id}/withdraw", {"reason": "数据有误待核"})
+    r = await client.post_form(
+        f"/disclosures/{d.id}/withdraw", {"reason": "数据有误待核", "confirmed": "1"}
+    )
     assert r.status_code == 303
     await client.logout()
     page = await client.get(f"/disclosures/{d.id}")

@@ -11,10 +11,15 @@ from tests.naughty import Form
 from tests.naughty_forms import (
     accounts,
     boards,
+    communication,
     development,
     directory,
+    learning,
     meetings,
     moderation,
+    reviews,
+    search,
+    tasks,
     transparency,
 )
 
@@ -26,6 +31,11 @@ PARTS: dict[str, dict[str, Form]] = {
     "development": development.FORMS,
     "transparency": transparency.FORMS,
     "moderation": moderation.FORMS,
+    "reviews": reviews.FORMS,
+    "search": search.FORMS,
+    "tasks": tasks.FORMS,
+    "communication": communication.FORMS,
+    "learning": learning.FORMS,
 }
 
 # Every (part, form, field) in a fixed order: a field's position chooses its slice of the list.

@@ -60,6 +60,7 @@ FORMS: dict[str, Form] = {
         "admin",
         lambda w: f"/orgs/{w.ids['group']}/deactivate",
         {"reason": lambda: latest(audit_entry(), "reason", action="org.deactivated")},
+        base=lambda w: {"confirmed": "1"},  # past the confirm page, to the write
         fresh=fresh_group,
     ),
     "accounts: new committee": Form(

@@ -112,14 +112,55 @@ async def member_elsewhere(world: World) -> None:
     STATE["inflow_id"] = number
 
 
-def newest_floating(field: str) -> Any:
-    async def read() -> str | None:
-        from forum.members.models import FloatingRecord
+def newest_inflow(field: str) -> Any:
+    """An inflow is a request until the home side confirms: the host's form writes that."""
 
-        row = await FloatingRecord.all().order_by("-id").first()
+    async def read() -> str | None:
+        from forum.members.models import FloatingInflow
+
+        row = await FloatingInflow.all().order_by("-id").first()
         return None if row is None else _shown(getattr(row, field))
 
     return read
+
+
+def latest_audit_reason(action: str) -> Any:
+    """The reason the newest `action` audit row keeps (a reveal, a full-ID export)."""
+
+    async def read() -> str | None:
+        from forum.auditlog import AuditEntry
+
+        row = await AuditEntry.filter(action=action).order_by("-id").first()
+        return None if row is None else str(row.reason)
+
+    return read
+
+
+async def pending_inflow(world: World) -> None:
+    """The secretary's branch asks to register a member of 第二党支部 as flowing in: the
+    home branch's secretary declines it with a reason."""
+    from forum.members import floating
+    from forum.models import User
+    from forum.viewer import viewer_for_user
+
+    _, number = await _full_member("第二党支部", "语料退回")
+    secretary = await viewer_for_user((await User.get(username="secretary")).id)
+    host = await Org.get(name="第一党支部")
+    await floating.request_inflow(
+        secretary, host, number, "LR2026-0200", "2026-10-01", "2027-04-01"
+    )
+    from forum.members.models import FloatingInflow
+
+    row = await FloatingInflow.all().order_by("-id").first()
+    assert row is not None
+    world.ids["pending_inflow"] = row.id
+
+
+async def declined_reason() -> str | None:
+    from forum.members.models import FloatingInflow
+
+    row = await FloatingInflow.filter(state="declined").order_by("-id").first()
+    return None if row is None else row.decline_reason
 
 
 # The member import: each string goes into one cell of an uploaded CSV -------------------
@@ -212,10 +253,10 @@ FORMS: dict[str, Form] = {
         "secretary",
         lambda w: "/members/floating/inflow",
         {
-            "id_number": None,  # finds the member, not stored on the registration
-            "certificate_number": newest_floating("certificate_number"),
-            "starts_on": newest_floating("starts_on"),
-            "ends_on": newest_floating("ends_on"),
+            "id_number": None,  # matched by its keyed hash, stored only masked
+            "certificate_number": newest_inflow("certificate_number"),
+            "starts_on": newest_inflow("starts_on"),
+            "ends_on": newest_inflow("ends_on"),
         },
         lambda w: {
             "host_org_id": str(w.ids["branch"]),
@@ -233,6 +274,26 @@ FORMS: dict[str, Form] = {
         # 303: imported; 200: the dry-run report refused the row (checked by the reader).
         accepted=frozenset({200, 303}),
         send=import_csv,
+    ),
+    # A reveal answers with the record (200); the reason is kept whole in the audit.
+    "directory: reveal reason": Form(
+        "secretary",
+        lambda w: f"/members/{w.ids['member']}/reveal",
+        {"reason": latest_audit_reason("member.id_revealed")},
+        accepted=frozenset({200}),
+    ),
+    # The download is the answer (200); the reason is kept in the audit row.
+    "directory: export reason": Form(
+        "secretary",
+        lambda w: "/members/export.csv?ids=full",
+        {"reason": latest_audit_reason("member.exported")},
+        accepted=frozenset({200}),
+    ),
+    "directory: decline inflow": Form(
+        "sibling_secretary",
+        lambda w: f"/members/floating/inflows/{w.ids['pending_inflow']}/decline",
+        {"reason": declined_reason},
+        fresh=pending_inflow,
     ),
     "directory: search": Form("secretary", lambda w: "/members", {"q": None}, method="GET"),
 }

@@ -270,7 +270,8 @@ FORMS: dict[str, Form] = {
                 meetings_models().MeetingMessage, "removed_reason", removed=True
             )
         },
-        lambda w: {"number": str(w.ids["message_number"])},
+        # 移除 asks first: confirmed, so the sweep measures the field.
+        lambda w: {"number": str(w.ids["message_number"]), "confirmed": "1"},
         fresh=fresh_message,
     ),
     "meetings: new vote": Form(

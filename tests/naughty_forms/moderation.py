@@ -185,6 +185,20 @@ FORMS: dict[str, Form] = {
         lambda w: {"kind": "post", "target_id": w.ids["fresh_post"], "reason": "other"},
         fresh=fresh_post,
     ),
+    # The post menu's 处理作者: the author of a fresh post is warned (confirmed in the form).
+    "moderation: sanction from a post": Form(
+        "moderator",
+        lambda w: "/moderation/content/sanction",
+        {"reason": lambda: latest(moderation_models().Sanction, "reason")},
+        lambda w: {
+            "kind": "post",
+            "id": w.ids["fresh_post"],
+            "sanction": "warn",
+            "next": "/",
+            "confirmed": "1",
+        },
+        fresh=fresh_post,
+    ),
     "moderation: sanction": Form(
         "moderator",
         lambda w: "/moderation/sanctions",
@@ -194,7 +208,7 @@ FORMS: dict[str, Form] = {
             "reason": lambda: latest(moderation_models().Sanction, "reason"),
             "username": sanctioned_username,
         },
-        lambda w: {"username": "floating", "kind": "warn", "reason": "语料警告"},
+        lambda w: {"username": "floating", "kind": "warn", "reason": "语料警告", "confirmed": "1"},
     ),
     # days, hours, seconds, target_id: whole numbers in a range (the naughty strings are
     # refused with "…须为整数" or "…须在 a 到 b 之间"; a valid number reads back as typed).
@@ -202,13 +216,23 @@ FORMS: dict[str, Form] = {
         "moderator",
         lambda w: "/moderation/sanctions",
         {"days": lambda: sanction_period(dt.timedelta(days=1))},
-        lambda w: {"username": "floating", "kind": "silence", "reason": "语料禁言"},
+        lambda w: {
+            "username": "floating",
+            "kind": "silence",
+            "reason": "语料禁言",
+            "confirmed": "1",
+        },
     ),
     "moderation: sanction hours": Form(
         "moderator",
         lambda w: "/moderation/sanctions",
         {"hours": lambda: sanction_period(dt.timedelta(hours=1))},
-        lambda w: {"username": "floating", "kind": "silence", "reason": "语料禁言"},
+        lambda w: {
+            "username": "floating",
+            "kind": "silence",
+            "reason": "语料禁言",
+            "confirmed": "1",
+        },
     ),
     "moderation: lift": Form(
         "moderator",
@@ -247,7 +271,7 @@ FORMS: dict[str, Form] = {
         "moderator",
         topic_tool("merge"),
         {"reason": audit_reason("topic.merged")},
-        lambda w: {"target_id": w.ids["merge_target"]},
+        lambda w: {"target_id": w.ids["merge_target"], "confirmed": "1"},
         fresh=fresh_topic,
     ),
     "moderation: merge target": Form(
@@ -255,7 +279,7 @@ FORMS: dict[str, Form] = {
         topic_tool("merge"),
         # A topic number: only numbers naming a topic the moderator may steer are accepted.
         {"target_id": merged_into},
-        lambda w: {"reason": "语料合并"},
+        lambda w: {"reason": "语料合并", "confirmed": "1"},
         fresh=fresh_topic,
     ),
     "moderation: slow mode": Form(

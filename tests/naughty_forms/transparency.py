@@ -186,6 +186,7 @@ FORMS: dict[str, Form] = {
         "secretary",
         lambda w: f"/disclosures/{w.ids['stepped']}/withdraw",
         {"reason": lambda: latest(transparency_models().Disclosure, "withdraw_reason")},
+        lambda w: {"confirmed": "1"},  # 撤回 asks first: confirmed, the sweep measures the field
         fresh=fresh_published,
     ),
     "transparency: search": Form("-", lambda w: "/disclosures", {"q": None}, method="GET"),

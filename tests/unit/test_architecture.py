@@ -18,7 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("forum", "realtime", "moderation", "transparency")
-PARTS = ("forum.accounts", "forum.orgs", "forum.boards", "forum.members", "realtime.meetings",
+PARTS = ("forum.accounts", "forum.orgs", "forum.boards", "forum.members", "forum.reviews",
+         "forum.tasks", "forum.notices", "forum.affairs", "forum.learning", "realtime.meetings",
          "transparency")  # fmt: skip
 
 
@@ -60,14 +61,16 @@ for package in {PACKAGES!r}:
     for info in pkgutil.walk_packages(sys.modules[package].__path__, prefix=package + "."):
         if ".migrations" not in info.name and not info.name.endswith(("tortoise_cli", "asgi", "testing")):
             importlib.import_module(info.name)
-from forum import db, events, home, identity, manage, viewer
+from forum import audit, db, decisions, events, home, identity, manage, pagecache, rebake, todo, viewer
+from forum.search import providers as search
 from forum.security import bodylimit
 from moderation import newmembers, registry, review
 from realtime import channels
 registries = [db.APPS, *home.SECTIONS.values(), identity.LOGIN_GUARDS, identity.NAME_CHECKS,
               identity.NAME_SAVED, manage.LINKS, viewer.FACTS, bodylimit.LIMITS,
               newmembers.COUNTERS, registry.TARGETS, review.RELEASES,
-              channels.KINDS, events.TYPES]
+              channels.KINDS, events.TYPES, audit.LABELS, audit.NAMES, rebake.TARGETS, search.SOURCES,
+              decisions.SOURCES, pagecache.PAGES, todo.SOURCES]
 filled = [(r.what, r.keys()) for r in registries if len(r)]
 print(filled)
 sys.exit(1 if filled else 0)
@@ -80,7 +83,7 @@ sys.exit(1 if filled else 0)
 
 
 def test_installing_fills_every_registry() -> None:
-    from forum import db, events, home, identity, manage, site, viewer
+    from forum import db, events, home, identity, manage, pagecache, rebake, site, viewer
     from forum.security import bodylimit
     from moderation import newmembers, registry, review
     from realtime import channels
@@ -93,15 +96,45 @@ def test_installing_fills_every_registry() -> None:
                       identity.NAME_CHECKS, identity.NAME_SAVED, manage.LINKS, viewer.FACTS,
                       bodylimit.LIMITS, newmembers.COUNTERS,
                       registry.TARGETS, review.RELEASES, channels.KINDS,
-                      events.TYPES):  # fmt: skip
+                      events.TYPES, rebake.TARGETS, pagecache.PAGES):  # fmt: skip
         assert len(registry_), registry_.what
+    from forum.search import providers as search
+
+    assert sorted(search.SOURCES.keys()) == ["disclosures", "forum", "learning", "minutes"]
+    from forum import decisions
+
+    assert decisions.SOURCES.keys() == ["meetings"]
     assert {"post", "topic", "meeting_message", "disclosure_feedback", "display_name"} <= set(
         registry.TARGETS.keys()
     )
     assert {"topic", "meeting"} <= set(channels.KINDS.keys())
+    # Every table with rendered Markdown (a `render_version` column) is rebaked.
+    assert _rendered_models() == {t.model for t in rebake.TARGETS}
     assert {"post.created", "post.hidden", "message.posted", "message.removed"} <= set(
         events.TYPES.keys()
     )
+
+
+def _rendered_models() -> set[type]:
+    import importlib
+    import inspect
+
+    from tortoise.models import Model
+
+    from forum import db
+
+    found: set[type] = set()
+    for app in db.APPS:
+        for name in app.modules:
+            for obj in vars(importlib.import_module(name)).values():
+                if (
+                    inspect.isclass(obj)
+                    and issubclass(obj, Model)
+                    and obj.__module__ == name
+                    and "render_version" in obj._meta.fields_map
+                ):
+                    found.add(obj)
+    return found
 
 
 def test_only_the_composition_root_names_every_part() -> None:

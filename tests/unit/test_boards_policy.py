@@ -15,6 +15,7 @@ from forum.policy import (
     Viewer,
     can_accept_post,
     can_admin_board,
+    can_compose,
     can_delete_post,
     can_edit_post,
     can_like_post,
@@ -189,6 +190,16 @@ def test_moderators_and_admins() -> None:
     )
     assert can_moderate_board(make_viewer("full", "same"), moderate_grant)
     assert not can_moderate_board(make_viewer("probationary", "same"), moderate_grant)
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [(s, s not in {"visitor", "silenced"}) for s in STATUSES],
+)
+def test_compose_helpers_for_anyone_who_may_write(status: str, expected: bool) -> None:
+    viewer = make_viewer(status, "unrelated")
+    assert can_compose(viewer) is expected
+    assert not can_compose(dataclasses.replace(viewer, suspended=True))
 
 
 def test_verb_without_grant_row_is_nobodys() -> None:

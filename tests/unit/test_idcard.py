@@ -69,3 +69,28 @@ def test_lookup_hash_is_deterministic_and_keyed() -> None:
     assert h == crypto.lookup_hash("34052419800101001X")
     assert h != crypto.lookup_hash("34052419800101002X")
     assert len(h) == 64 and "340524" not in h
+
+
+def _with_region(region: str) -> str:
+    first17 = f"{region}19800101001"
+    return first17 + idcard.check_char(first17)
+
+
+# Province-level codes at the edges of every range, and the codes just outside them.
+VALID_PROVINCES = ["11", "15", "21", "23", "31", "37", "41", "46", "50", "54", "61", "65"]
+VALID_PROVINCES += ["71", "81", "82"]
+INVALID_PROVINCES = ["00", "10", "16", "20", "24", "30", "38", "40", "47", "49", "55", "60"]
+INVALID_PROVINCES += ["66", "70", "72", "80", "83", "90", "99"]
+
+
+@pytest.mark.parametrize("code", VALID_PROVINCES)
+def test_province_codes_at_the_range_ends_are_accepted(code: str) -> None:
+    assert idcard.parse(_with_region(code + "0101")).value.startswith(code)
+
+
+@pytest.mark.parametrize("code", INVALID_PROVINCES)
+def test_numbers_outside_the_province_codes_are_refused(code: str) -> None:
+    with pytest.raises(ActionError) as info:
+        idcard.parse(_with_region(code + "0000"))
+    assert "省级行政区划代码" in info.value.message and code in info.value.message
+    assert info.value.field == "id_number"

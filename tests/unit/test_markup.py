@@ -71,10 +71,12 @@ def test_vector_inside_markdown_constructs_is_safe(vector: str) -> None:
     ],
 )
 def test_dangerous_schemes_are_dropped(source: str) -> None:
-    html = markup.render(source)
-    assert "javascript" not in html.lower()
-    assert "vbscript" not in html.lower()
-    assert "data:" not in html.lower()
+    """No URL attribute keeps the scheme (markdown-it leaves such a link as its text)."""
+    parser = _Collector()
+    parser.feed(markup.render(source))
+    urls = [v or "" for _, attrs in parser.tags for k, v in attrs if k in {"href", "src"}]
+    for url in urls:
+        assert not url.lower().startswith(("javascript", "vbscript", "data:")), url
 
 
 def test_script_and_handlers_are_removed_with_their_content() -> None:
@@ -136,3 +138,112 @@ def test_stray_list_items_cannot_close_the_page_container() -> None:
     nested = "<ul><li>a<ul><li>b</li></ul></li></ul>"
     assert markup.render(nested) == nested
     assert "<li>a</li>" in markup.render("- a\n- b")
+
+
+# ---- Markdown as people type it (markdown-it-py, VERSION 3) ---------------------------------
+
+
+def test_a_list_right_after_a_line_of_text_is_a_list() -> None:
+    html = markup.render("我的意见如下：\n- 第一条\n- 第二条")
+    assert html == "<p>我的意见如下：</p>\n<ul>\n<li>第一条</li>\n<li>第二条</li>\n</ul>"
+
+
+def test_two_space_indents_nest_lists() -> None:
+    html = markup.render("- 学习\n  - 理论\n  - 实践\n- 讨论")
+    assert "<li>学习\n<ul>\n<li>理论</li>\n<li>实践</li>\n</ul>\n</li>" in html
+    assert html.count("<ul>") == 2
+    ordered = markup.render("1. 一\n   - 甲\n2. 二")
+    assert "<ol>\n<li>一\n<ul>\n<li>甲</li>\n</ul>\n</li>" in ordered
+
+
+def test_a_single_newline_is_a_line_break() -> None:
+    assert markup.render("第一行\n第二行") == "<p>第一行<br>\n第二行</p>"
+    assert markup.render("一段\n\n另一段") == "<p>一段</p>\n<p>另一段</p>"
+
+
+def test_tables_keep_their_alignment() -> None:
+    html = markup.render("| 事项 | 人数 | 备注 |\n|:--|:-:|--:|\n| 签到 | 12 | 无 |")
+    assert '<th align="left">事项</th>' in html and '<th align="center">人数</th>' in html
+    assert '<td align="right">无</td>' in html and "style" not in html
+    assert "<th>甲</th>" in markup.render("| 甲 |\n|---|\n| 乙 |")
+
+
+def test_strikethrough() -> None:
+    assert markup.render("要~~走过场~~落实") == "<p>要<s>走过场</s>落实</p>"
+
+
+def test_bare_urls_become_links_and_stop_before_chinese_text() -> None:
+    rel = f'rel="{markup.LINK_REL}"'
+    assert markup.render("见 https://www.12371.cn/a?b=1") == (
+        f'<p>见 <a href="https://www.12371.cn/a?b=1" {rel}>https://www.12371.cn/a?b=1</a></p>'
+    )
+    typed = markup.render("请访问https://example.org/x了解详情。")
+    assert f'访问<a href="https://example.org/x" {rel}>https://example.org/x</a>了解' in typed
+    www = markup.render("学习网站www.12371.cn，每天看看")
+    assert f'<a href="http://www.12371.cn" {rel}>www.12371.cn</a>，' in www
+    mail = markup.render("发到zhibu@example.org即可")
+    assert f'<a href="mailto:zhibu@example.org" {rel}>zhibu@example.org</a>即可' in mail
+    # A host name without a scheme or www. stays text (GFM's rule): file names are not links.
+    assert markup.render("见 README.md 和 a.py") == "<p>见 README.md 和 a.py</p>"
+    assert "<a" not in markup.render("中文“https://”结束")
+    # Inside a Markdown link or code nothing more is linked.
+    assert markup.render("`https://a.org`") == "<p><code>https://a.org</code></p>"
+    linked = markup.render("[官网](https://a.org) https://b.org")
+    assert linked.count("<a ") == 2 and 'href="https://b.org"' in linked
+
+
+def test_task_lists_render_disabled_checkboxes() -> None:
+    html = markup.render("- [x] 发布通知\n- [ ] 收集心得")
+    assert '<ul class="contains-task-list">' in html
+    assert (
+        '<li class="task-list-item"><input class="task-list-item-checkbox" checked="checked" '
+        'disabled="disabled" type="checkbox"> 发布通知</li>'
+    ) in html
+    assert (
+        '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox"> 收集' in html
+    )
+
+
+def test_raw_inputs_are_only_ever_disabled_checkboxes() -> None:
+    html = markup.render(
+        '<input type="text" name="csrf_token" value="x" autofocus onfocus=alert(1)>'
+    )
+    assert html == '<input type="checkbox" disabled="disabled">'
+    checked = markup.render('<input type=checkbox checked="no" class="x task-list-item-checkbox">')
+    assert checked == (
+        '<input type="checkbox" checked="checked" class="task-list-item-checkbox" '
+        'disabled="disabled">'
+    )
+    # Other classes than the task list's are dropped from lists, links and spans alike.
+    assert markup.render('<ul class="nav"><li class="x">a</li></ul>') == "<ul><li>a</li></ul>"
+    assert (
+        markup.render('<span class="mention evil">@a</span>')
+        == '<p><span class="mention">@a</span></p>'
+    )
+
+
+def test_mentions_render_as_profile_links() -> None:
+    rel = f'rel="{markup.LINK_REL}"'
+    html = markup.render("请 @张三 和 @li.si. 看看")
+    assert f'<a href="/u/%E5%BC%A0%E4%B8%89" class="mention" {rel}>@张三</a> 和 ' in html
+    assert f'<a href="/u/li.si" class="mention" {rel}>@li.si</a>. 看看' in html
+    assert markup.render("你好 @wang_5") == (
+        f'<p>你好 <a href="/u/wang_5" class="mention" {rel}>@wang_5</a></p>'
+    )
+    # Not in code, not inside a link (Markdown, bare or raw HTML), not an e-mail address.
+    untouched = [
+        "`@张三`",
+        "    @张三",
+        "[@张三](/t/1)",
+        "<a href='/t/1'>@张三</a> 和 <b>@</b>",
+        "https://example.org/@zhang",
+        "mail a@b.example",
+        "@a. 和 @ 和 @-",
+    ]
+    for source in untouched:
+        assert 'class="mention"' not in markup.render(source), source
+    assert 'class="mention"' in markup.render("<a href='/t/1'>x</a> @张三 <b>@李四</b>")
+    # Every link rendered is one `mentions()` finds.
+    source = "@张三 说：@li.si，`@code` 和 @王五"
+    assert markup.mentions(source)[:2] == ["张三", "li.si"]
+    assert markup.render(source).count('class="mention"') == 3

@@ -19,7 +19,7 @@ FORM_ACTION = re.compile(r'action="/meetings/\{\{ meeting\.id \}\}/([^"]+)"')
 def test_every_meeting_form_posts_a_verb_of_the_table() -> None:
     posted = {
         verb
-        for template in TEMPLATES.glob("*.html")
+        for template in TEMPLATES.rglob("*.html")
         for verb in FORM_ACTION.findall(template.read_text(encoding="utf-8"))
     }
     assert posted - {"checkin/qr"} <= set(verbs.VERBS), sorted(posted - set(verbs.VERBS))

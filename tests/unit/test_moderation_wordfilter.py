@@ -84,3 +84,52 @@ def test_empty_matcher_finds_nothing() -> None:
 def test_entries_that_normalize_to_nothing_are_skipped() -> None:
     matcher = WordMatcher([Entry("，。", "block", "x"), Entry("好", "flag", "y")])
     assert matcher.size == 1
+
+
+def _reference_normalize(text: str) -> tuple[str, list[int]]:
+    """The per-character definition the fast path must agree with."""
+    from moderation.wordfilter import fold_char
+
+    out: list[str] = []
+    positions: list[int] = []
+    for index, ch in enumerate(text):
+        form = fold_char(ch)
+        out.append(form)
+        positions.extend([index] * len(form))
+    return "".join(out), positions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "纯中文没有分隔",
+        "Ａ b\u200bＣ",
+        "straße ﬁx ㎏ ½ Ǆ",  # expansions: one original character folds to several
+        "法\u200b轮 ß 功\ufeff",
+        "ﷺ 法轮功 ﷺ",  # the longest NFKC expansion (18 characters)
+        "\u200b\u200b\u200b",  # everything dropped
+    ],
+)
+def test_normalize_agrees_with_the_per_character_definition(text: str) -> None:
+    assert normalize(text) == _reference_normalize(text)
+
+
+def test_positions_map_back_across_expansions() -> None:
+    matcher = WordMatcher([Entry("sefi", "replace", "x"), Entry("法轮功", "block", "x")])
+    text = "甲straße ﬁ乙 ½法 轮功"  # ß -> ss, ﬁ -> fi, ½ -> 1/2 (1 and 2 are kept)
+    found = {m.entry.word: m.original(text) for m in matcher.find(text)}
+    assert found == {"sefi": "ße ﬁ", "法轮功": "法 轮功"}
+
+
+def test_positions_map_back_when_the_separator_class_is_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from moderation import wordfilter
+
+    monkeypatch.setattr(wordfilter, "_MAX_NONUNIT", 0)  # the fallback: widths of every character
+    matcher = WordMatcher([Entry("sefi", "replace", "x"), Entry("法轮功", "block", "x")])
+    text = "甲straße ﬁ乙 ½法 轮功"
+    found = {m.entry.word: m.original(text) for m in matcher.find(text)}
+    assert found == {"sefi": "ße ﬁ", "法轮功": "法 轮功"}
+    assert [m.entry.word for m in matcher.find("法轮功")] == ["法轮功"]  # identity widths

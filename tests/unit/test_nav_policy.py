@@ -36,37 +36,69 @@ def viewer(*roles: tuple[str, str | None], member: bool = True, **flags: bool) -
 
 CASES = [
     ("anonymous", ANONYMOUS, PUBLIC_KEYS),
-    ("visitor", viewer(member=False), [*PUBLIC_KEYS, "me"]),
-    ("member", viewer(), [*PUBLIC_KEYS, "members", "me"]),
-    ("group_leader", viewer(("group_leader", BRANCH)), [*PUBLIC_KEYS, "members", "me"]),
-    ("site_moderator", viewer(("moderator", None)), [*PUBLIC_KEYS, "members", "me", "admin"]),
-    ("org_moderator", viewer(("moderator", BRANCH)), [*PUBLIC_KEYS, "members", "me", "admin"]),
-    ("publisher", viewer(("publisher", BRANCH)), [*PUBLIC_KEYS, "members", "me", "admin"]),
-    ("publicity", viewer(("publicity_member", BRANCH)), [*PUBLIC_KEYS, "members", "me", "admin"]),
-    ("discipline", viewer(("discipline_member", BRANCH)), [*PUBLIC_KEYS, "members", "me", "admin"]),
-    ("secretary", viewer(("secretary", BRANCH)), [*PUBLIC_KEYS, "members", "me", "admin"]),
-    ("org_admin", viewer(("org_admin", BRANCH)), [*PUBLIC_KEYS, "members", "me", "admin"]),
+    ("visitor", viewer(member=False), [*PUBLIC_KEYS, "me", "todo"]),
+    ("member", viewer(), [*PUBLIC_KEYS, "members", "learning", "me", "todo"]),
+    (
+        "group_leader",
+        viewer(("group_leader", BRANCH)),
+        [*PUBLIC_KEYS, "members", "learning", "me", "todo"],
+    ),
+    (
+        "site_moderator",
+        viewer(("moderator", None)),
+        [*PUBLIC_KEYS, "members", "learning", "me", "todo", "admin"],
+    ),
+    (
+        "org_moderator",
+        viewer(("moderator", BRANCH)),
+        [*PUBLIC_KEYS, "members", "learning", "me", "todo", "admin"],
+    ),
+    (
+        "publisher",
+        viewer(("publisher", BRANCH)),
+        [*PUBLIC_KEYS, "members", "learning", "me", "todo", "admin"],
+    ),
+    (
+        "publicity",
+        viewer(("publicity_member", BRANCH)),
+        [*PUBLIC_KEYS, "members", "learning", "me", "todo", "admin"],
+    ),
+    (
+        "discipline",
+        viewer(("discipline_member", BRANCH)),
+        [*PUBLIC_KEYS, "members", "learning", "me", "todo", "admin"],
+    ),
+    (
+        "secretary",
+        viewer(("secretary", BRANCH)),
+        [*PUBLIC_KEYS, "members", "learning", "me", "todo", "admin"],
+    ),
+    (
+        "org_admin",
+        viewer(("org_admin", BRANCH)),
+        [*PUBLIC_KEYS, "members", "learning", "me", "todo", "admin"],
+    ),
     (
         "site_admin_no_member",
         viewer(("site_admin", None), member=False),
-        [*PUBLIC_KEYS, "members", "me", "admin"],
+        [*PUBLIC_KEYS, "members", "learning", "me", "todo", "admin"],
     ),
     (
         "suspended_secretary",
         viewer(("secretary", BRANCH), suspended=True),
-        [*PUBLIC_KEYS, "me"],
+        [*PUBLIC_KEYS, "me", "todo"],
     ),
     (
         "board_moderator",
         replace(viewer(), board_moderator_ids=frozenset({7})),
-        [*PUBLIC_KEYS, "members", "me", "admin"],
+        [*PUBLIC_KEYS, "members", "learning", "me", "todo", "admin"],
     ),
     # A suspended account moderates nothing: no 管理 link to a hub of tools that refuse it
     # (the review queue once let board moderator grants through a suspension).
     (
         "suspended_board_moderator",
         replace(viewer(suspended=True), board_moderator_ids=frozenset({7})),
-        [*PUBLIC_KEYS, "me"],
+        [*PUBLIC_KEYS, "me", "todo"],
     ),
 ]
 

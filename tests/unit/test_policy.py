@@ -35,6 +35,7 @@ from forum.policy import (
     ensure,
     ensure_visible,
     has_voting_rights,
+    minutes_visibility,
     relation_to,
 )
 
@@ -382,3 +383,39 @@ def test_org_write_predicates_matrix(status: str, role: str | None, relation: st
     assert can_assign_role(viewer, target, "site_admin") is (role == "site_admin")
     assert can_see_org(viewer, target) is True
     assert can_see_org(viewer, _deactivated(target)) is in_scope
+
+
+# --- minutes in the one search: which orgs' minutes a viewer may find ------------------------
+@pytest.mark.parametrize(
+    ("status", "role", "flag", "branches", "subtrees"),
+    [
+        ("full", None, "none", ("/1/2/3/", "/1/2/", "/1/"), ()),
+        # A floating member also reads the minutes of the branch hosting them.
+        ("full", None, "floating_guest", ("/1/2/3/", "/1/2/", "/1/", "/1/2/5/"), ()),
+        ("probationary", "secretary", "none", ("/1/2/3/", "/1/2/", "/1/"), ("/1/2/3/",)),
+        ("full", "org_admin", "none", ("/1/2/3/", "/1/2/", "/1/"), ("/1/2/3/",)),
+        # Not a member: only what a host role gives, no branch of their own.
+        ("public", "secretary", "none", (), ("/1/2/3/",)),
+        ("public", None, "none", (), ()),
+    ],
+)
+def test_minutes_visibility_table(
+    status: str, role: str | None, flag: str, branches: tuple[str, ...], subtrees: tuple[str, ...]
+) -> None:
+    facts = minutes_visibility(make_viewer(status, role, flag))
+    assert (facts.everything, facts.nothing) == (False, False)
+    assert (set(facts.branch_paths), set(facts.subtree_paths)) == (set(branches), set(subtrees))
+    assert facts.host_user_id == 100
+
+
+def test_minutes_visibility_for_site_admins_suspended_accounts_and_visitors() -> None:
+    assert minutes_visibility(make_viewer("full", "site_admin")).everything
+    assert minutes_visibility(make_viewer("full", None, "suspended")).nothing
+    assert minutes_visibility(ANONYMOUS).nothing
+
+
+def test_minutes_visibility_of_a_member_between_orgs() -> None:
+    # A record without an org (mid-transfer, say) gives no branch of its own.
+    between = Viewer(user_id=100, username="u", member_id=1000, status="full", org_path=None)
+    facts = minutes_visibility(between)
+    assert (facts.branch_paths, facts.subtree_paths, facts.nothing) == ((), (), False)

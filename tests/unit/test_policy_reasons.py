@@ -44,6 +44,8 @@ from forum.policy import (
     ensure_visible,
     managed_orgs,
     refused,
+    transfer_letter_expired,
+    transfer_letter_last_day,
     visible_meetings,
     visible_review_items,
     visible_sanctions,
@@ -309,6 +311,26 @@ def test_an_expired_letter_allows_no_step() -> None:
     )
     valid = Slip("letter_issued", letter_expires_on=TODAY)
     assert allowed_transfer_steps(IN_ADMIN, valid, TODAY) == ["accept", "reject"]
+
+
+@pytest.mark.parametrize(
+    ("day", "valid"),
+    [(0, True), (1, True), (88, True), (89, True), (90, False), (91, False)],
+)
+def test_a_90_day_letter_counts_its_day_of_issue_as_the_first(day: int, valid: bool) -> None:
+    issued = dt.date(2026, 3, 1)
+    last = transfer_letter_last_day(issued, 90)
+    assert last == dt.date(2026, 5, 29)  # 1 March + 89 days: the 90th day
+    slip = Slip("letter_issued", letter_expires_on=last)
+    on = issued + dt.timedelta(days=day)
+    assert transfer_letter_expired(slip, on) is not valid
+    assert (allowed_transfer_steps(IN_ADMIN, slip, on) == ["accept", "reject"]) is valid
+
+
+def test_a_one_day_letter_is_valid_on_its_day_of_issue_only() -> None:
+    issued = dt.date(2026, 12, 31)
+    assert transfer_letter_last_day(issued, 1) == issued
+    assert transfer_letter_last_day(issued, 0) == issued  # never before its own issue
 
 
 def test_a_suspended_admin_takes_no_step() -> None:

@@ -33,6 +33,8 @@ from transparency.actions.feedback import answer_feedback, leave_feedback
 from transparency.actions.receipts import mark_read
 from transparency.actions.workflow import (
     approve_disclosure,
+    check_publish_disclosure,
+    check_withdraw_disclosure,
     propose_disclosure,
     publish_disclosure,
     reject_disclosure,
@@ -51,6 +53,8 @@ __all__ = [
     "DraftInput",
     "answer_feedback",
     "approve_disclosure",
+    "check_publish_disclosure",
+    "check_withdraw_disclosure",
     "clean_attachments",
     "clean_text",
     "correct_disclosure",

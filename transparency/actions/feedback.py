@@ -54,5 +54,8 @@ async def answer_feedback(
             before=before,
             after={"answered": True, "is_public": public},
         )
-    await _notify({feedback.author_id}, "disclosure.feedback_answered", d)
+        sent = await _notify(
+            {feedback.author_id}, "disclosure.feedback_answered", d, "你的反馈已得到答复", actor
+        )
+    await sent.send()
     return feedback

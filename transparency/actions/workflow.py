@@ -22,7 +22,14 @@ from forum.policy import (
     can_withdraw_disclosure,
     ensure,
 )
-from transparency.actions._common import MAX_REASON, STALE, _notify, clean_text, reload
+from transparency.actions._common import (
+    MAX_REASON,
+    STALE,
+    _notify,
+    clean_text,
+    may_act,
+    reload,
+)
 from transparency.models import (
     REVIEW_CHECKLIST,
     Disclosure,
@@ -75,7 +82,7 @@ async def propose_disclosure(actor: Viewer, d: Disclosure) -> Disclosure:
     ensure(can_propose_disclosure(actor, d))
     approver = await _approver_org(d)
     async with in_transaction():
-        return await _transition(
+        fresh = await _transition(
             actor,
             d,
             "proposed",
@@ -86,6 +93,15 @@ async def propose_disclosure(actor: Viewer, d: Disclosure) -> Disclosure:
                 "proposed_at": utcnow(),
             },
         )
+        sent = await _notify(
+            await may_act(fresh, can_review_disclosure),
+            "disclosure.proposed",
+            fresh,
+            f"{actor.display_name} 提交了公开事项，请进行保密审核",
+            actor,
+        )
+    await sent.send()
+    return fresh
 
 
 async def review_disclosure(
@@ -104,30 +120,52 @@ async def review_disclosure(
             confirmed=[k for k, _ in REVIEW_CHECKLIST],
             note=note,
         )
-        return await _transition(
+        fresh = await _transition(
             actor,
             d,
             "reviewed",
             {"state": State.reviewed, "reviewed_by_id": actor.user_id, "reviewed_at": utcnow()},
             reason=note,
         )
+        sent = await _notify(
+            await may_act(fresh, can_approve_disclosure),
+            "disclosure.reviewed",
+            fresh,
+            "公开事项已通过保密审核，请审批",
+            actor,
+        )
+    await sent.send()
+    return fresh
 
 
 async def approve_disclosure(actor: Viewer, d: Disclosure) -> Disclosure:
     """审批 by the routed-to org."""
     ensure(can_approve_disclosure(actor, d))
     async with in_transaction():
-        return await _transition(
+        fresh = await _transition(
             actor,
             d,
             "approved",
             {"state": State.approved, "approved_by_id": actor.user_id, "approved_at": utcnow()},
         )
+        people = await may_act(fresh, can_publish_disclosure)
+        people |= {fresh.created_by_id, *([fresh.proposed_by_id] if fresh.proposed_by_id else [])}
+        sent = await _notify(
+            people, "disclosure.approved", fresh, "公开事项已审批通过，可以发布", actor
+        )
+    await sent.send()
+    return fresh
+
+
+async def check_publish_disclosure(actor: Viewer, d: Disclosure) -> None:
+    """Raises what would refuse 发布, so the page asks for confirmation only when the step
+    can go ahead."""
+    ensure(can_publish_disclosure(actor, d))
 
 
 async def publish_disclosure(actor: Viewer, d: Disclosure) -> Disclosure:
     """发布: writes revision 1. A publish_from in the past becomes now (never backdated)."""
-    ensure(can_publish_disclosure(actor, d))
+    await check_publish_disclosure(actor, d)
     now = utcnow()
     async with in_transaction():
         await DisclosureRevision.create(
@@ -152,7 +190,19 @@ async def publish_disclosure(actor: Viewer, d: Disclosure) -> Disclosure:
                 "revision_count": 1,
             },
         )
-    await _notify({fresh.created_by_id}, "disclosure.published", fresh)
+        sent = await _notify(
+            {
+                fresh.created_by_id,
+                fresh.proposed_by_id,
+                fresh.reviewed_by_id,
+                fresh.approved_by_id,
+            },
+            "disclosure.published",
+            fresh,
+            "公开事项已发布",
+            actor,
+        )
+    await sent.send()
     return fresh
 
 
@@ -177,14 +227,26 @@ async def reject_disclosure(actor: Viewer, d: Disclosure, reason: str) -> Disclo
             },
             reason=reason,
         )
-    await _notify({fresh.created_by_id, fresh.proposed_by_id}, "disclosure.rejected", fresh)
+        sent = await _notify(
+            {fresh.created_by_id, fresh.proposed_by_id},
+            "disclosure.rejected",
+            fresh,
+            f"公开事项被退回：{reason}",
+            actor,
+        )
+    await sent.send()
     return fresh
+
+
+async def check_withdraw_disclosure(actor: Viewer, d: Disclosure, reason: str) -> str:
+    """Raises what would refuse 撤回 (the policy, then the reason); answers the clean reason."""
+    ensure(can_withdraw_disclosure(actor, d))
+    return _reason(reason, "撤回理由")
 
 
 async def withdraw_disclosure(actor: Viewer, d: Disclosure, reason: str) -> Disclosure:
     """撤回: stays in the archive, marked withdrawn, with the reason."""
-    ensure(can_withdraw_disclosure(actor, d))
-    reason = _reason(reason, "撤回理由")
+    reason = await check_withdraw_disclosure(actor, d, reason)
     async with in_transaction():
         return await _transition(
             actor,

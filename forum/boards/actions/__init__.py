@@ -14,20 +14,35 @@ from forum.boards.actions.attachments import (
     attachment_limit_message,
     attachment_markdown,
     attachment_url,
+    check_delete_attachment,
     delete_attachment,
     store_upload,
     upload_attachment,
     vet_upload,
 )
 from forum.boards.actions.boards import create_board, do_create_board
+from forum.boards.actions.bookmarks import remove_bookmark, toggle_bookmark
+from forum.boards.actions.composer import preview
+from forum.boards.actions.drafts import (
+    discard_draft,
+    reply_draft_key,
+    save_draft,
+    topic_draft_key,
+)
 from forum.boards.actions.grants import (
     DEFAULT_ORG_MATRIX,
     PUBLIC_MATRIX,
     clean_matrix,
     update_grants,
 )
-from forum.boards.actions.moderators import add_moderator, remove_moderator
+from forum.boards.actions.moderators import (
+    add_moderator,
+    check_remove_moderator,
+    remove_moderator,
+)
 from forum.boards.actions.posts import (
+    check_delete_post,
+    check_hide_post,
     create_post,
     delete_post,
     edit_post,
@@ -36,9 +51,10 @@ from forum.boards.actions.posts import (
     set_post_hidden,
     toggle_like,
 )
-from forum.boards.actions.reads import mark_all_notifications_read, mark_read
+from forum.boards.actions.reads import mark_read
 from forum.boards.actions.topics import (
     accept_post,
+    check_hide_topic,
     close_topic,
     create_topic,
     hide_topic,
@@ -57,6 +73,11 @@ __all__ = [
     "attachment_limit_message",
     "attachment_markdown",
     "attachment_url",
+    "check_delete_attachment",
+    "check_delete_post",
+    "check_hide_post",
+    "check_hide_topic",
+    "check_remove_moderator",
     "clean_body",
     "clean_matrix",
     "clean_title",
@@ -66,19 +87,25 @@ __all__ = [
     "create_topic",
     "delete_attachment",
     "delete_post",
+    "discard_draft",
     "do_create_board",
     "edit_post",
     "hide_topic",
-    "mark_all_notifications_read",
     "mark_read",
     "pin_topic",
+    "preview",
     "quote_text",
     "release_held",
     "release_held_topic",
+    "remove_bookmark",
     "remove_moderator",
+    "reply_draft_key",
+    "save_draft",
     "set_post_hidden",
     "store_upload",
+    "toggle_bookmark",
     "toggle_like",
+    "topic_draft_key",
     "update_grants",
     "upload_attachment",
     "vet_upload",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from forum import events, publisher
+from forum import events, notifications, publisher
 from forum.boards.eventtypes import (
     POST_CREATED,
     POST_EDITED,
@@ -16,7 +16,7 @@ from forum.boards.eventtypes import (
     PostHidden,
     topic_channel,
 )
-from forum.boards.models import Notification, NotificationKind, Post, Topic
+from forum.boards.models import NotificationKind, Post, Topic
 from forum.errors import ActionError
 from forum.events import ChannelEvent
 from forum.models import User
@@ -61,23 +61,26 @@ def audience_of(topic: Topic) -> dict[str, Any]:
     return {"board": topic.access.to_dict(), "topic_hidden": topic.hidden, "post_hidden": False}
 
 
-def post_payload(post: Post, author_name: str) -> PostCreated:
+def post_payload(post: Post, author_name: str, author_username: str) -> PostCreated:
     return {
         "post_id": post.id,
         "topic_id": post.topic_id,
         "number": post.number,
         "author": author_name,
+        "author_username": author_username,
         "html": post.body_html,
         "created_at": post.created_at.isoformat(),
         "edited": post.edit_count > 0,
     }
 
 
-async def post_created_event(topic: Topic, post: Post, author_name: str) -> ChannelEvent:
+async def post_created_event(
+    topic: Topic, post: Post, author_name: str, author_username: str
+) -> ChannelEvent:
     return await events.emit(
         topic_channel(topic.id),
         POST_CREATED,
-        post_payload(post, author_name),
+        post_payload(post, author_name, author_username),
         audience=audience_of(topic),
     )
 
@@ -99,7 +102,7 @@ async def post_shown_event(topic: Topic, post: Post) -> ChannelEvent:
     """A hidden post visible again: the whole post (a `post.edited` that carries every
     field of `post.created`), so followers can insert it."""
     author = await User.get(id=post.author_id)
-    whole = post_payload(post, author.display_name)
+    whole = post_payload(post, author.display_name, author.username)
     return await events.append(
         topic_channel(topic.id), POST_EDITED.name, dict(whole), audience=audience_of(topic)
     )
@@ -123,12 +126,26 @@ class Outbox:
     notified: list[int] = field(default_factory=list)
     # Users not to notify again (they already have a notification for this post).
     skip: set[int] = field(default_factory=set)
+    announcements: list[notifications.Announcement] = field(default_factory=list)
 
     async def send(self) -> None:
         if self.events:
             await publisher.publish(*self.events)
-        for user_id in self.notified:
-            await publisher.notification_created(user_id)
+        await notifications.announce(*self.announcements)
+
+
+# What each kind says (the kernel inbox stores the sentence; the actor's name leads it).
+PHRASES = {
+    NotificationKind.mention: "提到了你",
+    NotificationKind.reply: "回复了你的主题",
+    NotificationKind.quote: "引用了你的回帖",
+    NotificationKind.accepted: "采纳了你的回答",
+}
+
+
+def topic_subject(topic_id: int) -> str:
+    """The inbox subject of a topic: viewing the topic marks its rows read."""
+    return f"topic:{topic_id}"
 
 
 async def notify(
@@ -141,7 +158,20 @@ async def notify(
 ) -> None:
     if user_id == actor.user_id or user_id in outbox.notified or user_id in outbox.skip:
         return
-    await Notification.create(
-        user_id=user_id, kind=kind, actor_id=actor.user_id, topic_id=topic.id, post_number=number
+    name = actor.display_name
+    if not name and actor.user_id is not None:  # a released held post: the author's name
+        author = await User.get_or_none(id=actor.user_id)
+        name = author.display_name if author else ""
+    sent = await notifications.notify(
+        [user_id],
+        str(kind),
+        text=f"{name or '有人'} {PHRASES[kind]}",
+        title=topic.title,
+        url=f"/t/{topic.id}/{number}",
+        actor_id=actor.user_id,
+        subject=topic_subject(topic.id),
+        number=number,
     )
     outbox.notified.append(user_id)
+    if sent:
+        outbox.announcements.append(sent)

@@ -115,6 +115,13 @@ async def do_link_attachments(actor: Viewer, post: Post, board_id: int, body: st
     ).update(post_id=post.id)
 
 
+def check_delete_attachment(actor: Viewer, attachment: Attachment) -> None:
+    """Raises what would refuse the deletion, before the page asks."""
+    ensure(can_moderate_board(actor, attachment.access))
+    if attachment.deleted:
+        raise ActionError("该附件已删除")
+
+
 async def delete_attachment(actor: Viewer, attachment: Attachment, reason: str = "") -> None:
     """A moderator's soft delete: the file stops being served; the row and bytes stay."""
     ensure(can_moderate_board(actor, attachment.access))

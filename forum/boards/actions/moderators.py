@@ -36,11 +36,17 @@ async def add_moderator(
     return grant
 
 
-async def remove_moderator(actor: Viewer, board: Board, grant_id: int) -> None:
+async def check_remove_moderator(actor: Viewer, board: Board, grant_id: int) -> BoardModerator:
+    """The grant to end; raises what would refuse ending it, before the page asks."""
     ensure(can_admin_board(actor, board.access))
     grant = await BoardModerator.get_or_none(id=grant_id, board_id=board.id)
     if grant is None:
         raise ActionError("该版主授权不存在")
+    return grant
+
+
+async def remove_moderator(actor: Viewer, board: Board, grant_id: int) -> None:
+    grant = await check_remove_moderator(actor, board, grant_id)
     async with in_transaction():
         await grant.delete()
         await audit.record(

@@ -11,7 +11,7 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from forum import audit, markup, publisher
+from forum import audit, markup, notifications, publisher
 from forum.boards import timed_close
 from forum.boards.actions._common import (
     REASON_MAX,
@@ -22,14 +22,15 @@ from forum.boards.actions._common import (
     post_edited_event,
     post_removed_event,
     post_shown_event,
+    topic_subject,
 )
 from forum.boards.actions.attachments import do_link_attachments
+from forum.boards.actions.drafts import do_discard_draft, reply_draft_key
 from forum.boards.actions.reads import do_mark_read
 from forum.boards.eventtypes import topic_channel
 from forum.boards.models import (
     Board,
     Like,
-    Notification,
     NotificationKind,
     Post,
     PostRevision,
@@ -114,7 +115,9 @@ async def do_add_post(
         # sends these (`release_held`).
         if notify_mentions is not None:
             await _post_notifications(outbox, actor, topic, post, reply_to, notify_mentions)
-        outbox.events.append(await post_created_event(topic, post, actor.display_name))
+        outbox.events.append(
+            await post_created_event(topic, post, actor.display_name, actor.username)
+        )
     return post
 
 
@@ -146,8 +149,7 @@ async def release_held(topic: Topic, post: Post) -> None:
     reply_to = None
     if post.reply_to_number is not None:
         reply_to = await Post.get_or_none(topic_id=topic.id, number=post.reply_to_number)
-    sent = await Notification.filter(topic_id=topic.id, post_number=post.number).values("user_id")
-    outbox = Outbox(skip={int(r["user_id"]) for r in sent})
+    outbox = Outbox(skip=await notifications.notified_about(topic_subject(topic.id), post.number))
     async with in_transaction():
         await _post_notifications(outbox, author, topic, post, reply_to, mentions)
     await outbox.send()
@@ -156,7 +158,8 @@ async def release_held(topic: Topic, post: Post) -> None:
 async def create_post(
     actor: Viewer, topic: Topic, body_raw: Any, reply_to: Post | None = None
 ) -> Post:
-    """Reply (optionally quoting `reply_to`); publishes `post.created` after commit."""
+    """Reply (optionally quoting `reply_to`), removing the author's draft for the topic in
+    the same transaction; publishes `post.created` after commit."""
     ensure(can_reply_topic(actor, topic))
     screened = await hooks.screen_text(actor, clean_body(body_raw), field="body")
     body = screened.text
@@ -185,6 +188,7 @@ async def create_post(
             outbox=outbox,
             notify_mentions=mentions,
         )
+        await do_discard_draft(actor.user_id, reply_draft_key(topic.id))  # sent: gone with it
     await outbox.send()
     await hooks.route_review("post", post.id, screened, held=hidden)
     return post
@@ -256,8 +260,13 @@ async def edit_post(
     return post
 
 
+def check_delete_post(actor: Viewer, topic: Topic, post: Post) -> None:
+    """Raises what would refuse the deletion, so the page asks only when it can go ahead."""
+    ensure(can_delete_post(actor, topic, post))  # a deleted post cannot be deleted again
+
+
 async def delete_post(actor: Viewer, topic: Topic, post: Post) -> None:
-    ensure(can_delete_post(actor, topic, post))
+    check_delete_post(actor, topic, post)
     async with in_transaction():
         await set_post_state(topic.id, post, deleted=True)
         if topic.accepted_post_id == post.id:
@@ -299,10 +308,15 @@ async def set_post_state(
     return was_visible
 
 
+def check_hide_post(actor: Viewer, topic: Topic, post: Post) -> None:
+    """Raises what would refuse hiding (or unhiding) the post, before the page asks."""
+    ensure(can_hide_post(actor, topic, post))
+
+
 async def set_post_hidden(
     actor: Viewer, topic: Topic, post: Post, hidden: bool, reason: str
 ) -> None:
-    ensure(can_hide_post(actor, topic, post))
+    check_hide_post(actor, topic, post)
     if post.hidden == hidden:
         return
     was_held = post.held
@@ -338,4 +352,19 @@ async def toggle_like(actor: Viewer, topic: Topic, post: Post) -> bool:
             return False
         await Like.create(post_id=post.id, user_id=actor.user_id)
         await Post.filter(id=post.id).update(like_count=F("like_count") + 1)
-        return True
+        what = "主题" if post.number == 1 else "回帖"
+        # Batched: one unread row per post, its count bumped ("3 人赞了你的回帖").
+        sent = await notifications.notify(
+            [post.author_id],
+            "like",
+            text=f"{actor.display_name} 赞了你的{what}",
+            batch_text="{count} 人赞了你的" + what,
+            title=topic.title,
+            url=f"/t/{topic.id}/{post.number}",
+            actor_id=actor.user_id,
+            subject=topic_subject(topic.id),
+            number=post.number,
+            group_key=f"post:{post.id}",
+        )
+    await sent.send()
+    return True

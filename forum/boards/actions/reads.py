@@ -1,13 +1,15 @@
-"""Read marks and notification state: what the viewer has seen."""
+"""Read marks: what the viewer has seen (a topic view also reads its notifications)."""
 
 from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
-from forum.boards.models import Notification, Topic
+from forum import notifications
+from forum.boards.actions._common import topic_subject
+from forum.boards.models import Topic
 from forum.clock import utcnow
 from forum.db import raw
-from forum.policy import Viewer, ensure
+from forum.policy import Viewer
 
 
 async def do_mark_read(actor: Viewer, topic: Topic, number: int) -> None:
@@ -35,21 +37,10 @@ async def mark_read(
     """
     if actor.user_id is None or number <= 0:
         return
-    pending = Notification.filter(
-        user_id=actor.user_id, topic_id=topic.id, read_at__isnull=True, post_number__lte=number
-    )
+    subject = topic_subject(topic.id)
     if last_read is not None and last_read >= number:
-        if await pending.exists():
-            await pending.update(read_at=utcnow())
+        await notifications.mark_subject_read(actor.user_id, subject, number)
         return
     async with in_transaction():
         await do_mark_read(actor, topic, number)
-        if await pending.exists():
-            await pending.update(read_at=utcnow())
-
-
-async def mark_all_notifications_read(actor: Viewer) -> int:
-    ensure(actor.is_authenticated)
-    return await Notification.filter(user_id=actor.user_id, read_at__isnull=True).update(
-        read_at=utcnow()
-    )
+        await notifications.mark_subject_read(actor.user_id, subject, number)

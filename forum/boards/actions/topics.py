@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from forum import audit, markup
 from forum.boards.actions._common import Outbox, clean_body, clean_title, notify
+from forum.boards.actions.drafts import do_discard_draft, topic_draft_key
 from forum.boards.actions.posts import do_add_post, mention_targets, release_held
 from forum.boards.models import Board, NotificationKind, Post, Topic
 from forum.clock import utcnow
@@ -26,7 +27,8 @@ from moderation import hooks
 
 
 async def create_topic(actor: Viewer, board: Board, title_raw: Any, body_raw: Any) -> Topic:
-    """Start a topic with its opening post. Publishes nothing on the topic channel yet."""
+    """Start a topic with its opening post, removing the author's new-topic draft for the
+    board in the same transaction. Publishes nothing on the topic channel yet."""
     ensure(can_start_topic(actor, board.access))
     screened_title = await hooks.screen_text(actor, clean_title(title_raw), field="title")
     screened_body = await hooks.screen_text(actor, clean_body(body_raw), field="body")
@@ -60,6 +62,7 @@ async def create_topic(actor: Viewer, board: Board, title_raw: Any, body_raw: An
             notify_mentions=mentions,
         )
         await Board.filter(id=board.id).update(topic_count=F("topic_count") + 1)
+        await do_discard_draft(actor.user_id, topic_draft_key(board.id))  # sent: gone with it
     await outbox.send()
     await hooks.route_review("topic", topic.id, screened_title, screened_body, held=hidden)
     return topic
@@ -111,9 +114,14 @@ async def close_topic(actor: Viewer, topic: Topic, closed: bool) -> None:
     await _set_topic_flag(actor, topic, "closed", closed)
 
 
+def check_hide_topic(actor: Viewer, topic: Topic) -> None:
+    """Raises what would refuse hiding the topic, before the page asks."""
+    ensure(can_hide_topic(actor, topic))
+
+
 async def hide_topic(actor: Viewer, topic: Topic, hidden: bool) -> None:
     """Hide a whole topic from everyone but the board's moderators (audited)."""
-    ensure(can_hide_topic(actor, topic))
+    check_hide_topic(actor, topic)
     await _set_topic_flag(actor, topic, "hidden", hidden)
 
 

@@ -1,4 +1,4 @@
-"""JSON API v1 for boards, topics, posts, attachments, notifications and search (the same
+"""JSON API v1 for boards, topics, posts, attachments, search and the composer's helpers (the same
 queries and actions as the pages), one module per concept; each handler carries its OpenAPI
 operation."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from forum.boards.api import attachments, boards, notifications, posts, search, topics
+from forum.boards.api import attachments, boards, composer, posts, search, topics
 
 routes: list[BaseRoute] = [
     Route(
@@ -28,6 +28,8 @@ routes: list[BaseRoute] = [
         posts.api_delete_post,
         methods=["DELETE"],
     ),
-    Route("/api/v1/notifications", notifications.api_notifications, methods=["GET"]),
     Route("/api/v1/search", search.api_search, methods=["GET"]),
+    Route("/api/v1/preview", composer.api_preview, methods=["POST"]),
+    Route("/api/v1/drafts", composer.api_save_draft, methods=["POST"]),
+    Route("/api/v1/users/suggest", composer.api_suggest_users, methods=["GET"]),
 ]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, Response
 
+from forum.answers import ask_confirmation, done
 from forum.boards import actions, queries
 from forum.boards import attachments as files
 from forum.boards.models import Attachment, AttachmentKind, Board
@@ -89,7 +90,12 @@ async def delete_attachment(request: Request) -> Response:
         viewer, int_param(request.path_params["attachment_id"])
     )
     data = await read_form(request)
+    actions.check_delete_attachment(viewer, attachment)
+    question = f"删除后附件「{attachment.filename}」不再提供下载，且不能恢复。确定删除？"
+    if (ask := await ask_confirmation(request, question, confirm_label="删除附件")) is not None:
+        return ask
     await actions.delete_attachment(viewer, attachment, str(data.get("reason", "")))
+    message = f"附件「{attachment.filename}」已删除。"
     if topic is not None and post is not None:
-        return RedirectResponse(post_url(topic.id, post.number), status_code=303)
-    return RedirectResponse(f"/forum/b/{attachment.board_id}", status_code=303)
+        return done(request, post_url(topic.id, post.number), message)
+    return done(request, f"/forum/b/{attachment.board_id}", message)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
+from forum.answers import done, keep_in_place
 from forum.boards import actions, queries
 from forum.boards.pages._common import board_of, page
 from forum.boards.site_pins import pinned_topics as site_pins_for
@@ -37,7 +38,7 @@ async def new_board(request: Request) -> Response:
     ensure_visible(can_create_boards(viewer))
     orgs = await queries.creatable_orgs(viewer)
     form: dict[str, Any] = {"name": "", "description": "", "kind": "discussion", "org_id": ""}
-    error = ""
+    status = 200
     if request.method == "POST":
         data = await read_form(request)
         form = {k: str(data.get(k, "")) for k in form}
@@ -49,8 +50,11 @@ async def new_board(request: Request) -> Response:
                 viewer, org, form["name"], form["kind"], form["description"]
             )
         except ActionError as exc:
-            error = exc.message
+            # The form again, its input kept and the message at its field.
+            keep_in_place(request, exc, form)
+            status = exc.status_code
         else:
-            return RedirectResponse(f"/forum/b/{board.id}/grants", status_code=303)
-    context = {"orgs": orgs, "form": form, "error": error}
-    return await page(request, "boards/new_board.html", context, status_code=400 if error else 200)
+            message = f"版块「{board.name}」已创建，请设置访问权限。"
+            return done(request, f"/forum/b/{board.id}/grants", message)
+    context = {"orgs": orgs, "form": form}
+    return await page(request, "boards/new_board.html", context, status_code=status)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
+from forum.answers import done, keep_in_place
 from forum.boards import actions, queries
 from forum.boards.pages._common import board_of, page
 from forum.errors import ActionError
@@ -32,16 +33,19 @@ async def grants(request: Request) -> Response:
     viewer = viewer_of(request)
     board = await board_of(request)
     ensure_visible(can_admin_board(viewer, board.access))
-    error = ""
+    status = 200
     if request.method == "POST":
         data = await read_form(request)
+        values = {k: v for k, v in data.items() if isinstance(v, str)}
         try:
-            matrix = actions.clean_matrix({k: v for k, v in data.items() if isinstance(v, str)})
+            matrix = actions.clean_matrix(values)
             await actions.update_grants(viewer, board, matrix)
         except ActionError as exc:
-            error = exc.message
+            # The matrix again as it was sent, the message at the refused field.
+            keep_in_place(request, exc, {**values, "_form": "grants"})
+            status = exc.status_code
         else:
-            return RedirectResponse(f"/forum/b/{board.id}/grants?saved=1", status_code=303)
+            return done(request, f"/forum/b/{board.id}/grants", "访问权限已保存。")
     context = {
         "board": board,
         "verbs": BOARD_VERBS,
@@ -49,9 +53,7 @@ async def grants(request: Request) -> Response:
         "verb_labels": VERB_LABELS,
         "scope_labels": SCOPE_LABELS,
         "status_labels": STATUS_LABELS,
-        "error": error,
-        "saved": request.query_params.get("saved") == "1",
         "moderators": await queries.board_moderators(board),
         "role_labels": ROLE_LABELS,
     }
-    return await page(request, "boards/grants.html", context, status_code=400 if error else 200)
+    return await page(request, "boards/grants.html", context, status_code=status)

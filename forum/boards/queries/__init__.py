@@ -18,9 +18,28 @@ from forum.boards.queries.boards import (
     creatable_orgs,
     get_board_for,
 )
+from forum.boards.queries.drafts import DraftItem, get_draft, my_drafts
 from forum.boards.queries.held import HeldItem, held_items
-from forum.boards.queries.notifications import notifications, unread_notification_count
-from forum.boards.queries.posts import PostItem, TopicView, get_post, revisions, topic_view
+from forum.boards.queries.mentions import Suggestion, suggest_mentions
+from forum.boards.queries.people import (
+    ActivityItem,
+    Liker,
+    author_figures,
+    author_posts,
+    author_topics,
+    bookmark_key,
+    bookmarked_keys,
+    bookmarks,
+    likers,
+)
+from forum.boards.queries.posts import (
+    POSTS_PER_PAGE,
+    PostItem,
+    TopicView,
+    get_post,
+    revisions,
+    topic_view,
+)
 from forum.boards.queries.search import search_posts
 from forum.boards.queries.topics import (
     TopicPage,
@@ -33,30 +52,43 @@ from forum.boards.queries.topics import (
 )
 
 __all__ = [
+    "POSTS_PER_PAGE",
+    "ActivityItem",
     "BoardIndex",
     "BoardList",
     "BoardRow",
+    "DraftItem",
     "HeldItem",
+    "Liker",
     "PostItem",
+    "Suggestion",
     "TopicPage",
     "TopicRow",
     "TopicSummary",
     "TopicView",
+    "author_figures",
+    "author_posts",
+    "author_topics",
     "board_index",
     "board_list",
     "board_moderators",
     "board_topics",
+    "bookmark_key",
+    "bookmarked_keys",
+    "bookmarks",
     "creatable_orgs",
     "get_attachment_for",
     "get_board_for",
+    "get_draft",
     "get_post",
     "get_topic_for",
     "held_items",
-    "notifications",
+    "likers",
+    "my_drafts",
     "parse_topic_cursor",
     "revisions",
     "search_posts",
+    "suggest_mentions",
     "topic_view",
     "topic_with_access",
-    "unread_notification_count",
 ]

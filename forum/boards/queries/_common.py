@@ -17,6 +17,8 @@ def when(value: Any) -> dt.datetime:
 
 @dataclass(frozen=True)
 class AuthorName:
-    """The only author fact list pages show."""
+    """The only author facts list pages show: the name, and the account name its link to the
+    profile (`/u/{username}`) needs."""
 
     display_name: str
+    username: str = ""

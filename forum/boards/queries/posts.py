@@ -6,11 +6,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup
+
+from forum import textdiff
 from forum.boards.models import Attachment, Post, PostRevision, Topic
 from forum.boards.queries._common import AuthorName, when
+from forum.boards.queries.people import bookmarked_keys
 from forum.db import raw
 from forum.errors import NotFound
-from forum.policy import Viewer
+from forum.models import Member
+from forum.policy import Viewer, can_moderate_board
 
 POSTS_PER_PAGE = 20
 
@@ -47,7 +52,7 @@ _POST_COLUMNS = (
     "SELECT p.id AS id, p.topic_id AS topic_id, p.number AS number, p.author_id AS author_id, "
     "p.reply_to_number AS reply_to_number, p.body_html AS body_html, p.hidden AS hidden, "
     "p.deleted AS deleted, p.held AS held, p.like_count AS like_count, p.edit_count AS edit_count, "
-    "p.created_at AS created_at, u.display_name AS author_name"
+    "p.created_at AS created_at, u.display_name AS author_name, u.username AS author_username"
 )
 
 
@@ -57,7 +62,7 @@ def _post_item(r: dict[str, Any]) -> PostItem:
         topic_id=int(r["topic_id"]),
         number=int(r["number"]),
         author_id=int(r["author_id"]),
-        author=AuthorName(str(r["author_name"])),
+        author=AuthorName(str(r["author_name"]), str(r["author_username"])),
         reply_to_number=r["reply_to_number"],
         body_html=str(r["body_html"]),
         hidden=bool(r["hidden"]),
@@ -122,6 +127,11 @@ class TopicView:
     accepted: PostItem | None
     # Files per post id (the page lists documents; moderators also see images to delete them).
     files: dict[int, list[Attachment]] = field(default_factory=dict)
+    # Moderators only: each author's member org path ("" without a record), for the post
+    # menu's "处理作者" (`can_sanction_author`). Empty for everyone else.
+    author_paths: dict[int, str] = field(default_factory=dict)
+    # The viewer's bookmarks among the topic and these posts (`queries.bookmark_key`).
+    bookmarked: set[str] = field(default_factory=set)
 
 
 async def topic_view(viewer: Viewer, topic: Topic, start: int) -> TopicView:
@@ -139,6 +149,12 @@ async def topic_view(viewer: Viewer, topic: Topic, start: int) -> TopicView:
             attachment.access = topic.access
             if attachment.post_id is not None:
                 files.setdefault(attachment.post_id, []).append(attachment)
+    author_paths: dict[int, str] = {}
+    if posts and can_moderate_board(viewer, topic.access):
+        authors = {p.author_id for p in posts}
+        author_paths = dict.fromkeys(authors, "")
+        paths = await Member.filter(user_id__in=authors).values_list("user_id", "org__path")
+        author_paths.update({int(uid): str(path) for uid, path in paths})
     accepted = None
     if topic.accepted_post_id is not None:
         rows = await raw(
@@ -147,6 +163,8 @@ async def topic_view(viewer: Viewer, topic: Topic, start: int) -> TopicView:
             [topic.accepted_post_id],
         )
         accepted = _post_item(rows[0]) if rows else None
+    keys = [f"t{topic.id}", *(f"p{p.id}" for p in posts)]
+    bookmarked = await bookmarked_keys(viewer, keys)
     return TopicView(
         topic=topic,
         posts=posts,
@@ -157,8 +175,27 @@ async def topic_view(viewer: Viewer, topic: Topic, start: int) -> TopicView:
         prev_from=max(1, start - POSTS_PER_PAGE) if start > 1 else None,
         accepted=accepted,
         files=files,
+        author_paths=author_paths,
+        bookmarked=bookmarked,
     )
 
 
-async def revisions(post: Post) -> list[PostRevision]:
-    return await PostRevision.filter(post_id=post.id).select_related("editor").order_by("-number")
+@dataclass(frozen=True)
+class RevisionDiff:
+    """One edit as the history page shows it: the revision row and its diff
+    (`forum.textdiff`: CJK by character, Latin by word, escaped, in `<ins>` / `<del>`)."""
+
+    revision: PostRevision
+    html: Markup
+    removed: int  # characters
+    added: int
+
+
+async def revisions(post: Post) -> list[RevisionDiff]:
+    rows = await PostRevision.filter(post_id=post.id).select_related("editor").order_by("-number")
+    diffs = []
+    for rev in rows:
+        pieces = textdiff.diff(rev.body_before, rev.body_after)
+        removed, added = textdiff.changed(pieces)
+        diffs.append(RevisionDiff(rev, textdiff.pieces_html(pieces), removed, added))
+    return diffs

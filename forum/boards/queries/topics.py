@@ -87,7 +87,8 @@ _TOPIC_COLUMNS = (
     "t.closed AS closed, t.hidden AS hidden, t.held AS held, t.created_at AS created_at, "
     "t.last_activity_at AS last_activity_at, t.last_poster_name AS last_poster_name, "
     "t.reply_count AS reply_count, t.last_number AS last_number, "
-    "t.accepted_post_id AS accepted_post_id, u.display_name AS author_name"
+    "t.accepted_post_id AS accepted_post_id, u.display_name AS author_name, "
+    "u.username AS author_username"
 )
 
 
@@ -135,7 +136,7 @@ def _topic_row(r: dict[str, Any], board: Board) -> TopicRow:
         board_id=board.id,
         title=str(r["title"]),
         author_id=int(r["author_id"]),
-        author=AuthorName(str(r["author_name"])),
+        author=AuthorName(str(r["author_name"]), str(r["author_username"])),
         pinned=bool(r["pinned"]),
         closed=bool(r["closed"]),
         hidden=bool(r["hidden"]),

@@ -19,20 +19,24 @@ from realtime.meetings.actions.hybrid import (
     restore_to_roll,
 )
 from realtime.meetings.actions.lifecycle import (
+    check_end_meeting,
     end_meeting,
     pause_meeting,
     publish_meeting,
     request_leave,
+    reschedule_meeting,
     schedule_meeting,
     start_meeting,
 )
 from realtime.meetings.actions.records import (
     append_correction,
     archive_meeting,
+    check_archive_meeting,
     update_minutes_summary,
 )
 from realtime.meetings.actions.room import (
     check_in,
+    check_remove_message,
     give_floor,
     lock_discussion,
     mute_participant,
@@ -44,6 +48,7 @@ from realtime.meetings.actions.room import (
 )
 from realtime.meetings.actions.voting import (
     cast_ballot,
+    check_close_vote,
     close_vote,
     create_vote,
     enter_written_opinion,
@@ -55,8 +60,12 @@ __all__ = [
     "archive_meeting",
     "audience_of",
     "cast_ballot",
+    "check_archive_meeting",
+    "check_close_vote",
+    "check_end_meeting",
     "check_in",
     "check_in_by_qr",
+    "check_remove_message",
     "close_vote",
     "create_vote",
     "end_meeting",
@@ -77,6 +86,7 @@ __all__ = [
     "record_in_person_count",
     "remove_message",
     "request_leave",
+    "reschedule_meeting",
     "restore_to_roll",
     "schedule_meeting",
     "start_meeting",

@@ -23,7 +23,7 @@ from forum.policy import (
     can_schedule_meeting,
     ensure,
 )
-from realtime.meetings import eventtypes, queries
+from realtime.meetings import eventtypes, notices, queries
 from realtime.meetings import minutes as minutes_mod
 from realtime.meetings.actions._common import (
     MAX_AGENDA_ITEMS,
@@ -125,8 +125,10 @@ async def schedule_meeting(
             org_path=org.path,
             after={"type": type, "title": title, "scheduled_at": scheduled_at.isoformat()},
         )
+        if publish:
+            sent = await notices.scheduled(actor, await _reload(meeting))
     if publish:
-        await _notify_roll(meeting)
+        await sent.send()
     return meeting
 
 
@@ -143,21 +145,51 @@ async def publish_meeting(actor: Viewer, meeting: Meeting) -> Meeting:
         await audit.record(
             actor, "meeting.published", "meeting", meeting.id, org_path=meeting.org_path
         )
-    meeting = await _reload(meeting)
-    await _notify_roll(meeting)
+        meeting = await _reload(meeting)
+        sent = await notices.scheduled(actor, meeting)
+    await sent.send()
     return meeting
 
 
-async def _notify_roll(meeting: Meeting) -> None:
-    for candidate in await queries.expected_roll(meeting):
-        if candidate.member.user_id is not None:
-            await publisher.notification_created(
-                candidate.member.user_id,
-                kind="meeting.scheduled",
-                meeting_id=meeting.id,
-                title=meeting.title,
-                scheduled_at=meeting.scheduled_at.isoformat(),
-            )
+async def reschedule_meeting(
+    actor: Viewer, meeting: Meeting, *, scheduled_at: dt.datetime, location: str
+) -> Meeting:
+    """Change the time or place before the meeting starts; a published meeting's roll hears
+    of the change (`meeting.changed`)."""
+    meeting = await _reload(meeting)
+    ensure(can_edit_meeting(actor, meeting))
+    if scheduled_at.tzinfo is None:
+        raise ActionError("会议时间格式有误", field="scheduled_at")
+    if scheduled_at < utcnow() - dt.timedelta(minutes=5):
+        raise ActionError("会议时间不能早于现在", field="scheduled_at")
+    location = location.strip()
+    if len(location) > LOCATION_CHARS:  # refused, not silently cut
+        raise ActionError(f"地点不能超过 {LOCATION_CHARS} 个字符", field="location")
+    before = {"scheduled_at": meeting.scheduled_at.isoformat(), "location": meeting.location}
+    after = {"scheduled_at": scheduled_at.isoformat(), "location": location}
+    if before == after:
+        return meeting
+    async with in_transaction():
+        updated = await Meeting.filter(id=meeting.id, status=meeting.status).update(
+            scheduled_at=scheduled_at, location=location
+        )
+        if not updated:
+            raise Conflict("会议状态已变化，请刷新")
+        await audit.record(
+            actor,
+            "meeting.rescheduled",
+            "meeting",
+            meeting.id,
+            org_path=meeting.org_path,
+            before=before,
+            after=after,
+        )
+        meeting = await _reload(meeting)
+        sent = notices.nobody()
+        if meeting.status == MeetingStatus.scheduled:  # a draft has told nobody yet
+            sent = await notices.changed(actor, meeting)
+    await sent.send()
+    return meeting
 
 
 async def request_leave(actor: Viewer, meeting: Meeting, reason: str) -> LeaveRequest:
@@ -251,10 +283,17 @@ async def pause_meeting(actor: Viewer, meeting: Meeting, paused: bool) -> Meetin
     return meeting
 
 
-async def end_meeting(actor: Viewer, meeting: Meeting) -> Meeting:
-    """live -> ended: open questions are closed, the minutes are assembled."""
+async def check_end_meeting(actor: Viewer, meeting: Meeting) -> Meeting:
+    """Raises what would refuse 结束会议 (a host, a live meeting), so the form asks for
+    confirmation only when the step can go ahead; answers the meeting as it is now."""
     meeting = await _reload(meeting)
     ensure(can_moderate_meeting(actor, meeting))
+    return meeting
+
+
+async def end_meeting(actor: Viewer, meeting: Meeting) -> Meeting:
+    """live -> ended: open questions are closed, the minutes are assembled."""
+    meeting = await check_end_meeting(actor, meeting)
     for vote in await Vote.filter(meeting_id=meeting.id, state="open"):
         await close_vote(actor, meeting, vote)
     now = utcnow()
@@ -269,7 +308,14 @@ async def end_meeting(actor: Viewer, meeting: Meeting) -> Meeting:
         )
         meeting = await _reload(meeting)
         record = await minutes_mod.assemble_record(meeting)
-        await Minutes.create(meeting_id=meeting.id, record=record)
+        branch_path, host_ids = minutes_mod.search_facts(meeting)
+        await Minutes.create(
+            meeting_id=meeting.id,
+            record=record,
+            search_text=minutes_mod.search_text(record, "", []),
+            branch_path=branch_path,
+            host_ids=host_ids,
+        )
         await audit.record(actor, "meeting.ended", "meeting", meeting.id, org_path=meeting.org_path)
         event = await _event(meeting, eventtypes.MEETING_ENDED, {"at": now.isoformat()})
     await publisher.publish(event)

@@ -14,6 +14,7 @@ from forum.policy import (
     can_edit_minutes,
     ensure,
 )
+from realtime.meetings import minutes as minutes_mod
 from realtime.meetings.actions._common import (
     _reload,
 )
@@ -26,18 +27,26 @@ from realtime.meetings.models import (
 # ---- minutes -------------------------------------------------------------------------------
 
 
+async def _corrections_html(minutes: Minutes) -> list[str]:
+    rows = await MinutesCorrection.filter(minutes_id=minutes.id).order_by("id")
+    return [c.body_html for c in rows]
+
+
 async def update_minutes_summary(actor: Viewer, meeting: Meeting, summary: str) -> Minutes:
     meeting = await _reload(meeting)
     ensure(can_edit_minutes(actor, meeting))
     if len(summary) > 20000:
         raise ActionError("纪要不能超过 20000 个字符", field="summary")
     minutes = await Minutes.get(meeting_id=meeting.id)
+    html = markup.render(summary)
+    corrections = await _corrections_html(minutes)
     async with in_transaction():
         await Minutes.filter(id=minutes.id).update(
             summary_raw=summary,
-            summary_html=markup.render(summary),
+            summary_html=html,
             render_version=markup.VERSION,
             updated_at=utcnow(),
+            search_text=minutes_mod.search_text(minutes.record, html, corrections),
         )
         await audit.record(
             actor,
@@ -51,10 +60,16 @@ async def update_minutes_summary(actor: Viewer, meeting: Meeting, summary: str) 
     return await Minutes.get(id=minutes.id)
 
 
-async def archive_meeting(actor: Viewer, meeting: Meeting) -> Meeting:
-    """ended -> archived: the minutes become immutable (corrections are appended)."""
+async def check_archive_meeting(actor: Viewer, meeting: Meeting) -> Meeting:
+    """Raises what would refuse 归档 (a host, an ended meeting), before the form asks."""
     meeting = await _reload(meeting)
     ensure(can_archive_meeting(actor, meeting))
+    return meeting
+
+
+async def archive_meeting(actor: Viewer, meeting: Meeting) -> Meeting:
+    """ended -> archived: the minutes become immutable (corrections are appended)."""
+    meeting = await check_archive_meeting(actor, meeting)
     now = utcnow()
     async with in_transaction():
         updated = await Meeting.filter(id=meeting.id, status="ended").update(
@@ -76,14 +91,19 @@ async def append_correction(actor: Viewer, meeting: Meeting, body: str) -> Minut
     if not body or len(body) > 5000:
         raise ActionError("请填写更正内容（不超过 5000 字）", field="body")
     minutes = await Minutes.get(meeting_id=meeting.id)
+    html = markup.render(body)
+    corrections = [*await _corrections_html(minutes), html]
     async with in_transaction():
         correction = await MinutesCorrection.create(
             minutes_id=minutes.id,
             body_raw=body,
-            body_html=markup.render(body),
+            body_html=html,
             render_version=markup.VERSION,
             author_id=actor.user_id,
             author_name=actor.display_name or actor.username,
+        )
+        await Minutes.filter(id=minutes.id).update(
+            search_text=minutes_mod.search_text(minutes.record, minutes.summary_html, corrections)
         )
         await audit.record(
             actor,

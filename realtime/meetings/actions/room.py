@@ -144,8 +144,11 @@ async def post_message(actor: Viewer, meeting: Meeting, body: str) -> MeetingMes
     return message
 
 
-async def remove_message(actor: Viewer, meeting: Meeting, number: int, reason: str) -> None:
-    """Hidden in the room, kept (with its reason) for the moderation record."""
+async def check_remove_message(
+    actor: Viewer, meeting: Meeting, number: int, reason: str
+) -> tuple[Meeting, MeetingMessage, str]:
+    """Raises what would refuse 移除发言 (a host, a shown message, a fit reason), before the
+    form asks; answers the meeting, the message and the clean reason."""
     meeting = await _reload(meeting)
     ensure(can_moderate_meeting(actor, meeting))
     message = await MeetingMessage.get_or_none(meeting_id=meeting.id, number=number)
@@ -153,7 +156,12 @@ async def remove_message(actor: Viewer, meeting: Meeting, number: int, reason: s
         raise NotFound()
     if message.removed:
         raise ActionError("该发言已被移除")
-    reason = _reason(reason)
+    return meeting, message, _reason(reason)
+
+
+async def remove_message(actor: Viewer, meeting: Meeting, number: int, reason: str) -> None:
+    """Hidden in the room, kept (with its reason) for the moderation record."""
+    meeting, message, reason = await check_remove_message(actor, meeting, number, reason)
     async with in_transaction():
         await MeetingMessage.filter(id=message.id).update(
             removed=True,

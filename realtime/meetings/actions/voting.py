@@ -21,7 +21,7 @@ from forum.policy import (
     can_manage_votes,
     ensure,
 )
-from realtime.meetings import eventtypes, queries
+from realtime.meetings import eventtypes, notices, queries
 from realtime.meetings import votes as rules
 from realtime.meetings.actions._common import (
     _event,
@@ -71,7 +71,7 @@ async def create_vote(
         raise ActionError("计票基数设置无效", field="denominator")
     eligible = {m.id: m for m in await queries.eligible_candidates(meeting, kind)}
     candidates: list[Member] = []
-    if kind in {"admission", "conversion"}:
+    if kind in rules.PERSON_KINDS:
         if candidate_id is None or candidate_id not in eligible:
             raise ActionError("请选择本组织符合条件的对象", field="candidate_id")
         # Each candidate is discussed and voted on separately: one person per question.
@@ -88,7 +88,7 @@ async def create_vote(
             meeting_id=meeting.id,
             kind=rules.VoteKind(kind),
             title=title,
-            candidate_id=candidates[0].id if kind in {"admission", "conversion"} else None,
+            candidate_id=candidates[0].id if kind in rules.PERSON_KINDS else None,
             seats=seats if kind == "election" else 1,
             secret=secret,
             denominator=rules.DenominatorBasis(denominator),
@@ -155,7 +155,9 @@ async def open_vote(actor: Viewer, meeting: Meeting, vote: Vote) -> Vote:
                 "expected_voters": vote.expected_voters,
             },
         )
+        sent = await notices.vote_opened(actor, meeting, vote.title)
     await publisher.publish(event)
+    await sent.send()
     return vote
 
 
@@ -264,13 +266,20 @@ async def enter_written_opinion(
     return opinion
 
 
-async def close_vote(actor: Viewer, meeting: Meeting, vote: Vote) -> Vote:
-    """open -> closed: the result applies quorum and the majority of expected voters."""
+async def check_close_vote(actor: Viewer, meeting: Meeting, vote: Vote) -> tuple[Meeting, Vote]:
+    """Raises what would refuse 结束表决 (a host of the live meeting, an open vote), before
+    the form asks; answers both as they are now."""
     meeting = await _reload(meeting)
     vote = await queries.get_vote(meeting, vote.id)
     ensure(can_manage_votes(actor, meeting))
     if not rules.can_transition(str(vote.state), "closed"):
         raise ActionError("该表决未在进行中")
+    return meeting, vote
+
+
+async def close_vote(actor: Viewer, meeting: Meeting, vote: Vote) -> Vote:
+    """open -> closed: the result applies quorum and the majority of expected voters."""
+    meeting, vote = await check_close_vote(actor, meeting, vote)
     attendance = await queries.attendance(meeting)
     expected = vote.expected_voters or 0
     present = min(attendance.present_voters, expected)

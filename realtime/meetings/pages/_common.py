@@ -7,11 +7,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from forum.answers import done
 from forum.http import int_param, viewer_of
 from forum.policy import MEETING_RULES
 from forum.templating import render
 from realtime.meetings import minutes as minutes_mod
-from realtime.meetings import queries
+from realtime.meetings import queries, verbs
 from realtime.meetings.models import (
     CHECKIN_METHOD_LABELS,
     EXCLUSION_LABELS,
@@ -30,6 +31,8 @@ CONTEXT = {
     "ATTENDANCE_LABELS": minutes_mod.ATTENDANCE_LABELS,
     "attendance_detail": minutes_mod.attendance_detail,
     "people_lines": minutes_mod.people_lines,
+    # The verb table, for forms that post a verb: `data-confirm="{{ VERBS.end.confirm }}"`.
+    "VERBS": verbs.VERBS,
 }
 
 
@@ -45,6 +48,10 @@ async def meeting_of(request: Request) -> Meeting:
     return await queries.get_meeting_for(viewer_of(request), meeting_id)
 
 
-def back(meeting: Meeting, anchor: str = "") -> RedirectResponse:
-    """Back to the room (`#roll`), or to one of its sub-pages (`/minutes`)."""
-    return RedirectResponse(f"/meetings/{meeting.id}{anchor}", status_code=303)
+def back(request: Request, meeting: Meeting, anchor: str, message: str) -> Response:
+    """Back to the room (`#roll`), or to one of its sub-pages (`/minutes`), saying what
+    happened (no message: a plain 303)."""
+    url = f"/meetings/{meeting.id}{anchor}"
+    if not message:
+        return RedirectResponse(url, status_code=303)
+    return done(request, url, message)

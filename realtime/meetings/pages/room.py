@@ -9,6 +9,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from forum.answers import ask_confirmation
 from forum.clock import utcnow
 from forum.errors import ActionError
 from forum.http import read_form, viewer_of
@@ -19,10 +20,43 @@ from realtime.meetings import qr, queries, verbs
 from realtime.meetings.models import Meeting
 from realtime.meetings.pages._common import CONTEXT, back, meeting_of, page
 
+# The room's regions, each one partial template (`meetings/room/_{name}.html`) whose root
+# element has the id `region-{name}`; `GET /meetings/{id}/regions?names=...` re-renders them.
+REGIONS = ("status", "host", "agenda", "attendance", "queue", "discussion", "votes", "roll")
+
 
 async def meeting_page(request: Request) -> Response:
-    viewer = viewer_of(request)
     meeting = await meeting_of(request)
+    return page(request, "meetings/room.html", await _room_context(request, meeting))
+
+
+async def room_regions(request: Request) -> Response:
+    """`GET /meetings/{id}/regions?names=votes,roll`: the named regions of the room, rendered
+    for this viewer exactly as the page renders them (same state, same policy questions), for
+    the live room to morph in place of its own. Visibility is the page's (`meeting_of`)."""
+    meeting = await meeting_of(request)
+    raw = str(request.query_params.get("names", ""))
+    names = [n for n in dict.fromkeys(raw.split(",")) if n] or list(REGIONS)
+    unknown = [n for n in names if n not in REGIONS]
+    if unknown:
+        raise ActionError("未知的会场区域", field="names")
+    context = {**CONTEXT, **(await _room_context(request, meeting))}
+    html = {
+        # The same `render` as a page (viewer, `can.*`, CSRF token), kept as a string.
+        name: bytes(render(request, f"meetings/room/_{name}.html", context).body).decode()
+        for name in names
+    }
+    body = {
+        "regions": html,
+        "status": str(meeting.status),
+        "last_event_id": context["last_event_id"],
+        "present_user_ids": context["present_user_ids"],
+    }
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+
+async def _room_context(request: Request, meeting: Meeting) -> dict[str, Any]:
+    viewer = viewer_of(request)
     state = await queries.room_state(viewer, meeting)
     qr_state = None
     if can_record_attendance(viewer, meeting):
@@ -33,21 +67,26 @@ async def meeting_page(request: Request) -> Response:
             kind: await queries.eligible_candidates(meeting, kind)
             for kind in MEETING_RULES[str(meeting.type)].vote_kinds
         }
-    return page(
-        request,
-        "meetings/room.html",
-        {**state, "candidates": candidates, "org": meeting.org_id, "qr": qr_state},
-    )
+    return {**state, "candidates": candidates, "org": meeting.org_id, "qr": qr_state}
 
 
 async def post_verb(request: Request) -> Response:
     """`POST /meetings/{id}/{verb}`: the verb's arguments from the form, then back to the
-    room; the same verbs, spelled the same, as the JSON API and the websocket."""
+    room with the verb's message; the same verbs, spelled the same, as the JSON API and the
+    websocket. An irreversible verb (`confirm` in the table) is checked, then asked, here
+    for every form that posts it."""
     verb = verbs.get_verb(request.path_params["verb"])
     meeting = await meeting_of(request)
+    viewer = viewer_of(request)
     args = verbs.from_form(verb, await read_form(request))
-    await verb.run(viewer_of(request), meeting, args)
-    return back(meeting, verb.back)
+    if verb.confirm:
+        if verb.check is not None:
+            await verb.check(viewer, meeting, args)
+        ask = await ask_confirmation(request, verb.confirm, confirm_label=verb.confirm_label)
+        if ask is not None:
+            return ask
+    answer = await verb.run(viewer, meeting, args)
+    return back(request, meeting, verb.back, verb.done_text(args, answer))
 
 
 # ---- QR check-in ---------------------------------------------------------------------------
@@ -83,12 +122,13 @@ async def qr_checkin(request: Request) -> Response:
     meeting = await meeting_of(request)
     form = await read_form(request)
     code = form.get("code")
+    args = verbs.from_form(verb, form)
     try:
-        await verb.run(viewer_of(request), meeting, verbs.from_form(verb, form))
+        answer = await verb.run(viewer_of(request), meeting, args)
     except ActionError as exc:
         shown = code if isinstance(code, str) else ""
         return _qr_page(request, meeting, shown, exc.message, status_code=exc.status_code)
-    return back(meeting, verb.back)
+    return back(request, meeting, verb.back, verb.done_text(args, answer))
 
 
 async def qr_code(request: Request) -> Response:

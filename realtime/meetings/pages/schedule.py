@@ -8,13 +8,15 @@ from zoneinfo import ZoneInfo
 from starlette.requests import Request
 from starlette.responses import Response
 
+from forum.answers import done, keep_in_place
 from forum.core_queries import get_org_for
 from forum.errors import ActionError
 from forum.http import int_param, lines, read_form, text_field, viewer_of
 from forum.policy import can_schedule_meeting, ensure_visible
 from forum.settings import get_settings
+from forum.templating import local
 from realtime.meetings import actions, queries
-from realtime.meetings.pages._common import back, page
+from realtime.meetings.pages._common import page
 
 
 async def meeting_list(request: Request) -> Response:
@@ -35,7 +37,7 @@ async def new_meeting(request: Request) -> Response:
     viewer = viewer_of(request)
     org = await get_org_for(viewer, int_param(request.path_params["org_id"]))
     ensure_visible(can_schedule_meeting(viewer, org))
-    return page(request, "meetings/new.html", {"org": org, "error": None, "form": {}})
+    return page(request, "meetings/new.html", {"org": org})
 
 
 def _parse_local(value: str) -> dt.datetime:
@@ -69,6 +71,12 @@ async def create_meeting(request: Request) -> Response:
             publish=form.get("publish") == "1",
         )
     except ActionError as exc:
-        context = {"org": org, "error": exc.message, "form": dict(form)}
-        return page(request, "meetings/new.html", context, status_code=400)
-    return back(meeting)
+        # Shown again in place: the input kept, the message at its field.
+        keep_in_place(request, exc, form)
+        return page(request, "meetings/new.html", {"org": org}, status_code=400)
+    when = local(meeting.scheduled_at).strftime("%Y-%m-%d %H:%M")
+    if str(meeting.status) == "scheduled":
+        message = f"已安排「{meeting.title}」（{when}），会议通知已发给应到人员。"
+    else:
+        message = f"已安排「{meeting.title}」（{when}），尚未发出会议通知。"
+    return done(request, f"/meetings/{meeting.id}", message)

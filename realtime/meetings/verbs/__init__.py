@@ -99,14 +99,49 @@ def _hands(label: str) -> Arg:
 
 VOTE = {"vote_id": Arg("id", required=True)}
 
+
+async def _check_end(viewer: Viewer, meeting: Meeting, a: Args) -> None:
+    await actions.check_end_meeting(viewer, meeting)
+
+
+async def _check_archive(viewer: Viewer, meeting: Meeting, a: Args) -> None:
+    await actions.check_archive_meeting(viewer, meeting)
+
+
+async def _check_close_vote(viewer: Viewer, meeting: Meeting, a: Args) -> None:
+    await actions.check_close_vote(viewer, meeting, await queries.get_vote(meeting, a["vote_id"]))
+
+
 VERBS: dict[str, Verb] = {
-    "publish": Verb(_status(actions.publish_meeting)),
-    "start": Verb(_status(actions.start_meeting)),
-    "end": Verb(_status(actions.end_meeting)),
-    "request_leave": Verb(_request_leave, {"reason": Arg("str", required=True)}),
-    "update_minutes": Verb(_update_minutes, {"summary": Arg("str", required=True)}, "/minutes"),
-    "archive": Verb(_status(actions.archive_meeting), back="/minutes"),
-    "append_correction": Verb(_append_correction, {"body": Arg("str", required=True)}, "/minutes"),
+    "publish": Verb(_status(actions.publish_meeting), done="会议通知已发出。"),
+    "start": Verb(_status(actions.start_meeting), done="会议已开始，应到人员名单已生成。"),
+    "end": Verb(
+        _status(actions.end_meeting),
+        done="会议已结束，会议记录已生成。",
+        confirm="结束会议后，进行中的表决将一并结束，会议记录随即生成，会议不能重新开始。确定结束会议？",
+        confirm_label="结束会议",
+        check=_check_end,
+    ),
+    "request_leave": Verb(
+        _request_leave, {"reason": Arg("str", required=True)}, done="请假已提交，主持人会看到。"
+    ),
+    "update_minutes": Verb(
+        _update_minutes, {"summary": Arg("str", required=True)}, "/minutes", done="纪要已保存。"
+    ),
+    "archive": Verb(
+        _status(actions.archive_meeting),
+        back="/minutes",
+        done="会议记录已归档，此后只能追加更正。",
+        confirm="归档后会议记录和纪要不能再修改，只能追加更正。确定归档？",
+        confirm_label="归档纪要",
+        check=_check_archive,
+    ),
+    "append_correction": Verb(
+        _append_correction,
+        {"body": Arg("str", required=True)},
+        "/minutes",
+        done="更正已追加到会议记录。",
+    ),
     **ROOM_VERBS,
     "create_vote": Verb(
         _create_vote,
@@ -120,12 +155,24 @@ VERBS: dict[str, Verb] = {
             "denominator": Arg("str", default="expected"),
         },
         "#votes",
+        done="表决已创建，点击“开始表决”后即可投票。",
     ),
-    "open_vote": Verb(_open_vote, VOTE, "#votes"),
+    "open_vote": Verb(_open_vote, VOTE, "#votes", done="表决已开始。"),
     "cast_ballot": Verb(
-        _cast_ballot, {**VOTE, "choice": Arg("str"), "selected": Arg("ids")}, "#votes"
+        _cast_ballot,
+        {**VOTE, "choice": Arg("str"), "selected": Arg("ids")},
+        "#votes",
+        done="您的票已投出。",
     ),
-    "close_vote": Verb(_close_vote, VOTE, "#votes"),
+    "close_vote": Verb(
+        _close_vote,
+        VOTE,
+        "#votes",
+        done="表决已结束，结果已计出。",
+        confirm="结束表决后不能再投票，结果随即计出。确定结束表决？",
+        confirm_label="结束表决",
+        check=_check_close_vote,
+    ),
     "record_in_person_count": Verb(
         _count,
         {
@@ -135,6 +182,7 @@ VERBS: dict[str, Verb] = {
             "abstain": _hands("弃权人数"),
         },
         "#votes",
+        done="现场举手计数已记录。",
     ),
     "enter_written_opinion": Verb(
         _written_opinion,
@@ -145,6 +193,7 @@ VERBS: dict[str, Verb] = {
             "note": Arg("str"),
         },
         "#votes",
+        done="书面意见已录入。",
     ),
 }
 

@@ -19,6 +19,10 @@ from realtime.meetings.models import Meeting
 Kind = Literal["str", "int", "id", "bool", "ids"]
 Args = dict[str, Any]
 Run = Callable[[Viewer, Meeting, Args], Awaitable[dict[str, Any]]]
+# Raises what would refuse the step, so the form asks for confirmation only when it can go on.
+Check = Callable[[Viewer, Meeting, Args], Awaitable[None]]
+# The success message from the arguments and the verb's answer (its ack).
+Done = Callable[[Args, dict[str, Any]], str]
 
 
 @dataclass(frozen=True)
@@ -34,11 +38,24 @@ class Arg:
 @dataclass(frozen=True)
 class Verb:
     """One thing a room can do: the action to call, its arguments, and where the HTML form
-    returns (an anchor of the room page, or a sub-page such as `/minutes`)."""
+    returns (an anchor of the room page, or a sub-page such as `/minutes`).
+
+    Every action answers (`forum.answers`), declared here so every form of the verb (the
+    room's, the minutes page's) and the live room say the same: `done`, the success message
+    (a text, or a function of the arguments and the answer); for an irreversible step,
+    `confirm`, the question asked first (a form's `data-confirm`, the server's confirm page),
+    `confirm_label` its button, and `check`, what would refuse the step, run before asking."""
 
     run: Run
     args: dict[str, Arg] = field(default_factory=dict)
     back: str = ""
+    done: str | Done = ""
+    confirm: str = ""
+    confirm_label: str = "确认"
+    check: Check | None = None
+
+    def done_text(self, args: Args, answer: dict[str, Any]) -> str:
+        return self.done if isinstance(self.done, str) else self.done(args, answer)
 
 
 def _absent(name: str, arg: Arg) -> Any:

@@ -104,15 +104,29 @@ async def _next_item(viewer: Viewer, meeting: Meeting, a: Args) -> dict[str, Any
     return {"item_id": item.id, "position": item.position}
 
 
+async def _check_remove(viewer: Viewer, meeting: Meeting, a: Args) -> None:
+    await actions.check_remove_message(viewer, meeting, a["number"], a["reason"])
+
+
+def _muted(a: Args, answer: dict[str, Any]) -> str:
+    return "已将其移出会场。" if a["kind"] == "remove" else "已禁言。"
+
+
 MEMBER = {"member_id": Arg("id", required=True)}
 USER = {"user_id": Arg("id", required=True)}
 
 ROOM_VERBS: dict[str, Verb] = {
-    "here": Verb(_here),
-    "check_in": Verb(_check_in),
-    "check_in_qr": Verb(_check_in_qr, {"code": Arg("str", required=True)}, "#attendance"),
-    "record_attendance": Verb(_record_attendance, {**MEMBER, "note": Arg("str")}, "#roll"),
-    "name_recorder": Verb(_name_recorder, {"username": Arg("str", required=True)}),
+    "here": Verb(_here),  # the presence heartbeat: nothing to say
+    "check_in": Verb(_check_in, done="签到成功。"),
+    "check_in_qr": Verb(
+        _check_in_qr, {"code": Arg("str", required=True)}, "#attendance", done="扫码签到成功。"
+    ),
+    "record_attendance": Verb(
+        _record_attendance, {**MEMBER, "note": Arg("str")}, "#roll", done="已代为签到。"
+    ),
+    "name_recorder": Verb(
+        _name_recorder, {"username": Arg("str", required=True)}, done="已指定记录人。"
+    ),
     "exclude_from_roll": Verb(
         _exclude,
         {
@@ -123,19 +137,36 @@ ROOM_VERBS: dict[str, Verb] = {
             "decision": Arg("str", required=True),
         },
         "#roll",
+        done="已按规定不计入应到人数。",
     ),
-    "restore_to_roll": Verb(_restore, MEMBER, "#roll"),
-    "message": Verb(_message, {"body": Arg("str", required=True)}, "#discussion"),
+    "restore_to_roll": Verb(_restore, MEMBER, "#roll", done="已恢复计入应到人数。"),
+    "message": Verb(
+        _message, {"body": Arg("str", required=True)}, "#discussion", done="发言已发出。"
+    ),
     "remove_message": Verb(
         _remove_message,
         {"number": Arg("id", required=True), "reason": Arg("str")},
         "#discussion",
+        done="发言已移除，原文保存在审核记录中。",
+        confirm="移除后这条发言不再在会场显示，只保存在审核记录中。确定移除？",
+        confirm_label="移除发言",
+        check=_check_remove,
     ),
-    "raise_hand": Verb(_raise_hand),
-    "give_floor": Verb(_give_floor, {"request_id": Arg("id", required=True)}),
-    "mute": Verb(_mute, {**USER, "kind": Arg("str", default="mute"), "reason": Arg("str")}),
-    "unmute": Verb(_unmute, USER),
-    "lock": Verb(_lock, {"locked": Arg("bool", required=True)}),
-    "pause": Verb(_pause, {"paused": Arg("bool", required=True)}),
-    "next_agenda_item": Verb(_next_item),
+    "raise_hand": Verb(_raise_hand, done="已举手，请等待主持人安排发言。"),
+    "give_floor": Verb(_give_floor, {"request_id": Arg("id", required=True)}, done="已请其发言。"),
+    "mute": Verb(
+        _mute, {**USER, "kind": Arg("str", default="mute"), "reason": Arg("str")}, done=_muted
+    ),
+    "unmute": Verb(_unmute, USER, done="已解除限制。"),
+    "lock": Verb(
+        _lock,
+        {"locked": Arg("bool", required=True)},
+        done=lambda a, r: "讨论已锁定。" if a["locked"] else "讨论已开放。",
+    ),
+    "pause": Verb(
+        _pause,
+        {"paused": Arg("bool", required=True)},
+        done=lambda a, r: "会议已暂停。" if a["paused"] else "会议已继续。",
+    ),
+    "next_agenda_item": Verb(_next_item, done="已进入下一项议程。"),
 }

@@ -1,0 +1,175 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+import functools
+from forum.learning.models import PublishState, QuestionKind, ResourceKind
+from json import dumps, loads
+from tortoise.fields.base import OnDelete
+from tortoise import fields
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('forum', '0001_initial'), ('forum', '0002_org_sort_order'), ('forum', '0003_kept_forms'), ('forum', '0004_notifications')]
+
+    initial = True
+
+    operations = [
+        ops.CreateModel(
+            name='Category',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('name', fields.CharField(unique=True, max_length=32)),
+                ('sort_order', fields.IntField(default=100)),
+            ],
+            options={'table': 'learning_categories', 'app': 'learning', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Course',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('org', fields.ForeignKeyField('forum.Org', source_field='org_id', db_constraint=True, to_field='id', related_name='learning_courses', on_delete=OnDelete.RESTRICT)),
+                ('org_path', fields.CharField(max_length=255)),
+                ('state', fields.CharEnumField(default=PublishState.draft, description='draft: draft\npending: pending\npublished: published\nwithdrawn: withdrawn', enum_type=PublishState, max_length=12)),
+                ('title', fields.CharField(max_length=120)),
+                ('description', fields.TextField(default='', unique=False)),
+                ('training', fields.BooleanField(default=False)),
+                ('pass_mark', fields.IntField(default=60)),
+                ('max_attempts', fields.IntField(default=3)),
+                ('paper_size', fields.IntField(default=5)),
+                ('created_by_id', fields.IntField(null=True)),
+                ('published_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'learning_courses', 'app': 'learning', 'indexes': [Index(fields=['state', 'published_at'])], 'pk_attr': 'id', 'table_description': 'An ordered set of lessons. The quiz (if it has questions) must be passed to finish.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='CourseCompletion',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user', fields.ForeignKeyField('forum.User', source_field='user_id', db_constraint=True, to_field='id', related_name='learning_completions', on_delete=OnDelete.CASCADE)),
+                ('course', fields.ForeignKeyField('learning.Course', source_field='course_id', db_constraint=True, to_field='id', related_name='completions', on_delete=OnDelete.CASCADE)),
+                ('hours_tenths', fields.IntField()),
+                ('year', fields.IntField()),
+                ('completed_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'learning_completions', 'app': 'learning', 'unique_together': (('user_id', 'course_id'),), 'indexes': [Index(fields=['year', 'user_id'])], 'pk_attr': 'id', 'table_description': 'A finished course: the 学时 it earned, in the year it was finished.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Question',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('course', fields.ForeignKeyField('learning.Course', source_field='course_id', db_constraint=True, to_field='id', related_name='questions', on_delete=OnDelete.CASCADE)),
+                ('kind', fields.CharEnumField(description='single: single\nmultiple: multiple\ntruefalse: truefalse', enum_type=QuestionKind, max_length=12)),
+                ('text', fields.CharField(max_length=300)),
+                ('options', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('answer', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+            ],
+            options={'table': 'learning_questions', 'app': 'learning', 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='QuizAttempt',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('course', fields.ForeignKeyField('learning.Course', source_field='course_id', db_constraint=True, to_field='id', related_name='attempts', on_delete=OnDelete.CASCADE)),
+                ('user', fields.ForeignKeyField('forum.User', source_field='user_id', db_constraint=True, to_field='id', related_name='learning_attempts', on_delete=OnDelete.CASCADE)),
+                ('question_ids', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('answers', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('score', fields.IntField(null=True)),
+                ('passed', fields.BooleanField(default=False)),
+                ('started_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('submitted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'learning_quiz_attempts', 'app': 'learning', 'indexes': [Index(fields=['course_id', 'user_id'])], 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Resource',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('org', fields.ForeignKeyField('forum.Org', source_field='org_id', db_constraint=True, to_field='id', related_name='learning_resources', on_delete=OnDelete.RESTRICT)),
+                ('org_path', fields.CharField(max_length=255)),
+                ('kind', fields.CharEnumField(description='article: article\nvideo: video\naudio: audio\nimage: image\npdf: pdf\nlink: link', enum_type=ResourceKind, max_length=12)),
+                ('state', fields.CharEnumField(default=PublishState.draft, description='draft: draft\npending: pending\npublished: published\nwithdrawn: withdrawn', enum_type=PublishState, max_length=12)),
+                ('title', fields.CharField(max_length=120)),
+                ('summary', fields.CharField(default='', max_length=300)),
+                ('body_raw', fields.TextField(default='', unique=False)),
+                ('body_html', fields.TextField(default='', unique=False)),
+                ('render_version', fields.IntField(default=0)),
+                ('search_text', fields.TextField(default='', unique=False)),
+                ('url', fields.CharField(default='', max_length=500)),
+                ('media_key', fields.CharField(default='', max_length=80)),
+                ('media_type', fields.CharField(default='', max_length=60)),
+                ('media_size', fields.BigIntField(default=0)),
+                ('media_sha256', fields.CharField(default='', max_length=64)),
+                ('cover_key', fields.CharField(default='', max_length=80)),
+                ('duration_seconds', fields.IntField(default=0)),
+                ('pages', fields.IntField(default=0)),
+                ('author', fields.CharField(default='', max_length=64)),
+                ('source', fields.CharField(default='', max_length=64)),
+                ('category', fields.ForeignKeyField('learning.Category', source_field='category_id', null=True, db_constraint=True, to_field='id', related_name='resources', on_delete=OnDelete.SET_NULL)),
+                ('tags', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('views', fields.IntField(default=0)),
+                ('created_by', fields.ForeignKeyField('forum.User', source_field='created_by_id', null=True, db_constraint=True, to_field='id', related_name='learning_drafted', on_delete=OnDelete.SET_NULL)),
+                ('approved_by_id', fields.IntField(null=True)),
+                ('published_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'learning_resources', 'app': 'learning', 'indexes': [Index(fields=['state', 'published_at']), Index(fields=['org_id', 'state']), Index(fields=['state', 'views'])], 'pk_attr': 'id', 'table_description': 'One item of the library. Media bytes live content-addressed on disk (`media_key`).'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Assignment',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('org', fields.ForeignKeyField('forum.Org', source_field='org_id', db_constraint=True, to_field='id', related_name='learning_assignments', on_delete=OnDelete.RESTRICT)),
+                ('org_path', fields.CharField(max_length=255)),
+                ('course', fields.ForeignKeyField('learning.Course', source_field='course_id', null=True, db_constraint=True, to_field='id', related_name='assignments', on_delete=OnDelete.RESTRICT)),
+                ('resource', fields.ForeignKeyField('learning.Resource', source_field='resource_id', null=True, db_constraint=True, to_field='id', related_name='assignments', on_delete=OnDelete.RESTRICT)),
+                ('title', fields.CharField(max_length=120)),
+                ('statuses', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('user_ids', fields.JSONField(default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('whole_subtree', fields.BooleanField(default=True)),
+                ('deadline', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('reminded_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_by_id', fields.IntField(null=True)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'learning_assignments', 'app': 'learning', 'indexes': [Index(fields=['org_path', 'deadline'])], 'pk_attr': 'id', 'table_description': '必学: a course or a resource an org requires of (part of) its subtree by a deadline.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Lesson',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('course', fields.ForeignKeyField('learning.Course', source_field='course_id', db_constraint=True, to_field='id', related_name='lessons', on_delete=OnDelete.CASCADE)),
+                ('resource', fields.ForeignKeyField('learning.Resource', source_field='resource_id', db_constraint=True, to_field='id', related_name='lessons', on_delete=OnDelete.RESTRICT)),
+                ('position', fields.IntField(default=0)),
+                ('hours_tenths', fields.IntField(default=10)),
+            ],
+            options={'table': 'learning_lessons', 'app': 'learning', 'unique_together': (('course_id', 'resource_id'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Progress',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('user', fields.ForeignKeyField('forum.User', source_field='user_id', db_constraint=True, to_field='id', related_name='learning_progress', on_delete=OnDelete.CASCADE)),
+                ('resource', fields.ForeignKeyField('learning.Resource', source_field='resource_id', db_constraint=True, to_field='id', related_name='progress', on_delete=OnDelete.CASCADE)),
+                ('position', fields.FloatField(default=0)),
+                ('furthest', fields.FloatField(default=0)),
+                ('counted_seconds', fields.IntField(default=0)),
+                ('pages_read', fields.IntField(default=0)),
+                ('tab', fields.CharField(default='', max_length=40)),
+                ('last_beat_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('last_beat_live', fields.BooleanField(default=False)),
+                ('completed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('version', fields.IntField(default=0)),
+                ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
+            ],
+            options={'table': 'learning_progress', 'app': 'learning', 'unique_together': (('user_id', 'resource_id'),), 'pk_attr': 'id', 'table_description': 'The study of one resource by one member: where they are and what the server counted.'},
+            bases=['Model'],
+        ),
+    ]
