@@ -48,6 +48,7 @@
       if (!data || !status) return;
       root.setAttribute("data-counted", String(data.counted_seconds));
       root.setAttribute("data-furthest", String(data.furthest));
+      root.setAttribute("data-reason", data.reason);
       if (data.completed) {
         status.textContent = "已完成学习。";
         root.setAttribute("data-completed", "1");

@@ -21,6 +21,8 @@ from tests.e2e.test_foundation_cli import ROOT, base_env, forum, free_port, wait
 
 PG_DSN = os.environ.get("TEST_PG_DSN", "postgres://postgres@127.0.0.1:55432")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6390/0")
+# Per request: in CI four lanes share two cores, and a single answer has taken over 5 s there.
+TIMEOUT = 60
 
 
 def _psql(db: str, sql: str) -> str:
@@ -115,6 +117,7 @@ def test_documented_topology_serves_through_nginx(
         check=True,
     ).stdout
     (state / "nginx.conf").write_text(conf)
+    app_log, proxy_log = (tmp_path / "app.log").open("wb"), (state / "stderr.log").open("wb")
     app = subprocess.Popen(
         [
             sys.executable,
@@ -129,26 +132,36 @@ def test_documented_topology_serves_through_nginx(
         ],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=app_log,
+        stderr=subprocess.STDOUT,
     )
     proxy = subprocess.Popen(
-        [nginx, "-c", str(state / "nginx.conf"), "-g", "daemon off;"], stderr=subprocess.PIPE
+        [nginx, "-c", str(state / "nginx.conf"), "-g", "daemon off;"], stderr=proxy_log
     )
+
+    def serving() -> bool:
+        # A process that died (a port taken by another lane, say) fails at once, with its log.
+        for name, process, log in (("app", app, app_log), ("nginx", proxy, proxy_log)):
+            if process.poll() is not None:
+                log.flush()
+                tail = Path(log.name).read_text(errors="replace")[-3000:]
+                raise AssertionError(f"{name} exited with {process.returncode}:\n{tail}")
+        return _status(base + "/healthz") == 200
+
     try:
         # `serve` checks the migrations, then starts two workers that each import the app, on
         # two cores shared with three other lanes (one of them under coverage): measured at
         # 30 s on a quiet machine and over 120 s in a full CI run. The wait ends at the first 200.
-        wait_until(lambda: _status(base + "/healthz") == 200, timeout=300)
-        health = httpx.get(base + "/healthz").json()
+        wait_until(serving, timeout=300)
+        health = httpx.get(base + "/healthz", timeout=TIMEOUT).json()
         assert (
             health["database"]["backend"] == "postgres" and health["broker"]["backend"] == "redis"
         )
-        css = httpx.get(base + "/static/css/app.css")
+        css = httpx.get(base + "/static/css/app.css", timeout=TIMEOUT)
         assert css.status_code == 200 and "immutable" in css.headers["cache-control"]
         assert css.headers["content-type"].startswith("text/css")
         assert css.content == (ROOT / "static" / "css" / "app.css").read_bytes()
-        with httpx.Client(base_url=base) as client:
+        with httpx.Client(base_url=base, timeout=TIMEOUT) as client:
             token = client.get("/api/v1/csrf").json()["csrf_token"]
             login = client.post(
                 "/login",
@@ -166,19 +179,21 @@ def test_documented_topology_serves_through_nginx(
         # The websocket upgrade passes through nginx to a worker, with the session.
         ws_url = f"ws://127.0.0.1:{public_port}/ws"
         with ws_connect(
-            ws_url, origin=base, additional_headers={"Cookie": cookie}, open_timeout=10
+            ws_url, origin=base, additional_headers={"Cookie": cookie}, open_timeout=TIMEOUT
         ) as ws:
             ws.send(json.dumps({"type": "ping", "ref": "p1"}))
-            assert json.loads(ws.recv(timeout=10)) == {"type": "pong", "ref": "p1"}
-        assert httpx.get(base + "/metrics").status_code == 200  # loopback is allowed
+            assert json.loads(ws.recv(timeout=TIMEOUT)) == {"type": "pong", "ref": "p1"}
+        assert httpx.get(base + "/metrics", timeout=TIMEOUT).status_code == 200  # loopback
         # A forged Host gets no answer at all (nginx 444): the app never sees it.
         with pytest.raises(httpx.RemoteProtocolError):
-            httpx.get(base + "/forum", headers={"Host": "evil.example"}, timeout=10)
+            httpx.get(base + "/forum", headers={"Host": "evil.example"}, timeout=TIMEOUT)
     finally:
         proxy.terminate()
         app.terminate()
         proxy.wait(10)
         app.wait(15)
+        app_log.close()
+        proxy_log.close()
         shutil.rmtree(static, ignore_errors=True)
 
 
