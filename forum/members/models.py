@@ -512,3 +512,69 @@ class DuplicateCase(models.Model):
     class Meta:
         table = "member_duplicate_cases"
         indexes = (("org_id", "state"), ("state", "id"))
+
+
+class RollExclusionState(StrEnum):
+    proposed = "proposed"  # the branch proposed it: waiting for the superior org
+    approved = "approved"  # approved: waiting for the plenary's vote
+    active = "active"  # passed by the plenary: every new roll leaves the member out of 应到
+    rejected = "rejected"  # the superior org did not approve
+    ended = "ended"  # the circumstance ended: counted in 应到 again
+
+
+ROLL_EXCLUSION_STATE_LABELS = {
+    "proposed": "待上级党组织批准",
+    "approved": "已批准，待党员大会通过",
+    "active": "生效中（不计入应到）",
+    "rejected": "上级党组织未批准",
+    "ended": "已恢复计入应到",
+}
+
+
+class RollExclusion(models.Model):
+    """The branch's standing decision that a member is not counted in 应到 (domain.md §3):
+    proposed with its reason, approved by the superior org, passed by the plenary (the vote
+    is cited: no FK, it lives in the meetings part). In force (`active`) it applies to every
+    roll the branch's meetings generate, until the branch ends it."""
+
+    id = fields.IntField(primary_key=True)
+    member: fields.ForeignKeyRelation[Member] = fields.ForeignKeyField(
+        "forum.Member", related_name="roll_exclusions", on_delete=fields.CASCADE
+    )
+    member_id: int
+    org: fields.ForeignKeyRelation[Org] = fields.ForeignKeyField(
+        "forum.Org", related_name="roll_exclusions", on_delete=fields.RESTRICT
+    )
+    org_id: int  # the branch that decided it
+    committee: fields.ForeignKeyRelation[Org] = fields.ForeignKeyField(
+        "forum.Org", related_name="roll_exclusions_due", on_delete=fields.RESTRICT
+    )
+    committee_id: int  # the superior org that approves
+    category = fields.CharField(max_length=24)  # a key of forum.decisions.EXCLUSION_LABELS
+    reason = fields.CharField(max_length=500)
+    state = fields.CharEnumField(
+        RollExclusionState, max_length=12, default=RollExclusionState.proposed
+    )
+    proposed_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="roll_exclusions_proposed", null=True, on_delete=fields.SET_NULL
+    )
+    proposed_by_id: int | None
+    approved_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="roll_exclusions_approved", null=True, on_delete=fields.SET_NULL
+    )
+    approved_by_id: int | None
+    approved_on = fields.DateField(null=True)
+    approval_note = fields.CharField(max_length=200, default="")  # 批准文号 or the refusal
+    vote_id = fields.IntField(null=True, unique=True)
+    voted_on = fields.DateField(null=True)
+    ended_on = fields.DateField(null=True)
+    end_reason = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "member_roll_exclusions"
+        indexes = (("member_id", "state"), ("committee_id", "state"), ("org_id", "state"))
+
+    @property
+    def state_label(self) -> str:
+        return ROLL_EXCLUSION_STATE_LABELS[str(self.state)]

@@ -122,7 +122,7 @@ async def timeline(member: Member, changes: list[MemberChange]) -> list[Timeline
         if getattr(member, name) is not None
     ]
     for change in changes:
-        if change.kind in {"status", "transfer", "floating", "development"}:
+        if change.kind in {"status", "transfer", "floating", "development", "roll"}:
             on = change.effective_on or change.created_at.date()
             entries.append(TimelineEntry(on, change.summary, change.kind, change.vote_id))
     entries.sort(key=lambda e: e.on, reverse=True)
@@ -143,6 +143,7 @@ async def record_context(viewer: Viewer, member: Member) -> dict[str, Any]:
         "contacts": [],
         "reviews": [],
         "decisions": [],
+        "roll_exclusions": None,
         "committee": None,
         "sanctions": [],
         "suspensions": [],
@@ -179,6 +180,7 @@ async def record_context(viewer: Viewer, member: Member) -> dict[str, Any]:
 
     context["decisions"] = await approvals.decisions_of(member.id)
     context["committee"] = await approvals.superior_committee(member)
+    context.update(await _roll_exclusion_context(viewer, member, context["committee"]))
     context["training"] = await studyrecords.completed_training(member.id)
     if member.birth_date:
         day = today()
@@ -188,6 +190,25 @@ async def record_context(viewer: Viewer, member: Member) -> dict[str, Any]:
             - ((day.month, day.day) < (member.birth_date.month, member.birth_date.day))
         )
     return context
+
+
+async def _roll_exclusion_context(
+    viewer: Viewer, member: Member, committee: Org | None
+) -> dict[str, Any]:
+    """不计入应到: the branch's admins and the approving org's see the record's decisions."""
+    from forum.decisions import EXCLUSION_LABELS
+    from forum.members import exclusions
+    from forum.policy import can_approve_roll_exclusion, can_manage_roll_exclusion
+
+    if not (
+        can_manage_roll_exclusion(viewer, member)
+        or can_approve_roll_exclusion(viewer, member, committee)
+    ):
+        return {"roll_exclusions": None}
+    return {
+        "roll_exclusions": await exclusions.of_member(member.id),
+        "EXCLUSION_LABELS": EXCLUSION_LABELS,
+    }
 
 
 async def manageable_orgs(viewer: Viewer) -> list[Org]:

@@ -83,8 +83,10 @@ def band_case(field_name: str, bands: tuple[tuple[str, int | None, int | None], 
 
 
 def subtree(org: Org) -> Any:
+    """The records the statistics count: a record merged as 重复档案 is the same person as
+    the record kept, so it is counted once (as the kept one)."""
     org_ids = Org.filter(path__startswith=org.path).values("id")
-    return Member.filter(org_id__in=Subquery(org_ids))
+    return Member.filter(org_id__in=Subquery(org_ids), duplicate_of_id__isnull=True)
 
 
 async def _grouped(query: Any, column: str) -> list[tuple[Any, int]]:

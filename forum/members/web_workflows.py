@@ -9,6 +9,7 @@ from starlette.routing import BaseRoute, Route
 
 from forum.answers import ask_confirmation, done, keep_in_place
 from forum.clock import today
+from forum.decisions import EXCLUSION_LABELS
 from forum.errors import ActionError, NotFound
 from forum.http import (
     INT32_MAX,
@@ -19,7 +20,7 @@ from forum.http import (
     text_field,
     viewer_of,
 )
-from forum.members import approvals, development, floating, queries, transfers
+from forum.members import approvals, development, exclusions, floating, queries, transfers
 from forum.members.models import Transfer
 from forum.members.web_stats import scope_org
 from forum.models import Member, Org
@@ -363,6 +364,8 @@ async def approvals_page(request: Request) -> Response:
         "members/approvals.html",
         {
             "items": items,
+            "roll_exclusions": await exclusions.pending_for(viewer),
+            "EXCLUSION_LABELS": EXCLUSION_LABELS,
             "today": today(),
             "deadline": approval_deadline,
             "is_late": approval_is_late,

@@ -4,6 +4,10 @@ Admission, conversion, extension and cancellation of probation are each decided 
 plenary vote and approved by the superior committee (上级党委) within three months. A branch
 secretary cites the **closed, passed** vote about *this person* held by a plenary *of this
 branch*; the step stays pending until a committee with authority approves it.
+
+Who is not counted in 应到 (domain.md §3) is decided the same way, in the order the guidance
+gives: the branch proposes it with its reason, the superior org approves, the plenary passes
+it by a vote about that member; the branch ends it when the circumstance ends.
 """
 
 from __future__ import annotations
@@ -42,11 +46,14 @@ class PlenaryVoteLike(Protocol):
 
 __all__ = [
     "APPROVAL_MONTHS",
+    "PLENARY_VOTE_LABELS",
     "STATUS_DECISION_KINDS",
     "add_months",
     "approval_deadline",
     "approval_is_late",
+    "can_approve_roll_exclusion",
     "can_decide_status_change",
+    "can_manage_roll_exclusion",
     "can_propose_status_change",
     "plenary_vote_refusal",
 ]
@@ -58,6 +65,11 @@ STATUS_DECISION_KINDS: dict[str, tuple[str, str]] = {
     "conversion": ("probationary", "转为正式党员"),
     "extension": ("probationary", "延长预备期"),
     "cancellation": ("probationary", "取消预备党员资格"),
+}
+# The kinds of plenary vote a record may cite, by label.
+PLENARY_VOTE_LABELS: dict[str, str] = {
+    **{kind: label for kind, (_, label) in STATUS_DECISION_KINDS.items()},
+    "exclusion": "不计入应到",
 }
 
 
@@ -91,7 +103,7 @@ def plenary_vote_refusal(
     org's vote get the same answer: a branch learns nothing about other orgs' meetings."""
     if vote is None or vote.org_id != branch_org_id or vote.meeting_type != "branch_plenary":
         return "找不到本支部党员大会的该项表决"
-    label = STATUS_DECISION_KINDS[kind][1]
+    label = PLENARY_VOTE_LABELS[kind]
     if vote.kind != kind:
         return f"该表决不是「{label}」表决"
     if vote.candidate_id != member_id:
@@ -122,3 +134,18 @@ def can_decide_status_change(viewer: Viewer, member: Member, committee: HasPath 
         can_admin_site(viewer) or viewer.has_role_over(ADMIN_ROLES, committee.path),
         "只有上级党委的管理员可以审批",
     )
+
+
+def can_manage_roll_exclusion(viewer: Viewer, member: Member) -> Decision:
+    """Propose that a member is not counted in 应到, cite the plenary's vote, end it: the
+    branch's admins; never on their own record."""
+    if viewer.member_id is not None and viewer.member_id == member.id:
+        return refused("不能办理本人的应到排除")
+    return decide(can_manage_org(viewer, member.org), "只有本支部的管理员可以办理")
+
+
+def can_approve_roll_exclusion(
+    viewer: Viewer, member: Member, committee: HasPath | None
+) -> Decision:
+    """The superior org approves or refuses it, as it approves status changes."""
+    return can_decide_status_change(viewer, member, committee)

@@ -94,7 +94,7 @@ class MeetingRule:
 
 
 _ALL_KINDS = frozenset(
-    {"motion", "admission", "conversion", "extension", "cancellation", "election"}
+    {"motion", "admission", "conversion", "extension", "cancellation", "exclusion", "election"}
 )
 MEETING_RULES: dict[str, MeetingRule] = {
     "branch_plenary": MeetingRule("支部党员大会", "branch", "all", True, False, _ALL_KINDS, 92),

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from tortoise import fields, models
 
+from forum.decisions import EXCLUSION_LABELS as EXCLUSION_LABELS  # one list, in the kernel
 from realtime.meetings.votes import Choice, DenominatorBasis, VoteKind, VoteState
 
 
@@ -24,14 +25,6 @@ class MeetingType(StrEnum):
     open_exchange = "open_exchange"
 
 
-# Who is not counted in 应到 (domain.md §3, 中组部 guidance used for every plenary).
-EXCLUSION_LABELS: dict[str, str] = {
-    "illness": "患有精神疾病或其他疾病导致不能表达本人意志",
-    "abroad": "自费出国半年以上",
-    "prison": "虽未受到留党察看以上党纪处分，但正在服刑",
-    "bedridden": "年老体弱卧床不起或长期生病生活不能自理",
-    "away": "工作调动、下派锻炼、外出学习或工作半年以上，按规定应转走组织关系而没有转走",
-}
 CHECKIN_METHOD_LABELS: dict[str, str] = {
     "self": "本人签到",
     "qr": "扫码签到",

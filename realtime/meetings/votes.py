@@ -27,6 +27,8 @@ class VoteKind(StrEnum):
     # The other outcomes of probation (domain.md §2), each about one named probationary member.
     extension = "extension"
     cancellation = "cancellation"
+    # A member the branch decides not to count in 应到 (domain.md §3), named like the above.
+    exclusion = "exclusion"
     election = "election"
 
 
@@ -53,6 +55,7 @@ KIND_LABELS: dict[str, str] = {
     "conversion": "预备党员转正",
     "extension": "延长预备期",
     "cancellation": "取消预备党员资格",
+    "exclusion": "不计入应到",
     "election": "选举",
 }
 STATE_LABELS: dict[str, str] = {"unpublished": "未发布", "open": "投票中", "closed": "已结束"}
@@ -60,8 +63,8 @@ CHOICE_LABELS: dict[str, str] = {"yes": "赞成", "no": "反对", "abstain": "�
 
 # Kinds for which absent voters may submit a written opinion (书面意见).
 WRITTEN_OPINION_KINDS = frozenset({VoteKind.admission, VoteKind.conversion})
-# Kinds that name one member (the candidate) and decide that member's status.
-PERSON_KINDS = frozenset({"admission", "conversion", "extension", "cancellation"})
+# Kinds that name one member (the candidate) and decide that member's status or roll.
+PERSON_KINDS = frozenset({"admission", "conversion", "extension", "cancellation", "exclusion"})
 
 _TRANSITIONS: dict[VoteState, frozenset[VoteState]] = {
     VoteState.unpublished: frozenset({VoteState.open}),

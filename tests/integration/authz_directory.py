@@ -18,6 +18,7 @@ from forum.members.models import (
     FloatingInflow,
     FloatingRecord,
     MembershipSuspension,
+    RollExclusion,
     Sanction,
     StatusDecision,
     Transfer,
@@ -148,6 +149,7 @@ def _cases() -> list[tuple[Any, ...]]:
         ("GET", "/members/development", "-", admins(200)),
         ("GET", "/members/approvals", "-", admins(200)),
         ("GET", "/api/v1/members/decisions", "-", admins(200)),
+        ("GET", "/api/v1/members/roll-exclusions", "-", admins(200)),
         ("GET", "/members/import", "-", admins(200)),
         # Duplicate cases: the lists answer every admin (each sees its own cases only).
         ("GET", "/members/duplicates", "-", admins(200)),
@@ -279,6 +281,60 @@ def _cases() -> list[tuple[Any, ...]]:
                 side(403, 404, 404, t),
                 {},
                 {"on": TODAY.isoformat(), "note": "材料不全"},
+            ),
+            # 不计入应到: the branch's admins propose it; only the superior committee approves
+            # (the branch's own admin is refused, 403); to everyone else it does not exist.
+            (
+                "POST",
+                "/members/{member_id:int}/roll-exclusions",
+                t,
+                side(303, 403, 404, t),
+                {"category": "abroad", "reason": "自费留学"},
+            ),
+            (
+                "POST",
+                "/members/roll-exclusions/{xid:int}/{verb:str}",
+                t,
+                side(403, 404, 404, t),
+                {"on": TODAY.isoformat(), "note": "组〔2026〕1号", "confirmed": "1"},
+            ),
+            (
+                "POST",
+                "/api/v1/members/{member_id:int}/roll-exclusions",
+                t,
+                side(201, 403, 404, t),
+                {},
+                {"category": "abroad", "reason": "自费留学"},
+            ),
+            *(
+                (
+                    "POST",
+                    f"/api/v1/members/roll-exclusions/{{exclusion_id:int}}/{verb}",
+                    t,
+                    side(403, 404, 404, t),
+                    {},
+                    body,
+                )
+                for verb, body in (
+                    ("approve", {"on": TODAY.isoformat()}),
+                    ("reject", {"on": TODAY.isoformat(), "note": "情况不符"}),
+                )
+            ),
+            # Citing the vote and ending it are the branch's: its admin gets past the policy
+            # to the state check (the proposal is not approved yet: 400), others do not.
+            *(
+                (
+                    "POST",
+                    f"/api/v1/members/roll-exclusions/{{exclusion_id:int}}/{verb}",
+                    t,
+                    side(ok, 404, 404, t),
+                    {},
+                    body,
+                )
+                for verb, ok, body in (
+                    ("vote", 400, {"vote_id": "{ext_vote}"}),
+                    ("end", 200, {"ended_on": TODAY.isoformat(), "end_reason": "情况变化"}),
+                )
             ),
             # Discipline: the branch's secretary (the sibling admin for "out") records it; the
             # branch's org admin sees the record but may not (403); so do its members (403),
@@ -469,12 +525,39 @@ async def build(tree: Tree) -> dict[str, Any]:
             two = await make_member(branch, "full", **full)
             case = await DuplicateCase.create(member_id=two.id, existing_id=one.id, org=branch)
             dups[f"dup_{name}"], dups[f"keep_{name}"] = case.id, one.id
+        excludee = await make_member(branch, "full", **full)
+        abroad = await make_member(branch, "full", **full)
+        exclusion = await RollExclusion.create(
+            member_id=abroad.id,
+            org_id=branch.id,
+            committee_id=tree.committee.id,
+            category="abroad",
+            reason="自费留学",
+        )
+        api_excludee = await make_member(branch, "full", **full)
+        api_exclusions = []
+        for _ in range(2):
+            someone = await make_member(branch, "full", **full)
+            api_exclusions.append(
+                await RollExclusion.create(
+                    member_id=someone.id,
+                    org_id=branch.id,
+                    committee_id=tree.committee.id,
+                    category="illness",
+                    reason="因病",
+                )
+            )
         suspendee = await make_member(branch, "full", **full)
         api_suspendee = await make_member(branch, "full", **full)
         ids[t] = {
             **ended,
             **dups,
             "suspendee": suspendee.id,
+            "excludee": excludee.id,
+            "api_excludee": api_excludee.id,
+            "api_exclusion": api_exclusions[0].id,
+            "api_exclusion_end": api_exclusions[1].id,
+            "exclusion": exclusion.id,
             "api_suspendee": api_suspendee.id,
             "ext_vote": await make_plenary_vote(branch, "extension", probationary),
             "cancel_vote": await make_plenary_vote(branch, "cancellation", cancelled),
@@ -510,6 +593,7 @@ MEMBER_BY_SUFFIX = (
     ("/extend", "probationary"),
     ("/decisions", "cancelled"),
     ("/suspensions", "suspendee"),
+    ("/roll-exclusions", "excludee"),
 )
 
 
@@ -522,6 +606,8 @@ def fill(value: str, target: str, ids: dict[str, Any]) -> str:
         key = "api_member"
     if value.startswith("/api/v1/members/{member_id:int}/suspensions"):
         key = "api_suspendee"
+    if value.startswith("/api/v1/members/{member_id:int}/roll-exclusions"):
+        key = "api_excludee"
     for verb in ("merge", "dismiss"):
         value = value.replace(
             f"/members/duplicates/{{cid:int}}/{verb}",
@@ -546,6 +632,9 @@ def fill(value: str, target: str, ids: dict[str, Any]) -> str:
         .replace("{rid:int}", str(own["floating"]))
         .replace("{iid:int}", str(own["inflow"]))
         .replace("{did:int}/{verb:str}", f"{own['decision']}/approve")
+        .replace("{xid:int}/{verb:str}", f"{own['exclusion']}/approve")
+        .replace("{exclusion_id:int}/end", f"{own['api_exclusion_end']}/end")
+        .replace("{exclusion_id:int}", str(own["api_exclusion"]))
         .replace("{decision_id:int}", str(own["decision"]))
         .replace("{verb:str}", "confirm")
         .replace("{ext_vote}", str(own["ext_vote"]))

@@ -222,3 +222,25 @@ async def test_no_common_org_goes_to_the_site_admin(client: Client) -> None:
     assert case.org_id is None
     admin = await viewer_of(await make_person(None, None, role="site_admin"))
     assert [c.id for c in await duplicates.cases_for(admin)] >= [case.id]
+
+
+async def test_a_merged_duplicate_is_counted_once_in_statistics_and_on_the_roll(
+    database: object,
+) -> None:
+    """A record marked 重复档案 is the same person as the kept one: the statistics and the
+    meeting roll (应到) count that person once."""
+    from forum.members import stats
+    from realtime.meetings import queries
+    from tests.integration.meetings_fixtures import live_plenary, make_branch
+
+    branch = await make_branch(voters=3)
+    kept = await Member.get(user_id=branch.voters[1].id)
+    copy = await make_member(branch.tree.branch_a, "full", name=kept.name)
+    before = await stats.compute(branch.tree.committee)
+    headline = await stats.headline(branch.tree.branch_a)
+    assert (await queries.attendance(await live_plenary(branch))).expected_voters == 4
+    await Member.filter(id=copy.id).update(duplicate_of_id=kept.id)
+    after = await stats.compute(branch.tree.committee)
+    assert after.total == before.total - 1
+    assert (await stats.headline(branch.tree.branch_a)).members == headline.members - 1
+    assert (await queries.attendance(await live_plenary(branch))).expected_voters == 3

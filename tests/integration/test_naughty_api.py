@@ -199,6 +199,35 @@ OPERATIONS: dict[str, Op] = {
         lambda w: {"on": dev._today().isoformat(), "note": "材料不全"},
         fresh=dev.fresh_pending_decision,
     ),
+    # 不计入应到: propose, approve or refuse, end (the vote takes no string).
+    "POST /api/v1/members/{member_id}/roll-exclusions": Op(
+        "secretary",
+        lambda w: f"/api/v1/members/{w.ids['dev_member']}/roll-exclusions",
+        lambda w: {"category": "abroad", "reason": "自费留学"},
+        read=_reads("RollExclusion", {"reason": "reason"}),
+        fresh=dev.fresh_full,
+    ),
+    "POST /api/v1/members/roll-exclusions/{exclusion_id}/approve": Op(
+        "admin",
+        lambda w: f"/api/v1/members/roll-exclusions/{w.ids['exclusion']}/approve",
+        lambda w: {"on": dev._today().isoformat(), "note": "组〔2026〕1号"},
+        read=_reads("RollExclusion", {"note": "approval_note"}),
+        fresh=dev.fresh_exclusion,
+    ),
+    "POST /api/v1/members/roll-exclusions/{exclusion_id}/reject": Op(
+        "admin",
+        lambda w: f"/api/v1/members/roll-exclusions/{w.ids['exclusion']}/reject",
+        lambda w: {"on": dev._today().isoformat(), "note": "情况不符"},
+        read=_reads("RollExclusion", {"note": "approval_note"}),
+        fresh=dev.fresh_exclusion,
+    ),
+    "POST /api/v1/members/roll-exclusions/{exclusion_id}/end": Op(
+        "secretary",
+        lambda w: f"/api/v1/members/roll-exclusions/{w.ids['exclusion']}/end",
+        lambda w: {"ended_on": dev._today().isoformat(), "end_reason": "已回国"},
+        read=_reads("RollExclusion", {"end_reason": "end_reason"}),
+        fresh=dev.fresh_approved_exclusion,
+    ),
     "POST /api/v1/members/{member_id}/sanctions": Op(
         "secretary",
         lambda w: f"/api/v1/members/{w.ids['dev_member']}/sanctions",

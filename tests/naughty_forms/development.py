@@ -225,7 +225,82 @@ async def _duplicate_note() -> str | None:
     return await latest(_models().DuplicateCase, "note", id=_made["duplicate"])
 
 
+async def fresh_exclusion(world: World, *, approved: bool = False) -> None:
+    """A full member the branch proposed not to count in 应到 (approved: and the committee
+    approved it, with the plenary's passed vote ready to cite)."""
+    from forum.members.approvals import superior_committee
+    from forum.members.models import RollExclusion
+    from forum.models import Member
+
+    await fresh_full(world)
+    member = await Member.get(id=_made["member"]).prefetch_related("org")
+    committee = await superior_committee(member)
+    assert committee is not None
+    item = await RollExclusion.create(
+        member_id=member.id,
+        org_id=member.org_id,
+        committee_id=committee.id,
+        category="abroad",
+        reason="自费留学",
+        state="approved" if approved else "proposed",
+        approved_on=_today() if approved else None,
+    )
+    _made["exclusion"] = world.ids["exclusion"] = item.id
+    if approved:
+        await _passed_vote(world, "exclusion")
+
+
+async def fresh_approved_exclusion(world: World) -> None:
+    await fresh_exclusion(world, approved=True)
+
+
+async def _exclusion(attribute: str) -> str | None:
+    return await latest(_models().RollExclusion, attribute, id=_made["exclusion"])
+
+
 FORMS: dict[str, Form] = {
+    # 不计入应到: proposed by the branch, approved by the committee, passed by the plenary.
+    "roll exclusion: propose": Form(
+        "secretary",
+        lambda w: f"/members/{w.ids['dev_member']}/roll-exclusions",
+        {
+            "category": None,  # one of five keys: naughty strings are refused
+            "reason": lambda: _of_member("RollExclusion", "reason"),
+        },
+        lambda w: {"category": "abroad", "reason": "自费留学两年"},
+        fresh=fresh_full,
+    ),
+    "roll exclusion: approve": Form(
+        "admin",
+        lambda w: f"/members/roll-exclusions/{w.ids['exclusion']}/approve",
+        {"on": lambda: _exclusion("approved_on"), "note": lambda: _exclusion("approval_note")},
+        lambda w: {"on": _today_iso(w), "note": "组〔2026〕1号", "confirmed": "1"},
+        fresh=fresh_exclusion,
+    ),
+    "roll exclusion: reject": Form(
+        "admin",
+        lambda w: f"/members/roll-exclusions/{w.ids['exclusion']}/reject",
+        {"on": lambda: _exclusion("approved_on"), "note": lambda: _exclusion("approval_note")},
+        lambda w: {"on": _today_iso(w), "note": "情况不符", "confirmed": "1"},
+        fresh=fresh_exclusion,
+    ),
+    "roll exclusion: plenary vote": Form(
+        "secretary",
+        lambda w: f"/members/roll-exclusions/{w.ids['exclusion']}/vote",
+        {"vote_id": lambda: _exclusion("vote_id")},
+        lambda w: {"vote_id": str(w.ids["dev_vote"]), "confirmed": "1"},
+        fresh=fresh_approved_exclusion,
+    ),
+    "roll exclusion: end": Form(
+        "secretary",
+        lambda w: f"/members/roll-exclusions/{w.ids['exclusion']}/end",
+        {
+            "ended_on": lambda: _exclusion("ended_on"),
+            "end_reason": lambda: _exclusion("end_reason"),
+        },
+        lambda w: {"ended_on": _today_iso(w), "end_reason": "已回国", "confirmed": "1"},
+        fresh=fresh_approved_exclusion,
+    ),
     "duplicates: merge": Form(
         "admin",
         lambda w: f"/members/duplicates/{w.ids['duplicate']}/merge",

@@ -38,6 +38,11 @@ DYNAMIC: dict[tuple[str, str], set[str]] = {
     ("forum/members/transfers.py", "action"): set(),  # the codes come through `_log` below
     ("forum/members/discipline.py", "action"): set(),  # the codes come through `_log` calls
     # `_resolved_audit(actor, "member.duplicate_merged" | "member.duplicate_dismissed", ...)`
+    # `_history(actor, item, member, "member.roll_exclusion_<step>", ...)`
+    ("forum/members/exclusions.py", "action"): {
+        f"member.roll_exclusion_{step}"
+        for step in ("proposed", "approved", "rejected", "passed", "ended")
+    },
     ("forum/members/duplicates.py", "action"): {
         "member.duplicate_merged",
         "member.duplicate_dismissed",

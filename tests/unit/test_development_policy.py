@@ -14,7 +14,9 @@ from forum.policy import (
     add_months,
     approval_deadline,
     approval_is_late,
+    can_approve_roll_exclusion,
     can_decide_status_change,
+    can_manage_roll_exclusion,
     can_propose_status_change,
     plenary_vote_refusal,
 )
@@ -147,3 +149,44 @@ def test_who_reports_and_who_approves(
 def test_no_superior_committee_no_approval() -> None:
     decision = can_decide_status_change(viewer("secretary", "/1/"), MEMBER, None)  # type: ignore[arg-type]
     assert not decision and decision.reason and "上级党委" in decision.reason
+
+
+@pytest.mark.parametrize(
+    ("case", "the_vote", "refusal"),
+    [
+        ("unknown", None, NOT_FOUND),
+        ("another branch's plenary", vote(kind="exclusion", org_id=6), NOT_FOUND),
+        ("an admission vote", vote(kind="admission"), "不是「不计入应到」表决"),
+        ("a motion", vote(kind="motion"), "不是「不计入应到」表决"),
+        ("about someone else", vote(kind="exclusion", candidate_id=10), "不是关于该同志"),
+        ("failed", vote(kind="exclusion", passed=False), "未获通过"),
+        ("closed, passed, this person, this branch", vote(kind="exclusion"), None),
+    ],
+)
+def test_cited_exclusion_vote(case: str, the_vote: PlenaryVote | None, refusal: str | None) -> None:
+    """不计入应到 (domain.md §3) is passed by a plenary vote about that member, like admission."""
+    got = plenary_vote_refusal(the_vote, kind="exclusion", member_id=9, branch_org_id=5)
+    if refusal is None:
+        assert got is None, case
+    else:
+        assert got is not None and refusal in got, case
+
+
+@pytest.mark.parametrize(
+    ("who", "the_viewer", "manage", "approve"),
+    [
+        ("branch secretary", viewer("secretary", "/1/2/5/"), True, False),
+        ("branch organization member", viewer("organization_member", "/1/2/5/"), True, False),
+        ("committee secretary", viewer("secretary", "/1/"), True, True),
+        ("committee publicity member", viewer("publicity_member", "/1/"), False, False),
+        ("sibling branch secretary", viewer("secretary", "/1/2/6/"), False, False),
+        ("another committee", viewer("secretary", "/8/"), False, False),
+        ("the member themself", viewer("secretary", "/1/2/5/", member_id=9), False, False),
+        ("site admin", Viewer(user_id=1, roles=(RoleGrant("site_admin", None, None),)), True, True),
+    ],
+)
+def test_who_proposes_and_who_approves_an_exclusion(
+    who: str, the_viewer: Viewer, manage: bool, approve: bool
+) -> None:
+    assert bool(can_manage_roll_exclusion(the_viewer, MEMBER)) is manage, who  # type: ignore[arg-type]
+    assert bool(can_approve_roll_exclusion(the_viewer, MEMBER, COMMITTEE)) is approve, who  # type: ignore[arg-type]

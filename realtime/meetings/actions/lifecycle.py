@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from forum import audit, publisher
 from forum.clock import utcnow
 from forum.core_queries import find_user
+from forum.decisions import StandingExclusion, standing_exclusions
 from forum.errors import ActionError, Conflict
 from forum.models import Member, Org
 from forum.policy import (
@@ -216,6 +217,17 @@ async def request_leave(actor: Viewer, meeting: Meeting, reason: str) -> LeaveRe
 # ---- lifecycle -----------------------------------------------------------------------------
 
 
+def _excluded(found: StandingExclusion | None) -> dict[str, str]:
+    if found is None:
+        return {}
+    return {
+        "excluded_category": found.category,
+        "excluded_reason": found.reason[:500],
+        "excluded_approval": found.approval[:200],
+        "excluded_decision": found.decision[:200],
+    }
+
+
 async def start_meeting(actor: Viewer, meeting: Meeting) -> Meeting:
     """scheduled -> live: the expected roll (应到) is generated from the org now."""
     meeting = await _reload(meeting)
@@ -223,6 +235,8 @@ async def start_meeting(actor: Viewer, meeting: Meeting) -> Meeting:
     if meeting.status != MeetingStatus.scheduled:
         raise ActionError("只有已通知的会议可以开始")
     roll = await queries.expected_roll(meeting)
+    # The branch's standing decisions (reason, approval, plenary vote) apply to every roll.
+    standing = await standing_exclusions([c.member.id for c in roll if not c.guest])
     leaves = set(
         queries.ints(
             await LeaveRequest.filter(meeting_id=meeting.id).values_list("member_id", flat=True)
@@ -246,6 +260,7 @@ async def start_meeting(actor: Viewer, meeting: Meeting) -> Meeting:
                     guest=c.guest,
                     voter=c.voter,
                     on_leave=c.member.id in leaves,
+                    **_excluded(standing.get(c.member.id)),
                 )
                 for c in roll
             ]

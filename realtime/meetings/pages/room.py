@@ -17,6 +17,7 @@ from forum.models import Member
 from forum.policy import MEETING_RULES, can_record_attendance, ensure_visible
 from forum.templating import render
 from realtime.meetings import qr, queries, verbs
+from realtime.meetings import votes as rules
 from realtime.meetings.models import Meeting
 from realtime.meetings.pages._common import CONTEXT, back, meeting_of, page
 
@@ -67,7 +68,16 @@ async def _room_context(request: Request, meeting: Meeting) -> dict[str, Any]:
             kind: await queries.eligible_candidates(meeting, kind)
             for kind in MEETING_RULES[str(meeting.type)].vote_kinds
         }
-    return {**state, "candidates": candidates, "org": meeting.org_id, "qr": qr_state}
+    # One picker for the questions that name one member, each member once.
+    named = {m.id: m for kind in rules.PERSON_KINDS for m in candidates.get(kind, [])}
+    people = sorted(named.values(), key=lambda m: (str(m.status), m.name, m.id))
+    return {
+        **state,
+        "candidates": candidates,
+        "person_candidates": people,
+        "org": meeting.org_id,
+        "qr": qr_state,
+    }
 
 
 async def post_verb(request: Request) -> Response:

@@ -67,9 +67,10 @@ async def expected_roll(meeting: Meeting) -> list[RollCandidate]:
             Q(org__path__startswith=meeting.org_path)
             | Q(floating=True, host_org__path__startswith=branch)
         )
-    members = await query.filter(status__in=["full", "probationary"]).select_related(
-        "org", "host_org"
-    )
+    # A record merged as 重复档案 is the same person as the kept one: on the roll once.
+    members = await query.filter(
+        status__in=["full", "probationary"], duplicate_of_id__isnull=True
+    ).select_related("org", "host_org")
     grants: dict[int, list[RoleGrant]] = {}
     if rule.roll == "committee":
         for grant in await OrgRole.filter(

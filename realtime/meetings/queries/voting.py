@@ -88,14 +88,16 @@ async def serialize_vote(viewer: Viewer, meeting: Meeting, vote: Vote) -> dict[s
 
 async def eligible_candidates(meeting: Meeting, kind: str) -> list[Member]:
     """Members a question may name: development targets (admission), probationary
-    (conversion), full members with rights (election), all inside the meeting's org."""
-    status = {
-        "admission": "development_target",
-        "conversion": "probationary",
-        "extension": "probationary",
-        "cancellation": "probationary",
-    }.get(kind, "full")
-    query = Member.filter(org__path__startswith=meeting.org_path, status=status)
+    (conversion), full members with rights (election), any member (not counted in 应到), all
+    inside the meeting's org."""
+    statuses = {
+        "admission": ["development_target"],
+        "conversion": ["probationary"],
+        "extension": ["probationary"],
+        "cancellation": ["probationary"],
+        "exclusion": ["full", "probationary"],
+    }.get(kind, ["full"])
+    query = Member.filter(org__path__startswith=meeting.org_path, status__in=statuses)
     if kind == "election":
         query = query.filter(on_probation_sanction=False, membership_suspended=False)
     return await query.order_by("name", "id").limit(500)
