@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from tortoise.transactions import in_transaction
 
-from forum import audit, notifications
+from forum import audit, files, notifications
 from forum.affairs import kinds
-from forum.affairs.models import ServiceKind, ServiceMessage, ServiceRequest
+from forum.affairs.models import (
+    ServiceAttachment,
+    ServiceKind,
+    ServiceMessage,
+    ServiceRequest,
+)
 from forum.clock import utcnow
 from forum.errors import ActionError, NotFound
 from forum.models import Org, OrgRole
@@ -105,13 +111,55 @@ def clean_answers(kind: ServiceKind, form: Mapping[str, object]) -> tuple[str, d
     return title, answers
 
 
+async def _attach(
+    viewer: Viewer, request_id: int, message_id: int, stored: Sequence[files.StoredFile]
+) -> None:
+    """The rows of files already written (`forum.files.store_vetted`), in the caller's
+    transaction."""
+    for f in stored:
+        await ServiceAttachment.create(
+            request_id=request_id,
+            message_id=message_id,
+            uploader_id=viewer.user_id,
+            filename=f.name,
+            kind=f.kind,
+            content_type=f.content_type,
+            size=f.size,
+            sha256=f.sha256,
+            storage_key=f.key,
+        )
+
+
 async def file_request(
-    viewer: Viewer, kind: ServiceKind, form: Mapping[str, object]
+    viewer: Viewer,
+    kind: ServiceKind,
+    form: Mapping[str, object],
+    uploads: Sequence[files.VettedFile] = (),
 ) -> tuple[ServiceRequest, Announcement]:
+    """File a request (with its vetted files, e.g. a scanned certificate): to the branch, or
+    where the kind is handled. The files and the rows exist together or not at all."""
     ensure(can_file_service_request(viewer, kind))
     title, answers = clean_answers(kind, form)
     org = await handler_org(viewer, kind)
     now = utcnow()
+    assert viewer.user_id is not None  # noqa: S101 - the policy requires a login
+    stored = files.store_vetted(uploads)
+    try:
+        return await _file(viewer, kind, org, title, answers, stored, now)
+    except BaseException:
+        files.discard_new(stored)
+        raise
+
+
+async def _file(
+    viewer: Viewer,
+    kind: ServiceKind,
+    org: Org,
+    title: str,
+    answers: dict[str, str],
+    stored: Sequence[files.StoredFile],
+    now: dt.datetime,
+) -> tuple[ServiceRequest, Announcement]:
     assert viewer.user_id is not None  # noqa: S101 - the policy requires a login
     async with in_transaction():
         request = await ServiceRequest.create(
@@ -124,19 +172,20 @@ async def file_request(
             data=answers,
             due_at=service_deadline(now, kind.time_limit_days),
         )
-        await ServiceMessage.create(
+        submitted = await ServiceMessage.create(
             request_id=request.id,
             author_id=viewer.user_id,
             step="submit",
             body=f"提交申请（{kind.name}），受理组织：{org.name}",
         )
+        await _attach(viewer, request.id, submitted.id, stored)
         await audit.record(
             viewer,
             "service.filed",
             "service_request",
             request.id,
             org_path=org.path,
-            after={"kind": kind.key},
+            after={"kind": kind.key, "files": [f.name for f in stored]},
         )
         sent = await notifications.notify(
             await admin_user_ids_over(org),
@@ -230,18 +279,33 @@ async def take_step(
 
 
 async def post_message(
-    viewer: Viewer, request_id: int, body: str
+    viewer: Viewer, request_id: int, body: str, uploads: Sequence[files.VettedFile] = ()
 ) -> tuple[ServiceRequest, Announcement]:
+    """A message in the thread, with files (a text, files, or both)."""
     request = await load(request_id)
     ensure_visible(can_see_service_request(viewer, request))
     ensure(can_message_service_request(viewer, request))
     text = str(body or "").replace("\x00", "").strip()
-    if not text:
-        raise ActionError("请填写留言", field="body")
+    if not text and not uploads:
+        raise ActionError("请填写留言或添加附件", field="body")
     if len(text) > MESSAGE_MAX:
         raise ActionError(f"留言不能超过 {MESSAGE_MAX} 个字", field="body")
+    stored = files.store_vetted(uploads)
+    try:
+        return await _post(viewer, request, text, stored)
+    except BaseException:
+        files.discard_new(stored)
+        raise
+
+
+async def _post(
+    viewer: Viewer, request: ServiceRequest, text: str, stored: Sequence[files.StoredFile]
+) -> tuple[ServiceRequest, Announcement]:
     async with in_transaction():
-        await ServiceMessage.create(request_id=request.id, author_id=viewer.user_id, body=text)
+        posted = await ServiceMessage.create(
+            request_id=request.id, author_id=viewer.user_id, body=text
+        )
+        await _attach(viewer, request.id, posted.id, stored)
         if viewer.user_id != request.requester_id:
             others = [request.requester_id]
         else:

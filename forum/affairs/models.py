@@ -84,3 +84,32 @@ class ServiceMessage(models.Model):
     class Meta:
         table = "service_messages"
         indexes = (("request_id", "id"),)
+
+
+class ServiceAttachment(models.Model):
+    """A file attached to a request or to a message of its thread (stored by `forum.files`)."""
+
+    id = fields.IntField(primary_key=True)
+    request: fields.ForeignKeyRelation[ServiceRequest] = fields.ForeignKeyField(
+        "affairs.ServiceRequest", related_name="attachments", on_delete=fields.CASCADE
+    )
+    request_id: int
+    message: fields.ForeignKeyNullableRelation[ServiceMessage] = fields.ForeignKeyField(
+        "affairs.ServiceMessage", related_name="attachments", null=True, on_delete=fields.SET_NULL
+    )
+    message_id: int | None
+    uploader: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "forum.User", related_name="service_attachments", null=True, on_delete=fields.SET_NULL
+    )
+    uploader_id: int | None
+    filename = fields.CharField(max_length=120)
+    kind = fields.CharField(max_length=12)  # "image" or "document"
+    content_type = fields.CharField(max_length=100)
+    size = fields.IntField()
+    sha256 = fields.CharField(max_length=64)
+    storage_key = fields.CharField(max_length=80)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "service_attachments"
+        indexes = (("request_id", "id"),)

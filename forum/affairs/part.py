@@ -10,6 +10,12 @@ PART = Part(
     name="affairs",
     models=(Models("affairs", ("forum.affairs.models",), "forum.affairs.migrations"),),
     routes=routes.routes,
-    provides=(home.HOME, todo.SOURCE, *kinds.NOTIFICATION_KINDS, *audit_labels.PROVIDES),
+    provides=(
+        home.HOME,
+        todo.SOURCE,
+        routes.UPLOAD_LIMIT,
+        *kinds.NOTIFICATION_KINDS,
+        *audit_labels.PROVIDES,
+    ),
     demo=demo.seed,
 )

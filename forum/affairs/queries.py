@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from tortoise.expressions import Q
 
-from forum.affairs.models import ServiceKind, ServiceMessage, ServiceRequest
-from forum.clock import utcnow
+from forum.affairs.models import ServiceAttachment, ServiceKind, ServiceMessage, ServiceRequest
+from forum.clock import utcnow, zone
 from forum.errors import NotFound
 from forum.models import Org
 from forum.policy import (
@@ -86,6 +87,9 @@ async def request_for(viewer: Viewer, request_id: int) -> dict[str, Any]:
         .order_by("id")
         .limit(500)
     )
+    attached: dict[int, list[ServiceAttachment]] = {}
+    for a in await ServiceAttachment.filter(request_id=request.id).order_by("id").limit(200):
+        attached.setdefault(a.message_id or 0, []).append(a)
     has_parent = request.org.parent_id is not None
     steps = [
         (verb, step.label)
@@ -95,6 +99,7 @@ async def request_for(viewer: Viewer, request_id: int) -> dict[str, Any]:
     return {
         "item": request,
         "thread": thread,
+        "attached": attached,
         "steps": steps,
         "overdue": service_overdue(request, utcnow()),
         "can_message": can_message_service_request(viewer, request),
@@ -146,3 +151,77 @@ async def statistics(viewer: Viewer) -> list[OrgFigures]:
 
 def handler_orgs_filter(viewer: Viewer) -> Q:
     return managed_orgs(viewer)
+
+
+async def attachment_for(viewer: Viewer, request_id: int, file_id: int) -> ServiceAttachment:
+    """A file of a request the viewer may see (the requester and the handling orgs)."""
+    request = await ServiceRequest.get_or_none(id=request_id)
+    if request is None:
+        raise NotFound()
+    ensure_visible(can_see_service_request(viewer, request))
+    found = await ServiceAttachment.get_or_none(id=file_id, request_id=request.id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+@dataclass
+class Month:
+    """One bar group of the monthly chart: filed and completed in that (local) month."""
+
+    label: str  # "2026-11"
+    filed: int
+    completed: int
+    filed_height: int = 0
+    completed_height: int = 0
+
+
+CHART_HEIGHT = 120
+MONTHS = 12
+
+
+def _month_key(at: dt.datetime) -> str:
+    return at.astimezone(zone()).strftime("%Y-%m")
+
+
+async def monthly(viewer: Viewer, months: int = MONTHS) -> list[Month]:
+    """Requests filed and completed per month over the last `months`, across the orgs the
+    viewer handles: one query, bounded; bar heights for the template's SVG."""
+    orgs = await handled_orgs(viewer)
+    if not orgs:
+        return []
+    local = utcnow().astimezone(zone())
+    year, month = local.year, local.month
+    labels = []
+    for _ in range(months):
+        labels.append(f"{year:04d}-{month:02d}")
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    labels.reverse()
+    first = dt.datetime(int(labels[0][:4]), int(labels[0][5:]), 1, tzinfo=zone())
+    rows = (
+        await ServiceRequest.filter(org_id__in=[o.id for o in orgs])
+        .filter(Q(created_at__gte=first) | Q(closed_at__gte=first))
+        .limit(50_000)
+        .values("created_at", "closed_at", "state")
+    )
+    filed = dict.fromkeys(labels, 0)
+    completed = dict.fromkeys(labels, 0)
+    for r in rows:
+        key = _month_key(r["created_at"])
+        if key in filed:
+            filed[key] += 1
+        if r["state"] == "completed" and r["closed_at"] is not None:
+            key = _month_key(r["closed_at"])
+            if key in completed:
+                completed[key] += 1
+    top = max([*filed.values(), *completed.values(), 1])
+    return [
+        Month(
+            label,
+            filed[label],
+            completed[label],
+            round(CHART_HEIGHT * filed[label] / top),
+            round(CHART_HEIGHT * completed[label] / top),
+        )
+        for label in labels
+    ]

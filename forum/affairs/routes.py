@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from forum import files
 from forum.affairs import actions, queries
 from forum.answers import done
 from forum.errors import ActionError
@@ -24,6 +25,8 @@ from forum.policy import (
     ensure,
     ensure_visible,
 )
+from forum.security.bodylimit import form_files_limit
+from forum.settings import get_settings
 from forum.templating import render
 
 
@@ -46,14 +49,23 @@ async def hall(request: Request) -> Response:
 async def new(request: Request) -> Response:
     viewer = viewer_of(request)
     kind = await queries.kind_for(viewer, int_param(request.query_params.get("kind")))
-    return render(request, "affairs/new.html", {"kind": kind})
+    settings = get_settings()
+    return render(
+        request,
+        "affairs/new.html",
+        {
+            "kind": kind,
+            "attachment_mb": f"{settings.attachment_max_bytes / 1048576:g}",
+            "attachment_files": settings.attachment_max_files,
+        },
+    )
 
 
 async def file(request: Request) -> Response:
     viewer = viewer_of(request)
     form = await read_form(request)
     kind = await queries.kind_for(viewer, int_param(form.get("kind_id")))
-    filed, sent = await actions.file_request(viewer, kind, form)
+    filed, sent = await actions.file_request(viewer, kind, form, await files.vet_form_files(form))
     await sent.send()
     return done(request, f"/affairs/{filed.id}", f"申请已提交，受理组织：{filed.org.name}。")
 
@@ -82,7 +94,10 @@ async def message(request: Request) -> Response:
     viewer = viewer_of(request)
     form = await read_form(request)
     updated, sent = await actions.post_message(
-        viewer, int_param(request.path_params["id"]), str(form.get("body", ""))
+        viewer,
+        int_param(request.path_params["id"]),
+        str(form.get("body", "")),
+        await files.vet_form_files(form),
     )
     await announce(sent)
     return done(request, f"/affairs/{updated.id}", "留言已发送。")
@@ -167,8 +182,38 @@ async def stats(request: Request) -> Response:
             headers={"Content-Disposition": "attachment; filename=service-stats.csv"},
         )
     top = max((f.total for f in figures), default=0)
-    return render(request, "affairs/stats.html", {"figures": figures, "orgs": orgs, "top": top})
+    return render(
+        request,
+        "affairs/stats.html",
+        {
+            "figures": figures,
+            "orgs": orgs,
+            "top": top,
+            "months": await queries.monthly(viewer),
+            "chart_height": queries.CHART_HEIGHT,
+        },
+    )
 
+
+async def attachment(request: Request) -> Response:
+    """A file of a request: policy first (the requester and the handling orgs), safe headers."""
+    found = await queries.attachment_for(
+        viewer_of(request),
+        int_param(request.path_params["id"]),
+        int_param(request.path_params["file_id"]),
+    )
+    return files.serve(
+        request,
+        key=found.storage_key,
+        sha256=found.sha256,
+        content_type=found.content_type,
+        filename=found.filename,
+        inline=found.kind == "image",
+    )
+
+
+# The filing and message forms may carry files: a larger body limit than the app's default.
+UPLOAD_LIMIT = form_files_limit("affairs.files", r"/affairs|/affairs/\d+/message")
 
 routes: list[BaseRoute] = [
     Route("/affairs", hall, methods=["GET"]),
@@ -181,4 +226,5 @@ routes: list[BaseRoute] = [
     Route("/affairs/{id}/step", step, methods=["POST"]),
     Route("/affairs/{id}/message", message, methods=["POST"]),
     Route("/affairs/{id}/rate", rate, methods=["POST"]),
+    Route("/affairs/{id}/files/{file_id}/{name}", attachment, methods=["GET"]),
 ]

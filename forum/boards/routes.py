@@ -33,7 +33,7 @@ from forum.boards.steering_routes import routes as steering_routes
 from forum.home import HomeSection
 from forum.pagecache import CacheablePage
 from forum.policy import Viewer
-from forum.security.bodylimit import BodyLimit
+from forum.security.bodylimit import BodyLimit, form_files_limit
 from forum.settings import get_settings
 from forum.viewer import ViewerFacts
 
@@ -52,18 +52,7 @@ MODERATOR_FACTS = ViewerFacts(
 
 # Forms that may carry files, and the upload API: a larger body limit than the app's default.
 _COMPOSE_PATHS = r"/forum/b/\d+/new|/t/\d+/reply|/t/\d+/\d+/edit"
-COMPOSE_LIMIT = BodyLimit(
-    "boards.compose",
-    _COMPOSE_PATHS,
-    lambda: (
-        get_settings().attachment_max_bytes * get_settings().attachment_max_files
-        + get_settings().max_body_bytes
-    ),
-    lambda: (
-        f"提交的内容过大：每个附件不超过 {get_settings().attachment_max_bytes / 1048576:g} MB，"
-        f"每次最多 {get_settings().attachment_max_files} 个"
-    ),
-)
+COMPOSE_LIMIT = form_files_limit("boards.compose", _COMPOSE_PATHS)
 UPLOAD_LIMIT = BodyLimit(
     "boards.upload",
     r"/api/v1/boards/\d+/attachments",

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from forum import audit, markup, notifications
+from forum import audit, files, markup, notifications
 from forum.clock import utcnow, zone
 from forum.errors import ActionError, NotFound
 from forum.models import ROLE_LABELS, STATUS_LABELS, Member, Org, OrgRole
 from forum.notices import kinds
-from forum.notices.models import Notice, NoticeRecipient
+from forum.notices.models import Notice, NoticeAttachment, NoticeRecipient
 from forum.notifications import Announcement
 from forum.policy import (
     Viewer,
@@ -111,11 +111,30 @@ def audience_label(notice: Notice) -> str:
     return "、".join(parts) if parts else "全体党员和入党申请人"
 
 
-async def publish_notice(viewer: Viewer, org: Org, draft: Draft) -> tuple[Notice, Announcement]:
+async def publish_notice(
+    viewer: Viewer, org: Org, draft: Draft, uploads: Sequence[files.VettedFile] = ()
+) -> tuple[Notice, Announcement]:
+    """Publish to the audience, with the vetted files (the files and rows exist together or
+    not at all)."""
     ensure(can_publish_notice(viewer, org))
     people = await audience(org, draft.statuses, draft.roles)
     if not people:
         raise ActionError("所选范围内没有可接收通知的账号", field="statuses")
+    stored = files.store_vetted(uploads)
+    try:
+        return await _publish(viewer, org, draft, people, stored)
+    except BaseException:
+        files.discard_new(stored)
+        raise
+
+
+async def _publish(
+    viewer: Viewer,
+    org: Org,
+    draft: Draft,
+    people: list[int],
+    stored: Sequence[files.StoredFile],
+) -> tuple[Notice, Announcement]:
     async with in_transaction():
         notice = await Notice.create(
             org_id=org.id,
@@ -135,6 +154,16 @@ async def publish_notice(viewer: Viewer, org: Org, draft: Draft) -> tuple[Notice
         await NoticeRecipient.bulk_create(
             [NoticeRecipient(notice_id=notice.id, user_id=u) for u in people]
         )
+        for f in stored:
+            await NoticeAttachment.create(
+                notice_id=notice.id,
+                filename=f.name,
+                kind=f.kind,
+                content_type=f.content_type,
+                size=f.size,
+                sha256=f.sha256,
+                storage_key=f.key,
+            )
         await audit.record(
             viewer,
             "notice.published",
@@ -145,6 +174,7 @@ async def publish_notice(viewer: Viewer, org: Org, draft: Draft) -> tuple[Notice
                 "title": draft.title,
                 "recipients": len(people),
                 "requires_receipt": draft.requires_receipt,
+                "files": [f.name for f in stored],
             },
         )
         ask = "，请确认回执" if draft.requires_receipt else ""

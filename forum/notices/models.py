@@ -55,3 +55,25 @@ class NoticeRecipient(models.Model):
         table = "notice_recipients"
         unique_together = (("notice_id", "user_id"),)
         indexes = (("user_id", "notice_id"), ("notice_id", "confirmed_at"))
+
+
+class NoticeAttachment(models.Model):
+    """A file published with a notice (stored by `forum.files`): who may read the notice may
+    download it."""
+
+    id = fields.IntField(primary_key=True)
+    notice: fields.ForeignKeyRelation[Notice] = fields.ForeignKeyField(
+        "notices.Notice", related_name="attachments", on_delete=fields.CASCADE
+    )
+    notice_id: int
+    filename = fields.CharField(max_length=120)
+    kind = fields.CharField(max_length=12)  # "image" or "document"
+    content_type = fields.CharField(max_length=100)
+    size = fields.IntField()
+    sha256 = fields.CharField(max_length=64)
+    storage_key = fields.CharField(max_length=80)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "notice_attachments"
+        indexes = (("notice_id", "id"),)

@@ -15,6 +15,7 @@ PART = Part(
     provides=(
         home.HOME,
         todo.SOURCE,
+        routes.UPLOAD_LIMIT,
         *kinds.KINDS,
         *audit_labels.PROVIDES,
         Rebake("notices.notices", "通知公告", Notice),  # `forum rebake` re-renders bodies

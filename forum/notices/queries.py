@@ -10,7 +10,7 @@ from tortoise.expressions import Q
 from forum.clock import utcnow
 from forum.errors import NotFound
 from forum.models import Org, User
-from forum.notices.models import Notice, NoticeRecipient
+from forum.notices.models import Notice, NoticeAttachment, NoticeRecipient
 from forum.policy import (
     Viewer,
     can_confirm_notice,
@@ -123,3 +123,16 @@ async def unconfirmed_count(viewer: Viewer) -> int:
         .filter(Q(notice__expires_at__isnull=True) | Q(notice__expires_at__gt=now))
         .count()
     )
+
+
+async def attachments_of(notice: Notice) -> list[NoticeAttachment]:
+    return await NoticeAttachment.filter(notice_id=notice.id).order_by("id").limit(50)
+
+
+async def attachment_for(viewer: Viewer, notice_id: int, file_id: int) -> NoticeAttachment:
+    """A file of a notice the viewer may read (the same answer as the notice itself)."""
+    notice, _row = await notice_for(viewer, notice_id)
+    found = await NoticeAttachment.get_or_none(id=file_id, notice_id=notice.id)
+    if found is None:
+        raise NotFound()
+    return found

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from forum import files
 from forum.answers import done
 from forum.errors import ActionError
 from forum.http import int_param, read_form, viewer_of
@@ -15,6 +16,8 @@ from forum.models import ROLE_LABELS, STATUS_LABELS, Org
 from forum.notices import actions, queries
 from forum.notifications import announce
 from forum.policy import can_publish_notice, ensure, ensure_visible
+from forum.security.bodylimit import form_files_limit
+from forum.settings import get_settings
 from forum.templating import render
 
 
@@ -43,6 +46,8 @@ async def new(request: Request) -> Response:
             "orgs": orgs,
             "statuses": [(s, STATUS_LABELS[s]) for s in actions.MEMBER_STATUSES],
             "roles": [(r, ROLE_LABELS[r]) for r in actions.NOTICE_ROLES],
+            "attachment_mb": f"{get_settings().attachment_max_bytes / 1048576:g}",
+            "attachment_files": get_settings().attachment_max_files,
         },
     )
 
@@ -61,7 +66,9 @@ async def publish(request: Request) -> Response:
     statuses = [s for s in form.getlist("statuses") if isinstance(s, str)]
     roles = [r for r in form.getlist("roles") if isinstance(r, str)]
     draft = actions.clean_draft(form, statuses, roles)
-    notice, sent = await actions.publish_notice(viewer, org, draft)
+    notice, sent = await actions.publish_notice(
+        viewer, org, draft, await files.vet_form_files(form)
+    )
     await sent.send()
     return done(request, f"/notices/{notice.id}", f"通知已发布给 {notice.recipient_count} 人。")
 
@@ -77,8 +84,30 @@ async def detail(request: Request) -> Response:
             "mine": row,
             "audience": actions.audience_label(notice),
             "can": queries.decisions(viewer, notice, row),
+            "attachments": await queries.attachments_of(notice),
         },
     )
+
+
+async def attachment(request: Request) -> Response:
+    """A file of a notice: whoever may read the notice; safe headers."""
+    found = await queries.attachment_for(
+        viewer_of(request),
+        int_param(request.path_params["id"]),
+        int_param(request.path_params["file_id"]),
+    )
+    return files.serve(
+        request,
+        key=found.storage_key,
+        sha256=found.sha256,
+        content_type=found.content_type,
+        filename=found.filename,
+        inline=found.kind == "image",
+    )
+
+
+# The publish form may carry files: a larger body limit than the app's default.
+UPLOAD_LIMIT = form_files_limit("notices.files", r"/notices")
 
 
 async def confirm(request: Request) -> Response:
@@ -98,6 +127,7 @@ async def receipts(request: Request) -> Response:
             "notice": notice,
             "receipts": await queries.receipts(viewer, notice),
             "can": queries.decisions(viewer, notice, row),
+            "attachments": await queries.attachments_of(notice),
         },
     )
 
@@ -119,4 +149,5 @@ routes: list[BaseRoute] = [
     Route("/notices/{id}/confirm", confirm, methods=["POST"]),
     Route("/notices/{id}/receipts", receipts, methods=["GET"]),
     Route("/notices/{id}/remind", remind, methods=["POST"]),
+    Route("/notices/{id}/files/{file_id}/{name}", attachment, methods=["GET"]),
 ]

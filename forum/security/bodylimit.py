@@ -44,6 +44,25 @@ class BodyLimit:
 LIMITS: Registry[BodyLimit] = Registry("body limits")
 
 
+def form_files_limit(key: str, pattern: str) -> BodyLimit:
+    """The limit for forms that may carry files (`forum.files.vet_form_files`): as many
+    files as allowed, each at its largest, plus the form itself."""
+    from forum.settings import get_settings
+
+    def limit() -> int:
+        s = get_settings()
+        return s.attachment_max_bytes * s.attachment_max_files + s.max_body_bytes
+
+    def message() -> str:
+        s = get_settings()
+        return (
+            f"提交的内容过大：每个附件不超过 {s.attachment_max_bytes / 1048576:g} MB，"
+            f"每次最多 {s.attachment_max_files} 个"
+        )
+
+    return BodyLimit(key, pattern, limit, message)
+
+
 class BodyTooLarge(Exception):
     """Raised from `receive` once the body passes the limit; answered with 413."""
 

@@ -1,6 +1,7 @@
-"""Browser at 360 px: a member files a service request in the service hall, the branch
-accepts it and passes it up, the general branch passes it on, the committee completes it, and
-the member rates it (real uvicorn, demo data)."""
+"""Browser at 360 px: a member files a service request in the service hall with a scanned
+document attached, the branch accepts it and passes it up, the general branch passes it on,
+the committee opens the file, completes the request and sees it in the monthly chart, and the
+member rates it (real uvicorn, demo data)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
+from tests.boards_helpers import png_bytes
 from tests.browser.conftest import login
 
 TITLE = "开具党员身份证明（浏览器测试）"
@@ -38,8 +40,13 @@ def test_a_request_goes_up_the_tree_and_is_rated(
     member.get_by_role("link", name="开具党员身份证明", exact=True).click()
     member.fill("input[name=title]", TITLE)
     member.fill("textarea[name=f_purpose]", "出国政审")
+    member.set_input_files(
+        "input[name=files]",
+        files=[{"name": "单位证明.png", "mimeType": "image/png", "buffer": png_bytes(size=8)}],
+    )
     member.get_by_role("button", name="提交申请").click()
     expect(member.locator(".flash-success")).to_contain_text("申请已提交")
+    expect(member.locator(".service-files")).to_contain_text("单位证明.png")
     request_url = member.url
 
     def as_handler(username: str) -> Page:
@@ -57,10 +64,23 @@ def test_a_request_goes_up_the_tree_and_is_rated(
     general = as_handler("gb_secretary")
     step(general, "上报上级组织", "请党委出具证明")
     committee = as_handler("committee_secretary")
+    # The handler opens the file (served only to the request's people).
+    link = committee.locator(".service-files a", has_text="单位证明.png")
+    href = link.get_attribute("href")
+    assert href
+    got = committee.request.get(live_server + href)
+    assert got.status == 200 and got.headers["content-type"] == "image/png"
     step(committee, "受理")
     step(committee, "办结")
     expect(committee.locator("[data-state]")).to_have_text("已办结")
     no_sideways_scroll(committee)
+    committee.goto(live_server + "/affairs/stats")
+    chart = committee.locator("#monthly svg")
+    expect(chart).to_be_visible()
+    assert chart.locator("rect.bar-completed").count() == 12
+    no_sideways_scroll(committee)
+    committee.screenshot(path=str(tmp_path / "stats.png"), full_page=True)
+    committee.screenshot(path="/tmp/affairs-stats-360.png", full_page=True)
 
     member.goto(request_url)
     expect(member.locator("[data-state]")).to_have_text("已办结")

@@ -61,6 +61,11 @@ def test_every_tab_bar_link_answers_200_at_360px(browser: Any, live_server: str,
         context.close()
 
 
+# The socket is up: under a full CI run (four lanes on two cores) a first connection may fail
+# and the reconnect backoff (0.5 s doubling) takes it past the default 20 s wait.
+LIVE = 60_000
+
+
 def _visible_online(page: Any) -> int:
     return int(page.locator("#roll [data-online]:visible").count())
 
@@ -77,14 +82,14 @@ def test_meeting_roll_shows_online_only_for_connected_members(
         host.goto(live_server + "/meetings")
         host.get_by_role("link", name="十一月主题党日：重温入党誓词").first.click()
         room_url = host.url
-        expect(host.locator("#live-indicator")).to_be_visible()
+        expect(host.locator("#live-indicator")).to_be_visible(timeout=LIVE)
         member.goto(room_url)
-        expect(member.locator("#live-indicator")).to_be_visible()
+        expect(member.locator("#live-indicator")).to_be_visible(timeout=LIVE)
         # The server renders presence on load: reload until both connections are counted.
         deadline = time.monotonic() + 30
         while True:
             host.reload()
-            expect(host.locator("#live-indicator")).to_be_visible()
+            expect(host.locator("#live-indicator")).to_be_visible(timeout=LIVE)
             if host.locator("#online-count").inner_text() == "2" or time.monotonic() > deadline:
                 break
         expect(host.locator("#online-count")).to_have_text("2")
@@ -101,7 +106,7 @@ def test_meeting_roll_shows_online_only_for_connected_members(
         deadline = time.monotonic() + 90  # presence TTL is 45 s
         while _visible_online(host) != 1 and time.monotonic() < deadline:
             host.reload()
-            expect(host.locator("#live-indicator")).to_be_visible()
+            expect(host.locator("#live-indicator")).to_be_visible(timeout=LIVE)
         expect(host.locator("#roll [data-online]:visible")).to_have_count(1)
     finally:
         host_ctx.close()

@@ -23,6 +23,7 @@ ANSWERS = {  # the demo question bank (forum/learning/demo.py): option indexes
 
 
 def _play_until(page: Any, seconds: float) -> float:
+    page.wait_for_function("() => window.grassrootsStudy !== undefined")  # the page's script ran
     page.evaluate(
         "() => { const p = document.getElementById('player'); p.muted = true; p.play(); }"
     )
@@ -61,6 +62,7 @@ def test_member_studies_the_assigned_course_and_the_secretary_sees_it(
 
     # The article: read it (scrolling now and then) until the server counts half its time.
     page.get_by_role("link", name="学习党章，做合格党员").click()
+    page.wait_for_function("() => window.grassrootsStudy !== undefined")  # the page's script ran
     deadline = time.monotonic() + 180  # ends when the server says so (in CI, under load)
     while page.locator("#study[data-completed='1']").count() == 0:
         assert time.monotonic() < deadline, "the article was never completed"

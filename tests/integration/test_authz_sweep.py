@@ -389,6 +389,8 @@ TABLE: list[Case] = [
     Case("POST", "/notices/{id}/confirm", "-", everyone(404)),
     Case("GET", "/notices/{id}/receipts", "-", everyone(404)),
     Case("POST", "/notices/{id}/remind", "-", everyone(404)),
+    # Files of a notice or a request: only who may read it (test_service_and_notice_files.py).
+    Case("GET", "/notices/{id}/files/{file_id}/{name}", "-", everyone(404)),
     # 党员服务: the hall for everyone signed in; the queue, statistics and new kinds for the
     # admins of the org (the whole flow and its refusals: tests/integration/test_affairs.py).
     Case("GET", "/affairs", "-", members(200, visitor=404)),
@@ -408,6 +410,7 @@ TABLE: list[Case] = [
     Case("POST", "/affairs/{id}/step", "-", everyone(404), form={"verb": "accept"}),
     Case("POST", "/affairs/{id}/message", "-", everyone(404), form={"body": "x"}),
     Case("POST", "/affairs/{id}/rate", "-", everyone(404), form={"rating": "5"}),
+    Case("GET", "/affairs/{id}/files/{file_id}/{name}", "-", everyone(404)),
     Case("POST", "/notifications/settings", "-", members(303, visitor=403), form={"kind": "reply"}),
     Case(
         "POST",

@@ -8,8 +8,8 @@ import os
 import zipfile
 from pathlib import Path
 
+from forum import files
 from forum.auditlog import AuditEntry
-from forum.boards import attachments as files
 from forum.boards.models import Attachment, Post, Topic
 from forum.settings import get_settings
 from tests.boards_helpers import (

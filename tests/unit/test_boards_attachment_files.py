@@ -6,8 +6,7 @@ import struct
 
 import pytest
 
-from forum import markup
-from forum.boards import attachments as files
+from forum import files, markup
 from forum.errors import ActionError
 from tests.boards_helpers import docx_bytes, jpeg_bytes, pdf_bytes, png_bytes
 

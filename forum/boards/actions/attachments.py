@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from tortoise.transactions import in_transaction
 
-from forum import audit
-from forum.boards import attachments as files
+from forum import audit, files
 from forum.boards.actions._common import REASON_MAX
 from forum.boards.models import Attachment, AttachmentKind, Board, Post
 from forum.clock import utcnow
@@ -22,15 +20,11 @@ _ATTACHMENT_REF_RE = re.compile(r"/attachments/(\d{1,10})/")
 MAX_LINKED_ATTACHMENTS = 50
 
 
-class AttachmentTooLarge(ActionError):
-    """A single file above ATTACHMENT_MAX_BYTES (413)."""
-
-    status_code = 413
-
-
-def attachment_limit_message() -> str:
-    mb = get_settings().attachment_max_bytes / (1024 * 1024)
-    return f"文件过大：每个附件不能超过 {mb:g} MB"
+# The kernel's file vetting (forum.files), under the names the boards part has used.
+AttachmentTooLarge = files.FileTooLarge
+VettedFile = files.VettedFile
+attachment_limit_message = files.limit_message
+vet_upload = files.vet
 
 
 def attachment_url(attachment: Attachment) -> str:
@@ -51,22 +45,6 @@ async def _check_upload_rate(actor: Viewer) -> None:
         raise RateLimited(
             f"上传过于频繁：每小时最多上传 {limit} 个附件，请稍后再试", retry_after=600
         )
-
-
-@dataclass(frozen=True)
-class VettedFile:
-    """An upload that passed the size limit and the type sniffing, not yet stored."""
-
-    name: str
-    sniffed: files.Sniffed
-
-
-def vet_upload(filename: str | None, data: bytes) -> VettedFile:
-    """Size and type checks, without touching storage (a form vets all its files first)."""
-    if len(data) > get_settings().attachment_max_bytes:
-        raise AttachmentTooLarge(attachment_limit_message(), field="file")
-    sniffed = files.sniff(data)
-    return VettedFile(files.clean_filename(filename, sniffed), sniffed)
 
 
 async def upload_attachment(

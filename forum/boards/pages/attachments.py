@@ -5,37 +5,23 @@ from __future__ import annotations
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
+from forum import files
 from forum.answers import ask_confirmation, done
 from forum.boards import actions, queries
-from forum.boards import attachments as files
 from forum.boards.models import Attachment, AttachmentKind, Board
 from forum.boards.pages._common import post_url
-from forum.errors import ActionError, NotFound
 from forum.http import int_param, read_form, viewer_of
 from forum.policy import Viewer, can_attach_board, ensure
-from forum.settings import get_settings
 
 
 async def upload_form_files(viewer: Viewer, board: Board, data: FormData) -> list[Attachment]:
     """Files picked in a compose form without JS: vet all of them, then store each."""
-    uploads = [f for f in data.getlist("files") if isinstance(f, UploadFile) and f.filename]
-    if not uploads:
+    if not any(isinstance(f, UploadFile) and f.filename for f in data.getlist("files")):
         return []
     ensure(can_attach_board(viewer, board.access))
-    settings = get_settings()
-    if len(uploads) > settings.attachment_max_files:
-        raise ActionError(f"每次最多上传 {settings.attachment_max_files} 个附件", field="files")
-    vetted = []
-    for upload in uploads:
-        blob = await upload.read(settings.attachment_max_bytes + 1)
-        try:
-            vetted.append(actions.vet_upload(upload.filename, blob))
-        except actions.AttachmentTooLarge as exc:
-            raise actions.AttachmentTooLarge(exc.message, field="files") from exc
-        except ActionError as exc:
-            raise ActionError(f"{upload.filename}：{exc.message}", field="files") from exc
+    vetted = await files.vet_form_files(data)
     return [await actions.store_upload(viewer, board, v) for v in vetted]
 
 
@@ -52,36 +38,14 @@ async def serve_attachment(request: Request) -> Response:
     attachment, _topic, _post = await queries.get_attachment_for(
         viewer, int_param(request.path_params["attachment_id"])
     )
-    path = files.path_of(attachment.storage_key)
-    if not path.is_file():
-        raise NotFound()
-    etag = f'"{attachment.sha256}"'
-    # The browser keeps the file but asks again each time (`no-cache`), so access is checked
-    # on every view: a file of a post hidden since, or of a board the reader left, is not
-    # shown from the cache. The content-hash ETag keeps the repeat view a cheap 304.
-    headers = {
-        "Cache-Control": "private, no-cache",
-        "ETag": etag,
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "sandbox",
-        "Cross-Origin-Resource-Policy": "same-origin",
-    }
-    if _etag_matches(request.headers.get("if-none-match", ""), etag):
-        return Response(status_code=304, headers=headers)
-    image = attachment.kind == AttachmentKind.image
-    return FileResponse(
-        path,
-        media_type=attachment.content_type,
+    return files.serve(
+        request,
+        key=attachment.storage_key,
+        sha256=attachment.sha256,
+        content_type=attachment.content_type,
         filename=attachment.filename,
-        content_disposition_type="inline" if image else "attachment",
-        headers=headers,
+        inline=attachment.kind == AttachmentKind.image,
     )
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    """If-None-Match (RFC 9110 13.1.2): `*` or any listed tag, weak comparison."""
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in tags or etag in tags
 
 
 async def delete_attachment(request: Request) -> Response:

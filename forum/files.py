@@ -1,4 +1,5 @@
-"""Attachment files: type sniffing from the bytes, metadata stripping, content-addressed storage.
+"""Uploaded files, for every part: type sniffing from the bytes, metadata stripping,
+content-addressed storage, vetting a form's files and serving a file with safe headers.
 
 The client's filename and Content-Type are never trusted: the type comes from the magic bytes
 and a strict walk of the format's structure (so a PNG with an HTML tail, or a text file that is
@@ -19,10 +20,15 @@ import struct
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from forum.errors import ActionError
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+
+from forum.errors import ActionError, NotFound
 from forum.settings import get_settings
 
 IMAGE_TYPES = {
@@ -300,3 +306,125 @@ def store(data: bytes) -> tuple[str, str, bool]:
 def discard(key: str) -> None:
     """Remove a file this request created when its row could not be written."""
     path_of(key).unlink(missing_ok=True)
+
+
+# --- vetting a form's files and serving one -------------------------------------------
+
+
+class FileTooLarge(ActionError):
+    """A single file above ATTACHMENT_MAX_BYTES (413)."""
+
+    status_code = 413
+
+
+def limit_message() -> str:
+    mb = get_settings().attachment_max_bytes / (1024 * 1024)
+    return f"文件过大：每个附件不能超过 {mb:g} MB"
+
+
+@dataclass(frozen=True)
+class VettedFile:
+    """An upload that passed the size limit and the type sniffing, not yet stored."""
+
+    name: str
+    sniffed: Sniffed
+
+
+def vet(filename: str | None, data: bytes) -> VettedFile:
+    """Size and type checks, without touching storage (a form vets all its files first)."""
+    if len(data) > get_settings().attachment_max_bytes:
+        raise FileTooLarge(limit_message(), field="file")
+    sniffed = sniff(data)
+    return VettedFile(clean_filename(filename, sniffed), sniffed)
+
+
+async def vet_form_files(form: FormData, field: str = "files") -> list[VettedFile]:
+    """The files picked in a form's `field`: all vetted (count, size, type) before any is
+    stored, so a refused file leaves nothing behind; the message names the file."""
+    uploads = [f for f in form.getlist(field) if isinstance(f, UploadFile) and f.filename]
+    settings = get_settings()
+    if len(uploads) > settings.attachment_max_files:
+        raise ActionError(f"每次最多上传 {settings.attachment_max_files} 个附件", field=field)
+    vetted = []
+    for upload in uploads:
+        blob = await upload.read(settings.attachment_max_bytes + 1)
+        try:
+            vetted.append(vet(upload.filename, blob))
+        except FileTooLarge as exc:
+            raise FileTooLarge(exc.message, field=field) from exc
+        except ActionError as exc:
+            raise ActionError(f"{upload.filename}：{exc.message}", field=field) from exc
+    return vetted
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """If-None-Match (RFC 9110 13.1.2): `*` or any listed tag, weak comparison."""
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in tags or etag in tags
+
+
+def serve(
+    request: Request, *, key: str, sha256: str, content_type: str, filename: str, inline: bool
+) -> Response:
+    """A stored file, after the caller's policy check, with safe headers (sandboxed, never
+    sniffed). The browser keeps it but asks again each time (`no-cache`), so access is
+    checked on every view; the content-hash ETag keeps the repeat view a cheap 304."""
+    path = path_of(key)
+    if not path.is_file():
+        raise NotFound()
+    etag = f'"{sha256}"'
+    headers = {
+        "Cache-Control": "private, no-cache",
+        "ETag": etag,
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "sandbox",
+        "Cross-Origin-Resource-Policy": "same-origin",
+    }
+    if _etag_matches(request.headers.get("if-none-match", ""), etag):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(
+        path,
+        media_type=content_type,
+        filename=filename,
+        content_disposition_type="inline" if inline else "attachment",
+        headers=headers,
+    )
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A vetted file written to storage, for the caller's row."""
+
+    name: str
+    kind: str  # "image" or "document"
+    content_type: str
+    size: int
+    sha256: str
+    key: str
+    created: bool  # this call wrote the file (an identical one may exist already)
+
+
+def store_vetted(vetted: Sequence[VettedFile]) -> list[StoredFile]:
+    """Write vetted files before the caller's transaction; on its failure call `discard_new`."""
+    out = []
+    for v in vetted:
+        sha, key, created = store(v.sniffed.data)
+        out.append(
+            StoredFile(
+                v.name,
+                v.sniffed.kind,
+                v.sniffed.content_type,
+                len(v.sniffed.data),
+                sha,
+                key,
+                created,
+            )
+        )
+    return out
+
+
+def discard_new(stored: Sequence[StoredFile]) -> None:
+    """Remove the files this request created when its rows could not be written."""
+    for f in stored:
+        if f.created:
+            discard(f.key)
