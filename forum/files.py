@@ -23,10 +23,12 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
+from tortoise import fields, models
 
 from forum.errors import ActionError, NotFound
 from forum.settings import get_settings
@@ -428,3 +430,42 @@ def discard_new(stored: Sequence[StoredFile]) -> None:
     for f in stored:
         if f.created:
             discard(f.key)
+
+
+class StoredFileRow(models.Model):
+    """The columns a part's file row keeps (abstract: each part has its own table)."""
+
+    filename = fields.CharField(max_length=120)
+    kind = fields.CharField(max_length=12)  # "image" or "document"
+    content_type = fields.CharField(max_length=100)
+    size = fields.IntField()
+    sha256 = fields.CharField(max_length=64)
+    storage_key = fields.CharField(max_length=80)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def columns(f: StoredFile) -> dict[str, Any]:
+        """The row's columns for a file `store_vetted` wrote."""
+        return {
+            "filename": f.name,
+            "kind": f.kind,
+            "content_type": f.content_type,
+            "size": f.size,
+            "sha256": f.sha256,
+            "storage_key": f.key,
+        }
+
+
+def serve_row(request: Request, row: StoredFileRow) -> Response:
+    """`serve` for a part's file row (images inline, documents as downloads)."""
+    return serve(
+        request,
+        key=row.storage_key,
+        sha256=row.sha256,
+        content_type=row.content_type,
+        filename=row.filename,
+        inline=row.kind == "image",
+    )

@@ -121,12 +121,7 @@ async def _attach(
             request_id=request_id,
             message_id=message_id,
             uploader_id=viewer.user_id,
-            filename=f.name,
-            kind=f.kind,
-            content_type=f.content_type,
-            size=f.size,
-            sha256=f.sha256,
-            storage_key=f.key,
+            **ServiceAttachment.columns(f),
         )
 
 

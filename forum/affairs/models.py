@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tortoise import fields, models
 
+from forum.files import StoredFileRow
 from forum.models import Org, User
 
 
@@ -86,7 +87,7 @@ class ServiceMessage(models.Model):
         indexes = (("request_id", "id"),)
 
 
-class ServiceAttachment(models.Model):
+class ServiceAttachment(StoredFileRow):
     """A file attached to a request or to a message of its thread (stored by `forum.files`)."""
 
     id = fields.IntField(primary_key=True)
@@ -102,13 +103,6 @@ class ServiceAttachment(models.Model):
         "forum.User", related_name="service_attachments", null=True, on_delete=fields.SET_NULL
     )
     uploader_id: int | None
-    filename = fields.CharField(max_length=120)
-    kind = fields.CharField(max_length=12)  # "image" or "document"
-    content_type = fields.CharField(max_length=100)
-    size = fields.IntField()
-    sha256 = fields.CharField(max_length=64)
-    storage_key = fields.CharField(max_length=80)
-    created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "service_attachments"

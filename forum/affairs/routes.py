@@ -202,14 +202,7 @@ async def attachment(request: Request) -> Response:
         int_param(request.path_params["id"]),
         int_param(request.path_params["file_id"]),
     )
-    return files.serve(
-        request,
-        key=found.storage_key,
-        sha256=found.sha256,
-        content_type=found.content_type,
-        filename=found.filename,
-        inline=found.kind == "image",
-    )
+    return files.serve_row(request, found)
 
 
 # The filing and message forms may carry files: a larger body limit than the app's default.

@@ -155,15 +155,7 @@ async def _publish(
             [NoticeRecipient(notice_id=notice.id, user_id=u) for u in people]
         )
         for f in stored:
-            await NoticeAttachment.create(
-                notice_id=notice.id,
-                filename=f.name,
-                kind=f.kind,
-                content_type=f.content_type,
-                size=f.size,
-                sha256=f.sha256,
-                storage_key=f.key,
-            )
+            await NoticeAttachment.create(notice_id=notice.id, **NoticeAttachment.columns(f))
         await audit.record(
             viewer,
             "notice.published",

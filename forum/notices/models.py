@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tortoise import fields, models
 
+from forum.files import StoredFileRow
 from forum.models import User
 
 
@@ -57,7 +58,7 @@ class NoticeRecipient(models.Model):
         indexes = (("user_id", "notice_id"), ("notice_id", "confirmed_at"))
 
 
-class NoticeAttachment(models.Model):
+class NoticeAttachment(StoredFileRow):
     """A file published with a notice (stored by `forum.files`): who may read the notice may
     download it."""
 
@@ -66,13 +67,6 @@ class NoticeAttachment(models.Model):
         "notices.Notice", related_name="attachments", on_delete=fields.CASCADE
     )
     notice_id: int
-    filename = fields.CharField(max_length=120)
-    kind = fields.CharField(max_length=12)  # "image" or "document"
-    content_type = fields.CharField(max_length=100)
-    size = fields.IntField()
-    sha256 = fields.CharField(max_length=64)
-    storage_key = fields.CharField(max_length=80)
-    created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "notice_attachments"
