@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from forum import audit, markup, notifications
+from forum import audit, files, markup, notifications
 from forum.clock import today, utcnow
 from forum.errors import ActionError
 from forum.models import Member, Org, OrgRole, User
@@ -26,7 +26,7 @@ from forum.policy import (
     ensure,
     task_step_target,
 )
-from forum.tasks.models import Task, TaskAssignment
+from forum.tasks.models import Task, TaskAssignment, TaskFile
 from forum.validation import clean_text
 
 NOTIFICATION_KIND = NotificationKind("task", "任务下达与办理", "任务")
@@ -109,8 +109,35 @@ async def _leaders(org_ids: Sequence[int]) -> list[int]:
     return sorted({int(r["user_id"]) for r in rows})
 
 
-async def assign_task(actor: Viewer, org: Org, data: TaskInput) -> Task:
-    ensure(can_assign_task(actor, org, str(org.kind)))
+async def _add_files(
+    actor: Viewer, task_id: int, assignment_id: int | None, stored: Sequence[files.StoredFile]
+) -> None:
+    for f in stored:
+        await TaskFile.create(
+            task_id=task_id,
+            assignment_id=assignment_id,
+            uploader_id=actor.user_id,
+            **TaskFile.columns(f),
+        )
+
+
+async def assign_task(
+    actor: Viewer, org: Org, data: TaskInput, uploads: Sequence[files.VettedFile] = ()
+) -> Task:
+    """Assign to the chosen receivers, with the task's files (written with the rows or not
+    at all)."""
+    ensure(can_assign_task(actor, org, str(org.kind)))  # before any file is written
+    stored = files.store_vetted(uploads)
+    try:
+        return await _assign(actor, org, data, stored)
+    except BaseException:
+        files.discard_new(stored)
+        raise
+
+
+async def _assign(
+    actor: Viewer, org: Org, data: TaskInput, stored: Sequence[files.StoredFile]
+) -> Task:
     title = clean_text(" ".join(data.title.split()), "title", "任务名称", max_length=100)
     body = clean_text(data.body, "body", "任务内容", max_length=20000, required=False)
     deadline = _deadline(data.deadline)
@@ -153,6 +180,7 @@ async def assign_task(actor: Viewer, org: Org, data: TaskInput) -> Task:
             for m, path in members
         ]
         await TaskAssignment.bulk_create(rows)
+        await _add_files(actor, task.id, None, stored)
         await audit.record(
             actor,
             "task.assigned",
@@ -185,10 +213,32 @@ async def _lock(assignment: TaskAssignment) -> TaskAssignment:
 
 
 async def answer_task(
-    actor: Viewer, task: Task, assignment: TaskAssignment, step: str, answer: str
+    actor: Viewer,
+    task: Task,
+    assignment: TaskAssignment,
+    step: str,
+    answer: str,
+    uploads: Sequence[files.VettedFile] = (),
 ) -> TaskAssignment:
-    """The receiver submits its answer (or marks the task done when none is required)."""
-    ensure(can_answer_task(actor, task, assignment, step))
+    """The receiver submits its answer with its files (or marks the task done when none is
+    required); the files and the rows exist together or not at all."""
+    ensure(can_answer_task(actor, task, assignment, step))  # before any file is written
+    stored = files.store_vetted(uploads)
+    try:
+        return await _answer(actor, task, assignment, step, answer, stored)
+    except BaseException:
+        files.discard_new(stored)
+        raise
+
+
+async def _answer(
+    actor: Viewer,
+    task: Task,
+    assignment: TaskAssignment,
+    step: str,
+    answer: str,
+    stored: Sequence[files.StoredFile],
+) -> TaskAssignment:
     target = task_step_target(step, assignment.state, task.requires_submission)
     if target is None:
         raise ActionError("本任务需要提交办理情况" if step == "complete" else "本任务无需提交")
@@ -209,6 +259,7 @@ async def answer_task(
         if target == "accepted":
             updates.update(decided_at=now, decided_by_id=actor.user_id)
         await TaskAssignment.filter(id=assignment.id).update(**updates)
+        await _add_files(actor, task.id, assignment.id, stored)
         if target == "accepted":
             await Task.filter(id=task.id).update(accepted=F("accepted") + 1)
         await audit.record(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tortoise import fields, models
 
+from forum.files import StoredFileRow
 from forum.models import Member, Org
 from forum.policy import TASK_STATE_LABELS
 
@@ -83,3 +84,23 @@ class TaskAssignment(models.Model):
     @property
     def state_label(self) -> str:
         return TASK_STATE_LABELS.get(self.state, self.state)
+
+
+class TaskFile(StoredFileRow):
+    """A file of the task itself (`assignment` null: seen by all its receivers) or of one
+    receiver's submission (seen by that receiver and the assigning side)."""
+
+    id = fields.IntField(primary_key=True)
+    task: fields.ForeignKeyRelation[Task] = fields.ForeignKeyField(
+        "tasks.Task", related_name="files", on_delete=fields.CASCADE
+    )
+    task_id: int
+    assignment: fields.ForeignKeyNullableRelation[TaskAssignment] = fields.ForeignKeyField(
+        "tasks.TaskAssignment", related_name="files", null=True, on_delete=fields.CASCADE
+    )
+    assignment_id: int | None
+    uploader_id = fields.IntField(null=True)
+
+    class Meta:
+        table = "task_files"
+        indexes = (("task_id", "assignment_id", "id"),)

@@ -14,6 +14,7 @@ PART = Part(
     routes=routes.routes,
     provides=(
         routes.MANAGE,
+        routes.UPLOAD_LIMIT,
         todo.TO_ANSWER,
         todo.TO_REVIEW,
         actions.NOTIFICATION_KIND,

@@ -19,7 +19,7 @@ from forum.policy import (
     managed_orgs,
     task_receiver_rows,
 )
-from forum.tasks.models import Task, TaskAssignment
+from forum.tasks.models import Task, TaskAssignment, TaskFile
 
 PAGE_SIZE = 30
 OPEN = ("pending", "returned")
@@ -113,3 +113,26 @@ async def orgs_below(org: Org) -> list[Org]:
         .order_by("path")
         .limit(500)
     )
+
+
+async def files_of(view: TaskView) -> dict[int, list[TaskFile]]:
+    """The files the viewer may see, by assignment id (0: the task's own)."""
+    visible = [0, *(a.id for a in view.rows)]
+    out: dict[int, list[TaskFile]] = {}
+    for f in await TaskFile.filter(task_id=view.task.id).order_by("id").limit(500):
+        key = f.assignment_id or 0
+        if key in visible:
+            out.setdefault(key, []).append(f)
+    return out
+
+
+async def file_for(viewer: Viewer, task_id: int, file_id: int) -> TaskFile:
+    """A file of a task the viewer sees: the task's own, or a submission of a receiver the
+    viewer answers for or assigned to (404 otherwise)."""
+    view = await get_task_for(viewer, task_id)
+    found = await TaskFile.get_or_none(id=file_id, task_id=view.task.id)
+    if found is None or (
+        found.assignment_id is not None and found.assignment_id not in {a.id for a in view.rows}
+    ):
+        raise NotFound()
+    return found

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from forum import apispec
+from forum import apispec, files
 from forum.answers import done
 from forum.clock import today
 from forum.errors import ActionError, NotFound
@@ -26,6 +26,7 @@ from forum.policy import (
     ensure,
     ensure_visible,
 )
+from forum.security.bodylimit import form_files_limit
 from forum.tasks import actions, queries
 from forum.tasks.models import Task, TaskAssignment
 from forum.templating import render
@@ -117,7 +118,7 @@ async def create(request: Request) -> Response:
     viewer = viewer_of(request)
     form = await read_form(request)
     org = await _assigning_org(viewer, form.get("org_id"))
-    task = await actions.assign_task(viewer, org, _input(form))
+    task = await actions.assign_task(viewer, org, _input(form), await files.vet_form_files(form))
     return done(request, f"/tasks/{task.id}", f"任务已下达给 {task.receivers} 个接收方。")
 
 
@@ -127,7 +128,13 @@ async def detail(request: Request) -> Response:
     return render(
         request,
         "tasks/task.html",
-        {"v": view, "labels": TASK_STATE_LABELS, "today": today(), "nav": "todo"},
+        {
+            "v": view,
+            "labels": TASK_STATE_LABELS,
+            "today": today(),
+            "nav": "todo",
+            "task_files": await queries.files_of(view),
+        },
     )
 
 
@@ -148,7 +155,14 @@ async def step(request: Request) -> Response:
     if rule is None:
         raise NotFound()
     if rule.side == "receiver":
-        await actions.answer_task(viewer, view.task, assignment, name, str(form.get("answer", "")))
+        await actions.answer_task(
+            viewer,
+            view.task,
+            assignment,
+            name,
+            str(form.get("answer", "")),
+            await files.vet_form_files(form),
+        )
         message = "已提交办理情况，等待验收。" if name == "submit" else "已办结。"
     else:
         await actions.review_answer(
@@ -160,6 +174,20 @@ async def step(request: Request) -> Response:
             else (f"已退回：{assignment.receiver_name}，并通知对方。")
         )
     return done(request, f"/tasks/{view.task.id}#a-{assignment.id}", message)
+
+
+async def task_file(request: Request) -> Response:
+    """A file of the task or of a submission: policy first (`queries.file_for`), safe headers."""
+    found = await queries.file_for(
+        viewer_of(request),
+        int(request.path_params["task_id"]),
+        int_param(request.path_params["file_id"]),
+    )
+    return files.serve_row(request, found)
+
+
+# The assigning and the submitting forms may carry files.
+UPLOAD_LIMIT = form_files_limit("tasks.files", r"/tasks|/tasks/\d+/assignments/\d+/submit")
 
 
 # --- JSON API ----------------------------------------------------------------------------
@@ -370,6 +398,7 @@ routes: list[BaseRoute] = [
     Route("/tasks", create, methods=["POST"]),
     Route("/tasks/{task_id:int}", detail, methods=["GET"]),
     Route("/tasks/{task_id:int}/assignments/{row_id:int}/{task_step:str}", step, methods=["POST"]),
+    Route("/tasks/{task_id:int}/files/{file_id}/{name}", task_file, methods=["GET"]),
     Route("/api/v1/tasks", api_tasks, methods=["GET"]),
     Route("/api/v1/tasks", api_create, methods=["POST"]),
     Route("/api/v1/tasks/{task_id}", api_task, methods=["GET"]),

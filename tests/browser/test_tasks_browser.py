@@ -1,6 +1,7 @@
 """任务下达 in Chromium at 360 px, as the people who do it: the committee's secretary assigns
 a task to every 党支部, two branch secretaries answer it from 我的待办, the committee returns
-one answer with a reason and accepts the other, and the returned branch reads the reason."""
+one answer with a reason and accepts the other, and the returned branch reads the reason. The
+first branch attaches its photo to the answer, and the committee sees the file."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from forum.clock import today
+from tests.boards_helpers import png_bytes
 from tests.browser.conftest import login
 
 PHONE = {"width": 360, "height": 740}
@@ -20,12 +22,18 @@ def _flash(page: Any, text: str) -> None:
     expect(page.locator("[data-flash-region] .flash").last).to_contain_text(text)
 
 
-def _answer_from_todo(page: Any, base: str, who: str, answer: str) -> None:
+def _answer_from_todo(
+    page: Any, base: str, who: str, answer: str, photo: str | None = None
+) -> None:
     login(page, base, who)
     page.goto(base + "/todo")
     page.locator(".todo-item a", has_text=TITLE).click()
     box = page.locator(".task-mine textarea[name=answer]")
     box.fill(answer)
+    if photo:
+        page.locator(".task-mine input[name=files]").set_input_files(
+            files=[{"name": photo, "mimeType": "image/png", "buffer": png_bytes(size=6)}]
+        )
     page.locator(".task-mine button[type=submit]").click()
     _flash(page, "已提交办理情况")
     expect(page.locator(".task-mine .badge")).to_have_text("已提交")
@@ -52,7 +60,9 @@ def test_a_committee_task_answered_by_two_branches(browser: Any, live_server: st
         task_url = page.url.split("#")[0]
         page.context.clear_cookies()
 
-        _answer_from_todo(page, live_server, "secretary", "第一支部：已开展，照片 12 张。")
+        _answer_from_todo(
+            page, live_server, "secretary", "第一支部：已开展，照片 12 张。", "活动照片.png"
+        )
         _answer_from_todo(page, live_server, "sibling_secretary", "第二支部：已开展。")
 
         login(page, live_server, "committee_secretary")
@@ -62,6 +72,10 @@ def test_a_committee_task_answered_by_two_branches(browser: Any, live_server: st
         second.locator("button", has_text="退回").click()
         _flash(page, "已退回")
         first = page.locator("li.task-receiver", has_text="第一支部：已开展")
+        photo = first.locator(".task-files a", has_text="活动照片.png")
+        expect(photo).to_be_visible()
+        href = photo.get_attribute("href")
+        assert href and page.request.get(live_server + href).status == 200
         first.locator("button", has_text="验收通过").click()
         _flash(page, "已验收")
         expect(

@@ -275,6 +275,8 @@ TABLE: list[Case] = [
         },
     ),
     Case("GET", "/tasks/{task_id:int}", "in", only(200, 404, "admin", "sibling_admin")),
+    # A task's files: who sees the task, and a receiver's only its own (test_tasks.py).
+    Case("GET", "/tasks/{task_id:int}/files/{file_id}/{name}", "in", everyone(404)),
     Case(
         "POST",
         "/tasks/{task_id:int}/assignments/{row_id:int}/{task_step:str}",

@@ -313,3 +313,63 @@ async def test_reminders_go_out_once_before_the_deadline(client: Client, people:
     assert sorted(texts) == sorted([p.b.id, p.c.id])
     assert await remind_due() == 0  # once
     assert not await Notification.filter(subject=f"task:{far.id}", text__contains="到期").exists()
+
+
+async def test_files_go_with_the_task_and_each_answer(client: Client, people: People) -> None:
+    """The task's files reach every receiver; a receiver's files reach the assigning side
+    and not the other receivers; a disguised file is refused with nothing written."""
+    from forum.tasks.models import TaskFile
+
+    p, tree = people, people.tree
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    await client.login(p.chief.username)
+    data = {
+        "org_id": p.tree.committee.id,
+        "title": "报送党员花名册",
+        "body": "模板见附件。",
+        "deadline": _deadline(),
+        "requires_submission": "1",
+        "target": "level",
+        "level": "branch",
+    }
+    bad = await client.post_form(
+        "/tasks", data, files=[("files", ("模板.pdf", b"<html>x</html>", "application/pdf"))]
+    )
+    assert bad.status_code == 400 and "模板.pdf" in bad.text
+    assert not await Task.exists(title="报送党员花名册")
+    made = await client.post_form(
+        "/tasks", data, files=[("files", ("花名册模板.pdf", pdf, "application/pdf"))]
+    )
+    assert made.status_code == 303
+    task = await Task.get(title="报送党员花名册")
+    own = await TaskFile.get(task_id=task.id, assignment_id=None)
+    await client.logout()
+
+    await client.login(p.a.username)
+    row_a = await _row(task, tree.branch_a.id)
+    page = (await client.get(f"/tasks/{task.id}")).text
+    assert "花名册模板.pdf" in page
+    assert (await client.get(f"/tasks/{task.id}/files/{own.id}/x")).status_code == 200
+    sent = await client.post_form(
+        f"/tasks/{task.id}/assignments/{row_a.id}/submit",
+        {"answer": "见附件。"},
+        files=[("files", ("甲支部花名册.pdf", pdf, "application/pdf"))],
+    )
+    assert sent.status_code == 303
+    answer_file = await TaskFile.get(task_id=task.id, assignment_id=row_a.id)
+    url = f"/tasks/{task.id}/files/{answer_file.id}/x"
+    assert (await client.get(url)).status_code == 200
+    await client.logout()
+
+    await client.login(p.b.username)  # another receiver: the task's file, not 甲's answer
+    assert (await client.get(f"/tasks/{task.id}/files/{own.id}/x")).status_code == 200
+    assert (await client.get(url)).status_code == 404
+    await client.logout()
+    await client.login(p.outsider.username)
+    assert (await client.get(f"/tasks/{task.id}/files/{own.id}/x")).status_code == 404
+    await client.logout()
+    await client.login(p.chief.username)
+    assert "甲支部花名册.pdf" in (await client.get(f"/tasks/{task.id}")).text
+    got = await client.get(url)
+    assert got.status_code == 200 and got.content == pdf
+    await client.logout()
