@@ -8,7 +8,7 @@ from typing import Any
 
 from tortoise.expressions import Subquery
 
-from forum import studyrecords
+from forum import recordfacts, studyrecords
 from forum.clock import today
 from forum.errors import NotFound
 from forum.members.fields import MILESTONES
@@ -144,6 +144,7 @@ async def record_context(viewer: Viewer, member: Member) -> dict[str, Any]:
         "reviews": [],
         "decisions": [],
         "roll_exclusions": None,
+        "record_facts": [],
         "committee": None,
         "sanctions": [],
         "suspensions": [],
@@ -182,6 +183,7 @@ async def record_context(viewer: Viewer, member: Member) -> dict[str, Any]:
     context["committee"] = await approvals.superior_committee(member)
     context.update(await _roll_exclusion_context(viewer, member, context["committee"]))
     context["training"] = await studyrecords.completed_training(member.id)
+    context["record_facts"] = await recordfacts.sections_for(member.id)
     if member.birth_date:
         day = today()
         context["age"] = (

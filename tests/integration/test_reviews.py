@@ -181,6 +181,13 @@ async def test_a_whole_round_in_a_small_branch(client: Client, branch: Branch) -
     assert (await ReviewSubject.get(id=unqualified.id)).disposal == "correct"
     assert await Notification.filter(user_id=third.id, text__contains="限期改正").exists()
 
+    # The decided grade and the disposal go to the member's record (电子档案).
+    await client.login(b.secretary.username)
+    record = await client.get(f"/members/{unqualified.member_id}")
+    assert f"{round_.year}年度民主评议：不合格（12月15日支部党员大会）" in record.text
+    assert "组织处置：限期改正" in record.text
+    await client.logout()
+
     # The member sees their own grade, never the counts.
     await client.login(third.username)
     own_page = (await client.get(f"/reviews/{round_.id}")).text
