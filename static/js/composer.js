@@ -171,6 +171,10 @@
 
     textarea.addEventListener("input", changed);
     if (title) title.addEventListener("input", changed);
+    // Typed before this script ran (a slow network): save that too, as if just typed.
+    if (textarea.value !== textarea.defaultValue || (title && title.value !== title.defaultValue)) {
+      changed();
+    }
     if (wide && wide.addEventListener) {
       wide.addEventListener("change", function () { if (wide.matches) refreshPreview(); });
     }

@@ -355,8 +355,8 @@
     banner.className = "alert connection-banner " + kind;
     banner.hidden = false;
   }
-  document.addEventListener("realtime:state", function (event) {
-    var state = event.detail;
+  document.addEventListener("realtime:state", function (event) { applyState(event.detail); });
+  function applyState(state) {
     var open = state === "open";
     if (indicator) { indicator.hidden = !open; }
     if (open) { room.setAttribute("data-live", "1"); } else { room.removeAttribute("data-live"); }
@@ -373,7 +373,10 @@
       // Missed events are replayed from the last id; the presence marks are only current.
       restoredTimer = window.setTimeout(function () { banner.hidden = true; }, 4000);
     }
-  });
+  }
+  // The page's socket may have opened before this script ran (the bell opens it early, and a
+  // slow network delays this file): start from the current state, not only from changes.
+  if (rt.state() === "open") { applyState("open"); window.setTimeout(heartbeat, 200); }
 
   rt.subscribe(channel, {
     lastId: parseInt(room.getAttribute("data-last-id") || "0", 10),

@@ -67,7 +67,8 @@ def test_upload_without_javascript(browser: Any, live_server: str) -> None:
         expect(page.locator("#p1 .post-files")).to_contain_text("说明.txt")
         page.wait_for_function(
             "() => { const i = document.querySelector('#p1 .post-body img');"
-            " return i && i.complete && i.naturalWidth === 8; }"
+            " return i && i.complete && i.naturalWidth === 8; }",
+            timeout=60_000,  # the image's own request, behind four test lanes on two cores
         )
     finally:
         context.close()
