@@ -14,10 +14,9 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from forum import audit, publisher
-from forum.clock import today
 from forum.errors import ActionError, NotFound
 from forum.members.actions import do_record_change
-from forum.members.fields import parse_date
+from forum.members.fields import past_date
 from forum.members.models import (
     MembershipSuspension,
     Sanction,
@@ -55,16 +54,12 @@ def _text(
 
 
 def _maybe_day(value: dt.date | str | None, field: str, label: str) -> dt.date | None:
-    day = value if isinstance(value, dt.date) else parse_date(value or "", field, label)
-    if day is not None and day > today():
-        raise ActionError(f"{label}不能晚于今天", field=field)
-    return day
+    return past_date(value, field, label, required=False)
 
 
 def _day(value: dt.date | str | None, field: str, label: str) -> dt.date:
-    day = _maybe_day(value, field, label)
-    if day is None:
-        raise ActionError(f"请填写{label}", field=field)
+    day = past_date(value, field, label)
+    assert day is not None  # noqa: S101 - required: past_date refused a blank
     return day
 
 

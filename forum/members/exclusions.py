@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from tortoise.transactions import in_transaction
 
 from forum import audit, notifications
-from forum.clock import today, zone
+from forum.clock import zone
 from forum.decisions import (
     EXCLUSION_LABELS,
     ExclusionSource,
@@ -36,7 +36,7 @@ from forum.errors import ActionError, NotFound
 from forum.http import text_field
 from forum.members.actions import do_record_change
 from forum.members.approvals import superior_committee
-from forum.members.fields import parse_date
+from forum.members.fields import past_date
 from forum.members.models import RollExclusion, RollExclusionState
 from forum.models import Member, Org, OrgRole
 from forum.notifications import Announcement, NotificationKind
@@ -63,11 +63,8 @@ def _text(value: str, field: str, label: str, limit: int, *, required: bool) -> 
 
 
 def _day(raw: dt.date | str | None, field: str, label: str) -> dt.date:
-    day = raw if isinstance(raw, dt.date) else parse_date(raw, field, label)
-    if day is None:
-        raise ActionError(f"请填写{label}", field=field)
-    if day > today():
-        raise ActionError(f"{label}不能晚于今天", field=field)
+    day = past_date(raw, field, label)
+    assert day is not None  # noqa: S101 - required: past_date refused a blank
     return day
 
 

@@ -206,3 +206,15 @@ FIELD_LABELS: dict[str, str] = {
     "host_org_id": "流入组织",
     "certificate": "活动证编号",
 }
+
+
+def past_date(raw: Any, name: str, label: str, *, required: bool = True) -> dt.date | None:
+    """A decision's date: today or earlier; required unless `required` is False."""
+    day = parse_date(raw, name, label)
+    if day is None:
+        if required:
+            raise ActionError(f"请填写{label}", field=name)
+        return None
+    if day > today():
+        raise ActionError(f"{label}不能晚于今天", field=name)
+    return day
